@@ -1,0 +1,3 @@
+from rmcode.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One module per group of click commands; cli.py registers them."""

@@ -1,0 +1,73 @@
+"""The validate stage: loaded documents -> typed domain objects and a list of problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from .errors import Problem
+from .loader import Document
+from .model import CheckIn, Pair, Participant, Program, ProgramData, Source, SurveyResponse, Unmatched
+from .rules import check_program_rules, check_cross_file
+from .schema import validate_document
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The outcome of validation: the typed data (None when the program itself is unusable) and problems."""
+
+    data: ProgramData | None
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def validate_documents(docs: Mapping[str, tuple[Document, str]], load_problems: Iterable[Problem],
+                       as_of: dt.date) -> Validation:
+    """Schema-check every document, build the domain, then apply the cross-file rules.
+
+    ``docs`` maps a path to its document and schema name. Documents that fail their
+    schema are left out of the domain, so cross-file rules never see malformed data.
+    """
+    problems = list(load_problems)
+    good: dict[str, Document] = {}
+    for path, (doc, schema) in sorted(docs.items()):
+        found = validate_document(doc, schema)
+        problems += found
+        if not found:
+            good[path] = doc
+    program_doc = good.get("program.yaml")
+    if program_doc is None:
+        return Validation(None, tuple(sorted(set(problems))), len(docs))
+    program = Program.from_raw(program_doc.data, Source("program.yaml"))
+    problems += check_program_rules(program, program_doc)
+    data = _build(program, good)
+    present = {path.split("/")[-1][:-5].lower() for path in docs if path.startswith("participants/")}
+    problems += check_cross_file(data, good, as_of, present)
+    return Validation(data, tuple(sorted(set(problems))), len(docs))
+
+
+def _build(program: Program, good: Mapping[str, Document]) -> ProgramData:
+    def items(prefix: str, make: Callable[[Any, Source], Any]) -> list[Any]:
+        return [make(doc.data, Source(path)) for path, doc in good.items() if path.startswith(prefix)]
+
+    matches = good.get("matches.yaml")
+    pairs: list[Pair] = []
+    unmatched: list[Unmatched] = []
+    if matches is not None:
+        pairs = [Pair.from_raw(raw, Source("matches.yaml", matches.where(f"/pairs/{i}")[0]))
+                 for i, raw in enumerate(matches.data["pairs"])]
+        unmatched = [Unmatched(u["login"], u.get("cohort", ""), u["reason"]) for u in matches.data.get("unmatched", [])]
+    return ProgramData(
+        program=program,
+        participants=tuple(sorted(items("participants/", Participant.from_raw), key=lambda p: p.key)),
+        pairs=tuple(sorted(pairs, key=lambda p: p.id)),
+        unmatched=tuple(unmatched),
+        checkins=tuple(sorted(items("checkins/", CheckIn.from_raw), key=lambda c: (c.pair, c.date, c.author))),
+        responses=tuple(sorted(items("surveys/", SurveyResponse.from_raw),
+                               key=lambda r: (r.survey, r.respondent.lower()))),
+    )
