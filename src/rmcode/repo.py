@@ -75,8 +75,10 @@ def _folder(root: Path, folder: str, depth: int, schema: str, problems: list[Pro
             hint = "rename it to end in .yaml" if entry.name.endswith(".yml") else "remove it or move it elsewhere"
             where = "a folder per pair or survey" if depth else "one .yaml file per person"
             problems.append(Problem(rel, 0, 0, "RM123", f"unexpected entry: {folder}/ holds {where}", hint))
-        elif _is_regular(Path(entry.path), rel, problems):
+        elif entry.is_file(follow_symlinks=False):
             found.append(FileRef(rel, schema))
+        else:
+            _is_regular(Path(entry.path), rel, problems)
     return found
 
 
@@ -84,15 +86,22 @@ def read_bytes(root: Path, ref: FileRef) -> bytes | Problem:
     """The file's bytes, refusing links and anything larger than the limit before reading it."""
     limit = MATCHES_MAX_BYTES if ref.schema == "matches" else MAX_BYTES
     try:
-        fd = os.open(root / ref.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(os.path.join(root, ref.path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         return Problem(ref.path, 0, 0, "RM124", f"cannot read the file: {exc.strerror}", "check the file's permissions")
-    with os.fdopen(fd, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    try:
+        size = os.fstat(fd).st_size
         if size > limit:
             return Problem(ref.path, 1, 1, "RM101", f"file is {size:,} bytes, more than the limit of {limit:,}",
                            "split the content or shorten free-text fields")
-        return handle.read()
+        chunks = []
+        while chunk := os.read(fd, max(size, 1 << 16)):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > limit:  # grew while we read it
+                break
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def head_date(root: Path) -> dt.date | None:

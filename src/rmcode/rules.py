@@ -114,7 +114,7 @@ def _participants(ctx: _Context) -> None:
         for value, people in groups.items():
             for p in people[1:]:
                 ctx.add(p.source.path, f"/{field}", "RM302" if field == "login" else "RM303",
-                        f"{field} {value} is already used by {people[0].source.path}", "each person has one profile")
+                        f"{field} {getattr(p, field)} is already used by {people[0].source.path}", "each person has one profile")
     for p in ctx.data.participants:
         path = p.source.path
         if path != f"participants/{p.login}.yaml":
@@ -199,7 +199,7 @@ def _pairs(ctx: _Context) -> None:
             ctx.add(path, f"{ptr}/id", "RM310", f"pair id '{pair.id}' should be '{Pair.make_id(pair.mentor, pair.mentee)}'",
                     "a pair id is mentor--mentee")
         if ctx.program.cohort(pair.cohort) is None:
-            ctx.add(path, f"{ptr}/cohort", "RM304", f"unknown cohort '{pair.cohort}'", "use a cohort id from program.yaml")
+            ctx.add(path, f"{ptr}/cohort", "RM304", f"unknown cohort '{pair.cohort}'", _suggest(pair.cohort, [c.id for c in ctx.program.cohorts]) or "use a cohort id from program.yaml")
         people = []
         for role in ("mentor", "mentee"):
             login = getattr(pair, role)
@@ -285,18 +285,18 @@ def _responses(ctx: _Context) -> None:
         if name != f"{r.respondent}.yaml":
             ctx.add(path, "/respondent", "RM322", "respondent does not match the file name", f"name the file {r.respondent}.yaml")
         if not ctx.known(r.respondent):
-            ctx.add(path, "/respondent", "RM308", f"respondent '{r.respondent}' has no profile", "")
+            ctx.add(path, "/respondent", "RM308", f"respondent '{r.respondent}' has no profile", "use your GitHub login; it needs a profile in participants/")
         if r.date > ctx.as_of:
             ctx.add(path, "/date", "RM314", f"date {r.date} is after the as-of date {ctx.as_of}", "use the day you answered")
         if r.pair is not None:
             pair = pairs.get(r.pair)
             if pair is None:
-                ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'", "use a pair id from matches.yaml")
+                ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'", _suggest(r.pair, pairs) or "use a pair id from matches.yaml")
             elif r.respondent.lower() not in (pair.mentor.lower(), pair.mentee.lower()):
                 ctx.add(path, "/pair", "RM313", f"{r.respondent} is not in pair {pair.id}", "answer only for your own pair")
         survey = ctx.program.survey(r.survey)
         if survey is None:
-            ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", _suggest(r.survey, [s.id for s in ctx.program.surveys]))
+            ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", _suggest(r.survey, [s.id for s in ctx.program.surveys]) or "use a survey id from program.yaml's surveys")
             continue
         _answers(ctx, r, survey)
 
@@ -309,13 +309,13 @@ def _answers(ctx: _Context, r: SurveyResponse, survey: object) -> None:
         ptr = f"/answers/{qid}"
         if q is None:
             ctx.add(r.source.path, ptr, "RM322", f"survey {survey.id} has no question '{qid}'",
-                    _suggest(qid, [x.id for x in survey.questions]))
+                    _suggest(qid, [x.id for x in survey.questions]) or f"use a question id of survey {survey.id} in program.yaml")
         elif q.type == "yes-no" and not isinstance(value, bool):
-            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer true or false", "")
+            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer true or false", "write true or false (YAML words like yes, no, on, off are read as text here)")
         elif q.type == "scale" and (isinstance(value, bool) or not isinstance(value, int) or not q.min <= value <= q.max):
-            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer a whole number from {q.min} to {q.max}", "")
+            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer a whole number from {q.min} to {q.max}", f"e.g. {qid}: {q.max}")
         elif q.type == "choice" and value not in q.choices:
-            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer one of: {', '.join(q.choices)}", "")
+            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer one of: {', '.join(q.choices)}", f'e.g. {qid}: "{q.choices[0]}"' if q.choices else "")
         elif q.type == "text" and not isinstance(value, str):
             ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer with text", "put the answer in quotes")
     for q in survey.questions:

@@ -41,8 +41,9 @@ def _validator(name: str) -> jsonschema.Draft7Validator:
 
 @cache
 def _fast(name: str) -> Callable[[Any], Any]:
-    # compiled once; only answers "valid?" - the messages come from jsonschema
-    return fastjsonschema.compile(load_schema(name))  # type: ignore[no-any-return]
+    # compiled once; only answers "valid?" - the messages come from jsonschema. fastjsonschema's own
+    # date regex accepts Unicode digits and year 0000 (date.fromisoformat then crashes), so dates use jsonschema's check
+    return fastjsonschema.compile(load_schema(name), formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
 
 
 def validate_document(doc: Document, name: str) -> list[Problem]:
@@ -99,7 +100,7 @@ def _short(value: Any) -> str:
 
 def _problems(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
     pointer = _pointer(error.absolute_path)
-    field = str(error.absolute_path[-1]) if error.absolute_path else "(file)"
+    field = (_where(pointer) if isinstance(error.absolute_path[-1], int) else str(error.absolute_path[-1])) if error.absolute_path else "(file)"
     described = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
@@ -142,9 +143,9 @@ def _range_message(error: jsonschema.ValidationError) -> str:
     messages = {
         "minimum": f"{_short(value)} is less than the minimum of {limit}",
         "maximum": f"{_short(value)} is more than the maximum of {limit}",
-        "minLength": f"must be at least {limit} characters long",
+        "minLength": f"must be at least {limit} character{'s' * (limit != 1)} long",
         "maxLength": f"is longer than {limit} characters",
-        "minItems": f"needs at least {limit} entries",
+        "minItems": f"needs at least {limit} entr{'y' if limit == 1 else 'ies'}",
         "maxItems": f"has more than {limit} entries",
         "maxProperties": f"has more than {limit} entries",
     }
@@ -163,7 +164,7 @@ def _field_hint(schema: Any, name: str) -> str:
 
 def _did_you_mean(value: str, options: list[str]) -> str:
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(options[:12])}"
+    return f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(options[:12])}" + ", ..." * (len(options) > 12)
 
 
 def _unknown_key(doc: Document, pointer: str, key: str, known: list[str]) -> Problem:

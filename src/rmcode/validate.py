@@ -10,7 +10,6 @@ from .errors import Problem
 from .loader import Document
 from .model import CheckIn, Pair, Participant, Program, ProgramData, Source, SurveyResponse, Unmatched
 from .rules import check_program_rules, check_cross_file
-from .schema import validate_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,29 +25,25 @@ class Validation:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def validate_documents(docs: Mapping[str, tuple[Document, str]], load_problems: Iterable[Problem],
-                       as_of: dt.date) -> Validation:
-    """Schema-check every document, build the domain, then apply the cross-file rules.
+def validate_documents(valid: Mapping[str, tuple[Document, str]], earlier: Iterable[Problem],
+                       as_of: dt.date, files: int, present: set[str]) -> Validation:
+    """Build the domain from schema-valid documents, then apply the cross-file rules.
 
-    ``docs`` maps a path to its document and schema name. Documents that fail their
-    schema are left out of the domain, so cross-file rules never see malformed data.
+    ``valid`` maps a path to a document that passed its schema, and the schema name;
+    documents that failed are left out, so cross-file rules never see malformed data.
+    ``earlier`` are the load and schema problems; ``present`` the logins that have a
+    profile file (valid or not), so a broken profile is not also reported as missing.
     """
-    problems = list(load_problems)
-    good: dict[str, Document] = {}
-    for path, (doc, schema) in sorted(docs.items()):
-        found = validate_document(doc, schema)
-        problems += found
-        if not found:
-            good[path] = doc
+    problems = list(earlier)
+    good = {path: doc for path, (doc, _) in sorted(valid.items())}
     program_doc = good.get("program.yaml")
     if program_doc is None:
-        return Validation(None, tuple(sorted(set(problems))), len(docs))
+        return Validation(None, tuple(sorted(set(problems))), files)
     program = Program.from_raw(program_doc.data, Source("program.yaml"))
     problems += check_program_rules(program, program_doc)
     data = _build(program, good)
-    present = {path.split("/")[-1][:-5].lower() for path in docs if path.startswith("participants/")}
     problems += check_cross_file(data, good, as_of, present)
-    return Validation(data, tuple(sorted(set(problems))), len(docs))
+    return Validation(data, tuple(sorted(set(problems))), files)
 
 
 def _build(program: Program, good: Mapping[str, Document]) -> ProgramData:
