@@ -75,14 +75,16 @@ def _check_cached(root: Path, refs: Sequence[FileRef], progress: Progress | None
     stale: list[FileRef] = []
     for ref in refs:
         entry = previous.get(ref.path)
-        if entry is not None and entry[0] == stamps[ref.path] and entry[1][0] == ref:
-            results[ref.path] = entry[1]
+        if entry is not None and entry[0] == stamps[ref.path] and entry[1][0] == ref.schema:
+            results[ref.path] = (ref, entry[1][1], entry[1][2])
         else:
             stale.append(ref)
     for checked in check_files(root, stale, progress):
         results[checked[0].path] = checked
     if use_cache and (stale or len(previous) < len(results)):
-        cache.save(root, {path: (stamps[path], results[path]) for path in results if stamps[path] is not None})
+        # plain tuples: unpickling frozen slotted dataclasses is several times slower
+        cache.save(root, {path: (stamp, (ref.schema, doc, found)) for path, (ref, doc, found) in results.items()
+                          if (stamp := stamps[path]) is not None})
     return [results[ref.path] for ref in refs]
 
 

@@ -80,7 +80,7 @@ def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-class _Composer(yaml.cyaml.CParser):  # type: ignore[misc]
+class _Composer(yaml.cyaml.CParser):
     """libyaml's parser and composer with a resolver that does nothing.
 
     Every implicit node gets the default tag (str/seq/map); an explicit tag stays as

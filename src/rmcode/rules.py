@@ -61,9 +61,14 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
         if k.metric not in METRIC_NAMES:
             out.append(doc.problem(f"/kpis/{i}/metric", "RM328", f"kpi {k.id}: unknown metric '{k.metric}'",
                                    _suggest(k.metric, METRIC_NAMES) or "see `rmcode metrics` for the list"))
-    for i, q in enumerate(s for s in program.surveys for s in s.questions):
-        if q.type == "choice" and len(q.choices) < 2:
-            out.append(doc.problem("/surveys", "RM329", f"question {q.id}: a choice question needs choices", "add choices: [...]"))
+    for i, survey in enumerate(program.surveys):
+        for j, q in enumerate(survey.questions):
+            if q.type == "choice" and len(q.choices) < 2:
+                out.append(doc.problem(f"/surveys/{i}/questions/{j}", "RM329",
+                                       f"question {q.id}: a choice question needs choices", "add choices: [...]"))
+            if q.type == "scale" and q.min >= q.max:
+                out.append(doc.problem(f"/surveys/{i}/questions/{j}", "RM329",
+                                       f"question {q.id}: min must be below max", "e.g. min: 1, max: 5"))
     return out
 
 
