@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, loader, schema
 from .schema import SCHEMA_NAMES, schema_text
 
 Stamp = tuple[int, int, int]
@@ -27,7 +27,10 @@ RACY_NS = 2_000_000_000
 
 
 def _key() -> str:
-    text = __version__ + "".join(schema_text(name) for name in SCHEMA_NAMES)
+    # the code that produces cached results is part of the key, so an edit to it (or an
+    # upgrade) never reuses stale results
+    sources = "".join(Path(module.__file__ or "").read_text(encoding="utf-8") for module in (loader, schema))
+    text = __version__ + sources + "".join(schema_text(name) for name in SCHEMA_NAMES)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -35,12 +35,16 @@ def _dupes(values: Iterable[str]) -> list[str]:
 def check_program_rules(program: Program, doc: Document) -> list[Problem]:
     """Rules inside program.yaml that a schema cannot express."""
     out: list[Problem] = []
-    for name, values in (("cohorts", [c.id for c in program.cohorts]), ("skills", [s.id for s in program.skills]),
-                         ("levels", [str(x.level) for x in program.levels]), ("kpis", [k.id for k in program.kpis]),
-                         ("surveys", [s.id for s in program.surveys]), ("milestones", [m.id for m in program.milestones]),
-                         ("admins", [str(a.github_id) for a in program.admins])):
-        for dup in _dupes(values):
-            out.append(doc.problem(f"/{name}", "RM324", f"{name}: '{dup}' is listed twice", "ids must be unique"))
+    raw = doc.data
+    for name, key in (("cohorts", "id"), ("skills", "id"), ("levels", "level"), ("kpis", "id"), ("surveys", "id"),
+                      ("milestones", "id"), ("admins", "github_id")):
+        seen: set[str] = set()
+        for i, entry in enumerate(raw.get(name, [])):  # file order, so the second occurrence is reported
+            value = str(entry[key])
+            if value in seen:
+                out.append(doc.problem(f"/{name}/{i}/{key}", "RM324", f"{name}: '{value}' is listed twice",
+                                       "ids must be unique"))
+            seen.add(value)
     for i, c in enumerate(program.cohorts):
         if not c.registration_opens <= c.registration_closes:
             out.append(doc.problem(f"/cohorts/{i}/registration", "RM326", f"cohort {c.id}: registration closes before it opens",
@@ -80,12 +84,12 @@ class _Context:
         self.skill_ids = {s.id for s in self.program.skills}
         self.out: list[Problem] = []
 
-    def add(self, path: str, pointer: str, code: str, message: str, hint: str = "") -> None:
+    def add(self, path: str, pointer: str, code: str, message: str, hint: str = "", key: bool = False) -> None:
         doc = self.docs.get(path)
         if doc is None:
             self.out.append(Problem(path, 1, 1, code, message, hint, pointer))
         else:
-            self.out.append(doc.problem(pointer, code, message, hint))
+            self.out.append(doc.problem(pointer, code, message, hint, key=key))
 
     def known(self, login: str) -> bool:
         """A login counts as known if its file exists, even when that file has its own problems."""
@@ -116,7 +120,7 @@ def _participants(ctx: _Context) -> None:
         groups: dict[str, list[Participant]] = defaultdict(list)
         for p in ctx.data.participants:
             groups[key(p)].append(p)
-        for value, people in groups.items():
+        for people in groups.values():
             for p in people[1:]:
                 ctx.add(p.source.path, f"/{field}", "RM302" if field == "login" else "RM303",
                         f"{field} {getattr(p, field)} is already used by {people[0].source.path}", "each person has one profile")
@@ -158,7 +162,7 @@ def _participants(ctx: _Context) -> None:
         questions = {q for q, _ in program.working_style}
         for qid in sorted(set(p.working_style) - questions):
             ctx.add(path, f"/working_style/{qid}", "RM321", f"unknown working-style question '{qid}'",
-                    _suggest(qid, questions) or "use a question id from program.yaml's working_style")
+                    _suggest(qid, questions) or "use a question id from program.yaml's working_style", key=True)
         ctx.skills(path, "/skills_offered", p.skills_offered)
         ctx.skills(path, "/skills_wanted", p.skills_wanted)
         for field in sorted(f for f, v in p.visibility.items() if v == "public" and f not in program.privacy.public_fields):
@@ -182,63 +186,76 @@ def _reporting_lines(ctx: _Context) -> None:
         if p.manager and p.manager.lower() != p.key:
             graph.add_edge(p.key, p.manager.lower())
     for component in nx.simple_cycles(graph):
-        cycle = sorted(component)
-        person = ctx.people.get(cycle[0])
+        # start the ring at its smallest login so the message is the same on every run
+        start = component.index(min(component))
+        ring = component[start:] + component[:start]
+        person = ctx.people.get(ring[0])
         if person is not None:
             ctx.add(person.source.path, "/manager", "RM307",
-                    "reporting lines form a cycle: " + " -> ".join(component + [component[0]]),
+                    "reporting lines form a cycle: " + " -> ".join(ring + [ring[0]]),
                     "someone's manager field is wrong; a chain of managers must end at the top")
 
 
 def _pairs(ctx: _Context) -> None:
+    """Pair rules, each reported at the entry in matches.yaml that breaks it (file order)."""
     path = "matches.yaml"
     open_count: Counter[str] = Counter()
     mentee_open: Counter[str] = Counter()
-    for d in _dupes(p.id for p in ctx.data.pairs):
-        ctx.add(path, "/pairs", "RM311", f"pair {d} is listed twice", "keep one entry per pair")
-    doc = ctx.docs.get(path)
-    index = {raw["id"]: i for i, raw in enumerate(doc.data["pairs"])} if doc else {}
-    for pair in ctx.data.pairs:
-        ptr = f"/pairs/{index.get(pair.id, 0)}"
-        if pair.id != Pair.make_id(pair.mentor, pair.mentee):
-            ctx.add(path, f"{ptr}/id", "RM310", f"pair id '{pair.id}' should be '{Pair.make_id(pair.mentor, pair.mentee)}'",
-                    "a pair id is mentor--mentee")
-        if ctx.program.cohort(pair.cohort) is None:
-            ctx.add(path, f"{ptr}/cohort", "RM304", f"unknown cohort '{pair.cohort}'", _suggest(pair.cohort, [c.id for c in ctx.program.cohorts]) or "use a cohort id from program.yaml")
-        people = []
-        for role in ("mentor", "mentee"):
-            login = getattr(pair, role)
-            person = ctx.people.get(login.lower())
-            if person is None:
-                if not ctx.known(login):
-                    ctx.add(path, f"{ptr}/{role}", "RM308", f"{role} '{login}' has no profile",
-                            _suggest(login.lower(), ctx.people) or "the person may have withdrawn: end the pair")
-                continue
-            people.append(person)
-            if person.role != role:
-                ctx.add(path, f"{ptr}/{role}", "RM309", f"{login} is registered as {person.role}, not {role}",
-                        "swap mentor and mentee or fix the profile's role")
-            if person.cohort != pair.cohort:
-                ctx.add(path, f"{ptr}/cohort", "RM304", f"{login} is in cohort {person.cohort}, the pair in {pair.cohort}",
-                        "pairs are made within one cohort")
-        if len(people) == 2 and people[0].role == "mentor" and people[1].role == "mentee":
-            mentor, mentee = people
-            if mentee.level - mentor.level < ctx.program.min_level_gap:
-                ctx.add(path, f"{ptr}/mentee", "RM315", f"level gap {mentee.level - mentor.level} is below the minimum "
-                        f"of {ctx.program.min_level_gap} ({mentor.login} at {mentor.level}, {mentee.login} at {mentee.level})",
-                        "a reverse mentor must be junior to their mentee")
+    seen: set[str] = set()
+    for i, pair in enumerate(sorted(ctx.data.pairs, key=lambda p: p.source.line)):
+        ptr = f"/pairs/{i}"
+        if pair.id in seen:
+            ctx.add(path, f"{ptr}/id", "RM311", f"pair {pair.id} is listed twice", "keep one entry per pair")
+        seen.add(pair.id)
+        _pair_entry(ctx, pair, ptr)
         if pair.status in _OPEN_STATUSES:
-            open_count[pair.mentor.lower()] += 1
-            mentee_open[pair.mentee.lower()] += 1
-    for login, count in sorted(open_count.items()):
-        person = ctx.people.get(login)
-        capacity = (person.capacity or ctx.program.capacity_default) if person else None
-        if capacity is not None and count > capacity:
-            ctx.add(path, "/pairs", "RM316", f"{person.login if person else login} has {count} open pairs, capacity is {capacity}",
-                    "end a pair or raise capacity in the profile")
-    for login, count in sorted(mentee_open.items()):
-        if count > 1:
-            ctx.add(path, "/pairs", "RM325", f"mentee {login} is in {count} open pairs", "a mentee has one mentor at a time")
+            mentor, mentee = pair.mentor.lower(), pair.mentee.lower()
+            open_count[mentor] += 1
+            mentee_open[mentee] += 1
+            person = ctx.people.get(mentor)
+            capacity = (person.capacity or ctx.program.capacity_default) if person else None
+            if capacity is not None and open_count[mentor] == capacity + 1:
+                ctx.add(path, f"{ptr}/mentor", "RM316", f"{pair.mentor} has {_total(ctx, mentor, 'mentor')} open pairs, "
+                        f"capacity is {capacity}", "end a pair or raise capacity in the profile")
+            if mentee_open[mentee] == 2:
+                ctx.add(path, f"{ptr}/mentee", "RM325", f"mentee {pair.mentee} is in {_total(ctx, mentee, 'mentee')} "
+                        "open pairs", "a mentee has one mentor at a time")
+
+
+def _total(ctx: _Context, login: str, role: str) -> int:
+    return sum(1 for p in ctx.data.pairs if p.status in _OPEN_STATUSES and getattr(p, role).lower() == login)
+
+
+def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
+    path = "matches.yaml"
+    if pair.id != Pair.make_id(pair.mentor, pair.mentee):
+        ctx.add(path, f"{ptr}/id", "RM310", f"pair id '{pair.id}' should be '{Pair.make_id(pair.mentor, pair.mentee)}'",
+                "a pair id is mentor--mentee")
+    if ctx.program.cohort(pair.cohort) is None:
+        ctx.add(path, f"{ptr}/cohort", "RM304", f"unknown cohort '{pair.cohort}'",
+                _suggest(pair.cohort, [c.id for c in ctx.program.cohorts]) or "use a cohort id from program.yaml")
+    people = []
+    for role in ("mentor", "mentee"):
+        login = getattr(pair, role)
+        person = ctx.people.get(login.lower())
+        if person is None:
+            if not ctx.known(login):
+                ctx.add(path, f"{ptr}/{role}", "RM308", f"{role} '{login}' has no profile",
+                        _suggest(login.lower(), ctx.people) or "the person may have withdrawn: end the pair")
+            continue
+        people.append(person)
+        if person.role != role:
+            ctx.add(path, f"{ptr}/{role}", "RM309", f"{login} is registered as {person.role}, not {role}",
+                    "swap mentor and mentee or fix the profile's role")
+        if person.cohort != pair.cohort:
+            ctx.add(path, f"{ptr}/cohort", "RM304", f"{login} is in cohort {person.cohort}, the pair in {pair.cohort}",
+                    "pairs are made within one cohort")
+    if len(people) == 2 and people[0].role == "mentor" and people[1].role == "mentee":
+        mentor, mentee = people
+        if mentee.level - mentor.level < ctx.program.min_level_gap:
+            ctx.add(path, f"{ptr}/mentee", "RM315", f"level gap {mentee.level - mentor.level} is below the minimum "
+                    f"of {ctx.program.min_level_gap} ({mentor.login} at {mentor.level}, {mentee.login} at {mentee.level})",
+                    "a reverse mentor must be junior to their mentee")
 
 
 def _checkins(ctx: _Context) -> None:
@@ -314,7 +331,8 @@ def _answers(ctx: _Context, r: SurveyResponse, survey: object) -> None:
         ptr = f"/answers/{qid}"
         if q is None:
             ctx.add(r.source.path, ptr, "RM322", f"survey {survey.id} has no question '{qid}'",
-                    _suggest(qid, [x.id for x in survey.questions]) or f"use a question id of survey {survey.id} in program.yaml")
+                    _suggest(qid, [x.id for x in survey.questions]) or f"use a question id of survey {survey.id} in program.yaml",
+                    key=True)
         elif q.type == "yes-no" and not isinstance(value, bool):
             ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer true or false", "write true or false (YAML words like yes, no, on, off are read as text here)")
         elif q.type == "scale" and (isinstance(value, bool) or not isinstance(value, int) or not q.min <= value <= q.max):

@@ -34,16 +34,35 @@ def load_schema(name: str) -> dict[str, Any]:
     return result
 
 
+def _anchor_patterns(node: Any) -> Any:
+    """JSON Schema patterns follow ECMA-262, where ``$`` never matches before a final newline.
+
+    Python's ``$`` does, so ``login: "ana\\n"`` would pass ``^...$``; ``\\Z`` restores the meaning.
+    """
+    if isinstance(node, dict):
+        return {k: (v[:-1] + "\\Z" if k == "pattern" and isinstance(v, str) and v.endswith("$") and not v.endswith("\\$")
+                    else _anchor_patterns(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_anchor_patterns(v) for v in node]
+    return node
+
+
+@cache
+def _checked_schema(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = _anchor_patterns(load_schema(name))
+    return result
+
+
 @cache
 def _validator(name: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(load_schema(name), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return jsonschema.Draft7Validator(_checked_schema(name), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 @cache
 def _fast(name: str) -> Callable[[Any], Any]:
     # compiled once; only answers "valid?" - the messages come from jsonschema. fastjsonschema's own
     # date regex accepts Unicode digits and year 0000 (date.fromisoformat then crashes), so dates use jsonschema's check
-    return fastjsonschema.compile(load_schema(name), formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
+    return fastjsonschema.compile(_checked_schema(name), formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
 
 
 def validate_document(doc: Document, name: str) -> list[Problem]:
@@ -63,7 +82,7 @@ def validate_document(doc: Document, name: str) -> list[Problem]:
         restored = _restore_typed_text(doc, errors)
         if not restored:
             break
-    return sorted({p for error in errors for p in _problems(doc, error)})
+    return sorted({p for error in errors for p in _problems(doc, error, name)})
 
 
 def _restore_typed_text(doc: Document, errors: list[jsonschema.ValidationError]) -> bool:
@@ -98,11 +117,25 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _problems(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
+def _described(error: jsonschema.ValidationError, name: str) -> str:
+    """The description of the failing schema, or of the nearest schema that contains it."""
+    node: Any = load_schema(name)
+    found = node.get("description", "")
+    for part in list(error.absolute_schema_path)[:-1]:
+        if isinstance(node, (dict, list)):
+            node = node[part]
+            if isinstance(node, dict) and isinstance(node.get("description"), str):
+                found = node["description"]
+    return str(found)
+
+
+def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> list[Problem]:
     pointer = _pointer(error.absolute_path)
     field = (_where(pointer) if isinstance(error.absolute_path[-1], int) else str(error.absolute_path[-1])) if error.absolute_path else "(file)"
-    described = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    described = _described(error, name)
     kind = error.validator
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        return [_bad_key(doc, pointer, field, error)]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = sorted(error.schema.get("properties", {}))
         extras = sorted(set(error.instance) - set(known))
@@ -136,6 +169,18 @@ def _problems(doc: Document, error: jsonschema.ValidationError) -> list[Problem]
     if kind == "propertyNames":
         return [doc.problem(pointer, "RM202", f"{field}: {_short(error.instance)} is not an allowed key here", described)]
     return [doc.problem(pointer, "RM209", f"{field}: {error.message[:200]}", described)]
+
+
+def _bad_key(doc: Document, pointer: str, field: str, error: jsonschema.ValidationError) -> Problem:
+    """A key refused by propertyNames: jsonschema reports the key as the instance at the mapping's path."""
+    key = error.instance
+    child = f"{pointer}/{escape_pointer(key)}"
+    if error.validator == "enum":
+        options = [str(c) for c in error.validator_value]
+        return doc.problem(child, "RM204", f"{field}: {_short(key)} is not one of: {', '.join(options)}",
+                           _did_you_mean(key, options), key=True)
+    return doc.problem(child, "RM202", f"{field}: {_short(key)} is not an allowed key here",
+                       "use lower-case words joined by hyphens", key=True)
 
 
 def _range_message(error: jsonschema.ValidationError) -> str:
