@@ -11,6 +11,8 @@ from typing import Callable, Iterator, Sequence
 from . import cache
 from .errors import LoadError, Problem, SchemaError
 from .loader import Document, load_bytes
+from .matchfile import diff as diff_matches, render as render_matches  # noqa: F401  (public API)
+from .matching import Proposal, propose  # noqa: F401  (public API)
 from .model import ProgramData
 from .repo import FileRef, discover, head_date, read_bytes
 from .schema import validate_document

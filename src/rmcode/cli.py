@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .commands import data
+from .commands import data, match
 from .errors import RmcodeError
 
 
@@ -24,7 +24,7 @@ def cli() -> None:
     """
 
 
-for command in (data.validate, data.schema):
+for command in (data.validate, data.schema, match.match):
     cli.add_command(command)
 
 

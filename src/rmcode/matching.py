@@ -1,0 +1,290 @@
+"""Optimal assignment of mentees to mentors, and the proposal that ``rmcode match`` writes.
+
+The objective is lexicographic: first as many people matched as possible, then the largest
+total score. Both are folded into one weight per eligible pair, ``big + score`` with ``big``
+larger than any possible sum of scores, so one extra pair always outweighs every score gain;
+ineligible pairs weigh 0 and count as "not matched". A mentor with capacity c becomes c
+identical columns. The assignment itself is scipy's (linear_sum_assignment for dense
+instances, min_weight_full_bipartite_matching on a candidate graph for very large ones).
+Inputs are sorted by login, so the same input always gives the same pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from .eligibility import (
+    RULE_LABELS,
+    Block,
+    Pool,
+    broken_rules,
+    build_pool,
+    eligible,
+    unmatched_reason,
+)
+from .errors import MatchError, Problem
+from .model import BREAKDOWN_KEYS, Cohort, Pair, Program, ProgramData, Unmatched
+from .scoring import CRITERIA, UNIT, breakdown, integer_weights, pair_reason, score
+
+DENSE_MAX_CELLS = 4_000_000
+"""Up to this many mentee x mentor-seat cells (2,000 x 2,000) a cohort is solved densely, above on a candidate graph."""
+CANDIDATES = 48
+"""Mentors kept per mentee in the candidate graph; docs/performance-matching.md measures the gap."""
+CHUNK_CELLS = 2_000_000
+"""Cells scored at once, which bounds the memory of scoring."""
+
+Assignment = list[tuple[int, int]]
+
+
+def assign(scores: NDArray[np.integer], allowed: NDArray[np.bool_], capacity: Sequence[int] | NDArray[np.integer]) -> Assignment:
+    """Exact assignment of rows (mentees) to columns (mentors) with column capacities.
+
+    Parameters
+    ----------
+    scores : (rows, cols) non-negative integers, the score of each pair.
+    allowed : (rows, cols) booleans; False pairs are never made.
+    capacity : (cols,) how many rows each column may take.
+
+    Returns
+    -------
+    Sorted (row, col) pairs that maximise first their number, then their total score.
+    Ties are broken by the solver over the given order, so equal input gives equal output.
+    """
+    capacity = np.asarray(capacity, dtype=np.int64)
+    seats = np.repeat(np.arange(len(capacity)), np.maximum(capacity, 0))
+    if not len(seats) or not scores.shape[0]:
+        return []
+    big = int(scores.max(initial=0)) * min(scores.shape[0], len(seats)) + 1
+    weight = np.where(allowed, scores.astype(np.float64) + big, 0.0)
+    if len(seats) != scores.shape[1] or np.any(capacity != 1):
+        weight = weight[:, seats]
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    keep = weight[rows, cols] > 0  # an assignment to a forbidden cell means "not matched"
+    return sorted((int(r), int(seats[c])) for r, c in zip(rows[keep], cols[keep]))
+
+
+def assign_sparse(rows: NDArray[np.intp], cols: NDArray[np.intp], scores: NDArray[np.integer], n_rows: int,
+                  capacity: NDArray[np.integer]) -> Assignment:
+    """Exact assignment on a candidate graph given as (row, col, score) triples.
+
+    Each row also gets a private dummy seat (weight 1) meaning "not matched", so a full
+    matching always exists; real seats weigh ``big + score + 1``.
+    """
+    capacity = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
+    if not len(rows) or not n_rows:
+        return []
+    first_seat = np.concatenate([[0], np.cumsum(capacity)[:-1]])
+    copies = capacity[cols]
+    seat_rows = np.repeat(rows, copies)
+    offsets = np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
+    seat_cols = np.repeat(first_seat[cols], copies) + offsets
+    big = int(scores.max(initial=0)) * n_rows + 1
+    weights = np.repeat(scores.astype(np.float64) + big + 1, copies)
+    n_seats = int(capacity.sum())
+    graph = sp.csr_matrix((np.concatenate([weights, np.ones(n_rows)]),
+                           (np.concatenate([seat_rows, np.arange(n_rows)]),
+                            np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
+                          shape=(n_rows, n_seats + n_rows))
+    matched_rows, seats = min_weight_full_bipartite_matching(graph, maximize=True)
+    owner = np.repeat(np.arange(len(capacity)), capacity)
+    real = seats < n_seats
+    return sorted((int(r), int(owner[s])) for r, s in zip(matched_rows[real], seats[real]))
+
+
+def _chunks(rows: NDArray[np.intp], n_cols: int) -> Iterable[NDArray[np.intp]]:
+    step = max(1, CHUNK_CELLS // max(n_cols, 1))
+    for start in range(0, len(rows), step):
+        yield rows[start:start + step]
+
+
+def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64], weights: dict[str, int]) -> Assignment:
+    """Best pairs of the given mentee rows with mentors of remaining ``capacity`` (pool indices)."""
+    cols = np.flatnonzero((capacity > 0) & pool.mentors.available)
+    if not len(rows) or not len(cols):
+        return []
+    if len(rows) * int(capacity[cols].sum()) <= DENSE_MAX_CELLS:
+        total = np.empty((len(rows), len(cols)), dtype=np.int32)
+        allowed = np.empty((len(rows), len(cols)), dtype=np.bool_)
+        start = 0
+        for chunk in _chunks(rows, len(cols)):
+            block = Block(pool, chunk, cols)
+            total[start:start + len(chunk)] = score(block, weights)
+            allowed[start:start + len(chunk)] = eligible(block)
+            start += len(chunk)
+        found = assign(total, allowed, capacity[cols])
+    else:
+        found = _solve_sparse(pool, rows, cols, capacity, weights)
+    return [(int(rows[r]), int(cols[c])) for r, c in found]
+
+
+def _solve_sparse(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], capacity: NDArray[np.int64],
+                  weights: dict[str, int]) -> Assignment:
+    """Keep each mentee's best ``CANDIDATES`` eligible mentors, then solve that graph exactly."""
+    found_r, found_c, found_s = [], [], []
+    start = 0
+    for chunk in _chunks(rows, len(cols)):
+        block = Block(pool, chunk, cols)
+        total = score(block, weights)
+        key = np.where(eligible(block), total, -1)  # argpartition is deterministic, so ties are too
+        k = min(CANDIDATES, len(cols))
+        best = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < len(cols) else np.tile(np.arange(len(cols)), (len(chunk), 1))
+        local = np.repeat(np.arange(len(chunk)), best.shape[1])
+        ok = key[local, best.ravel()] >= 0
+        found_r.append(local[ok] + start)
+        found_c.append(best.ravel()[ok])
+        found_s.append(total[local[ok], best.ravel()[ok]])
+        start += len(chunk)
+    return assign_sparse(np.concatenate(found_r), np.concatenate(found_c), np.concatenate(found_s),
+                         len(rows), capacity[cols])
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The content of the next matches.yaml, and which cohorts were matched."""
+
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...]
+    cohorts: tuple[str, ...]
+
+    @property
+    def proposed(self) -> tuple[Pair, ...]:
+        return tuple(p for p in self.pairs if p.status == "proposed" and p.cohort in self.cohorts)
+
+
+def cohorts_in_scope(program: Program, cohort: str | None = None) -> tuple[Cohort, ...]:
+    """Cohorts whose matching is open (or the one asked for, which must be open)."""
+    if cohort is None:
+        return tuple(sorted((c for c in program.cohorts if c.matching_open), key=lambda c: c.id))
+    found = program.cohort(cohort)
+    if found is None:
+        raise MatchError([Problem("program.yaml", 0, 0, "RM404", f"unknown cohort '{cohort}'",
+                                  "use one of: " + ", ".join(sorted(c.id for c in program.cohorts)), "/cohorts")])
+    if not found.matching_open:
+        index = program.cohorts.index(found)
+        raise MatchError([Problem("program.yaml", 0, 0, "RM405", f"matching is closed for cohort {cohort}",
+                                  "set matching: open for the cohort in program.yaml", f"/cohorts/{index}/matching")])
+    return (found,)
+
+
+def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Proposal:
+    """Pairs for every unmatched, unpaused participant of the cohorts in scope.
+
+    Pairs that are active, completed or ended stay exactly as they are, and so does every
+    entry of a cohort out of scope; ``proposed`` pairs in scope are computed again. A pair
+    proposed again keeps the day it was first proposed, so re-running changes nothing.
+    Raises MatchError when an admin's pin cannot be honoured.
+    """
+    scope = cohorts_in_scope(data.program, cohort)
+    ids = {c.id for c in scope}
+    kept = [p for p in data.pairs if p.status != "proposed" or p.cohort not in ids]
+    earlier = {p.id: p.proposed for p in data.pairs if p.status == "proposed"}
+    people = data.by_login()
+    # an entry without a cohort belongs to its person's; entries of people who left are dropped
+    unmatched = [u for u in data.unmatched if u.login.lower() in people
+                 and (u.cohort or people[u.login.lower()].cohort) not in ids]
+    pairs = list(kept)
+    for c in scope:
+        new_pairs, new_unmatched = _propose_cohort(data, c.id, kept, on, earlier)
+        pairs += new_pairs
+        unmatched += new_unmatched
+    return Proposal(tuple(sorted(pairs, key=lambda p: p.id)),
+                    tuple(sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort))), tuple(sorted(ids)))
+
+
+def _propose_cohort(data: ProgramData, cohort: str, kept: Sequence[Pair], on: dt.date,
+                    earlier: dict[str, dt.date | None]) -> tuple[list[Pair], list[Unmatched]]:
+    pool = build_pool(data, cohort, on, kept)
+    weights = integer_weights(data.program.weights)
+    pins = _pins(data.program, pool, on)
+    capacity = pool.capacity.copy()
+    np.subtract.at(capacity, [m for _, m in pins], 1)
+    pinned = {e for e, _ in pins}
+    rows = np.array([i for i in range(pool.mentees.size)
+                     if pool.mentees.available[i] and not pool.matched[i] and i not in pinned], dtype=np.intp)
+    chosen = sorted(pins + solve(pool, rows, capacity, weights))
+    return _pairs(data.program, pool, chosen, weights, on, earlier), _unmatched(pool, chosen, capacity, on, kept)
+
+
+def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, int], on: dt.date,
+           earlier: dict[str, dt.date | None]) -> list[Pair]:
+    if not chosen:
+        return []
+    block = Block(pool, np.array([e for e, _ in chosen]), np.array([m for _, m in chosen]), outer=False)
+    parts = breakdown(block, weights)
+    style = CRITERIA["working_style"](block)
+    out = []
+    for k, (e, m) in enumerate(chosen):
+        mentee, mentor = pool.mentees.people[e], pool.mentors.people[m]
+        pid = Pair.make_id(mentor.login, mentee.login)
+        out.append(Pair(pid, pool.cohort, mentor.login, mentee.login, "proposed", earlier.get(pid) or on,
+                        score=int(parts[k].sum()) / UNIT,
+                        breakdown={key: int(v) / UNIT for key, v in zip(BREAKDOWN_KEYS, parts[k])},
+                        reason=pair_reason(program, mentor, mentee, on, float(style[k]))))
+    return out
+
+
+def _unmatched(pool: Pool, chosen: Assignment, capacity: NDArray[np.int64], on: dt.date,
+               kept: Sequence[Pair]) -> list[Unmatched]:
+    """Everyone in the cohort left without a pair, with the computed reason."""
+    taken = pool.matched.copy()
+    taken[[e for e, _ in chosen]] = True
+    left = capacity.copy()
+    np.subtract.at(left, [m for _, m in chosen], 1)
+    full = left <= 0
+    has_pair = {k.mentor.lower() for k in kept if k.status in ("active", "completed")} | \
+        {pool.mentors.people[m].key for _, m in chosen}
+    out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
+           for i, p in enumerate(pool.mentees.people) if not taken[i]]
+    out += [Unmatched(p.login, pool.cohort, unmatched_reason(pool, j, "mentor", taken, on))
+            for j, p in enumerate(pool.mentors.people) if p.key not in has_pair]
+    return out
+
+
+def _pins(program: Program, pool: Pool, on: dt.date) -> Assignment:
+    """Admin pins of this cohort as (row, col); raises MatchError for a pin that cannot be made."""
+    rows = {p.key: i for i, p in enumerate(pool.mentees.people)}
+    cols = {p.key: j for j, p in enumerate(pool.mentors.people)}
+    problems: list[Problem] = []
+    out: Assignment = []
+    for n, (mentor, mentee) in enumerate(program.must_pair):
+        e, m = rows.get(mentee.lower()), cols.get(mentor.lower())
+        if e is None or m is None:
+            continue  # another cohort's pin; validation reports unknown people
+        why = _pin_problem(pool, e, m, on, [x for x in out if x[0] == e or x[1] == m])
+        if why:
+            problems.append(Problem("program.yaml", 0, 0, "RM402", f"pin {mentor}--{mentee} cannot be made: {why}",
+                                    "remove the pin from matching.must_pair or fix the profiles",
+                                    f"/matching/must_pair/{n}"))
+        elif why is not None:
+            out.append((e, m))
+    if problems:
+        raise MatchError(problems)
+    return sorted(out)
+
+
+def _pin_problem(pool: Pool, e: int, m: int, on: dt.date, earlier: Assignment) -> str | None:
+    """"" to make the pin, None to skip it (done already or waiting for a pause), else why not."""
+    mentee, mentor = pool.mentees.people[e], pool.mentors.people[m]
+    if pool.forbidden["before"][e, m]:
+        return None  # the pair exists already (active, completed or ended)
+    if mentee.is_paused(on) or mentor.is_paused(on):
+        return None  # made once the pause is over
+    if pool.matched[e]:
+        return f"{mentee.login} already has a pair"
+    broken = broken_rules(Block(pool, np.array([e]), np.array([m]), outer=False))
+    if broken:
+        return "it breaks " + ", ".join(RULE_LABELS[r] for r in broken)
+    if any(x[0] == e for x in earlier):
+        return f"{mentee.login} is pinned twice"
+    if pool.capacity[m] - sum(1 for x in earlier if x[1] == m) <= 0:
+        return f"{mentor.login} has no capacity left"
+    return ""
+

@@ -1,0 +1,178 @@
+"""`rmcode match` end to end on real git repositories: writing, stability, --diff, errors."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from conftest import SCHEMA_LINE, ProgramRepo, commit_all, git, person
+
+from rmcode.commands.match import match
+from rmcode.errors import RmcodeError
+
+AS_OF = "2026-03-01"
+BEN_DAN = ("covers 1 of 1 skill Dan wants: Short video; both free Tue mornings; different departments (Legal, Sales); "
+           "same time zone")
+MATCHES_AFTER = SCHEMA_LINE.format("", "matches") + textwrap.dedent(f"""\
+    pairs:
+      - id: ana--cleo
+        cohort: c1
+        mentor: ana
+        mentee: cleo
+        status: active
+        matched: 2026-02-01
+      - id: ben--dan
+        cohort: c1
+        mentor: ben
+        mentee: dan
+        status: proposed
+        proposed: 2026-03-01
+        score: 0.95
+        breakdown:
+          skills: 0.5
+          working_style: 0.05
+          cross_department: 0.2
+          timezone: 0.1
+          availability: 0.1
+          preferences: 0.0
+        reason: "{BEN_DAN}"
+    """)
+
+
+def rm_match(root: Path, *args: str) -> Result:
+    """The command as the CLI runs it: RmcodeError becomes exit 1 with its problems on stderr."""
+    result = CliRunner().invoke(match, ["--root", str(root), *args])
+    if isinstance(result.exception, RmcodeError):
+        result.stderr_bytes = str(result.exception).encode()
+        result.exit_code = 1
+    elif result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def test_match_writes_the_proposal_and_reports_it(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    result = rm_match(root)
+    assert result.exit_code == 0
+    assert result.output == f"cohorts matched: c1\n1 pair proposed (mean score 0.9500), 0 unmatched\n" \
+        f"  ben--dan  0.9500  {BEN_DAN}\nwrote matches.yaml (2 pairs)\n"
+    assert (root / "matches.yaml").read_text() == MATCHES_AFTER
+
+
+def test_rerunning_after_commit_changes_no_byte(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    rm_match(root)
+    commit_all(root, "proposal", "2026-03-08T12:00:00+00:00")
+    assert rm_match(root).exit_code == 0
+    assert git(root, "status", "--porcelain") == ""
+    assert (root / "matches.yaml").read_text() == MATCHES_AFTER  # the first proposal day is kept
+
+
+def test_dry_run_writes_nothing(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    result = rm_match(root, "--dry-run", "--format", "json")
+    assert result.exit_code == 0
+    assert '"written": null' in result.output
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_diff_compares_with_the_committed_file_as_the_workflow_does(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    rm_match(root)  # the workflow writes first, then describes the change
+    result = rm_match(root, "--diff", "--format", "md")
+    assert result.exit_code == 0
+    assert result.output == textwrap.dedent(f"""\
+        ## Proposed matches
+
+        1 pair added, 0 removed, 0 changed.
+
+        |  | committed | proposed | change |
+        |---|---|---|---|
+        | pairs | 1 | 2 | +1 |
+        | mean score | – | 0.9500 | – |
+        | unmatched | 0 | 0 | +0 |
+
+        ### Added (1)
+
+        | pair | cohort | score | why |
+        |---|---|---|---|
+        | ben--dan | c1 | 0.9500 | {BEN_DAN} |
+        """)
+    commit_all(root)
+    assert rm_match(root, "--diff").output == "pairs 2 -> 2; mean score 0.9500 -> 0.9500 (+0.0000); unmatched 0 -> 0\n" \
+        "no change to matches.yaml\n"
+
+
+def test_a_weight_change_shows_as_changed_scores(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    rm_match(root)
+    commit_all(root)
+    program = (root / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
+    (root / "program.yaml").write_text(program)
+    result = rm_match(root, "--diff")
+    assert result.output.splitlines()[:3] == [
+        "pairs 2 -> 2; mean score 0.9500 -> 0.7600 (-0.1900); unmatched 0 -> 0", "changed (1):",
+        "  ~ ben--dan  c1  0.9500 -> 0.7600 (-0.1900)"]
+
+
+def test_a_participant_who_leaves_frees_the_partner(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    rm_match(root)
+    commit_all(root)
+    (root / "participants/dan.yaml").unlink()  # the proposed pair ben--dan now points at nobody
+    result = rm_match(root)
+    assert result.exit_code == 0
+    assert "0 pairs proposed" in result.output
+    assert "  ben  c1  no mentees in cohort c1" not in result.output
+    assert "  ben  c1  the only eligible mentee is matched with another mentor" in result.output
+    assert "ben--dan" not in (root / "matches.yaml").read_text()
+
+
+def test_invalid_data_exits_1_with_the_problem(program_repo: ProgramRepo) -> None:
+    root = program_repo({"participants/dan.yaml": person("dan", 202, role="mentee", level=4,
+                                                         skills_wanted="[knitting]")})
+    result = rm_match(root)
+    assert result.exit_code == 1
+    assert "participants/dan.yaml:13:17: RM305 unknown skill 'knitting'" in result.stderr
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_pin_that_cannot_be_made_exits_1_pointing_at_program_yaml(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    program = (root / "program.yaml").read_text().replace(
+        "  constraints:", "  must_pair:\n    - {mentor: ben, mentee: cleo}\n  constraints:")
+    (root / "program.yaml").write_text(program)
+    result = rm_match(root, "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr == "program.yaml:45:7: RM402 pin ben--cleo cannot be made: cleo already has a pair\n" \
+        "    hint: remove the pin from matching.must_pair or fix the profiles"
+
+
+def test_unknown_cohort_is_a_usage_error(program_repo: ProgramRepo) -> None:
+    result = rm_match(program_repo(), "--cohort", "nope")
+    assert result.exit_code == 2
+    assert "Invalid value for --cohort: unknown cohort 'nope' (cohorts: c1)" in result.output
+
+
+def test_closed_cohort_exits_1(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    (root / "program.yaml").write_text((root / "program.yaml").read_text().replace("matching: open", "matching: closed"))
+    result = rm_match(root, "--cohort", "c1")
+    assert result.exit_code == 1
+    assert result.stderr == "program.yaml:31:15: RM405 matching is closed for cohort c1\n" \
+        "    hint: set matching: open for the cohort in program.yaml"
+    assert rm_match(root, "--dry-run").output.startswith("cohorts matched: none (no cohort has matching open)\n0 pairs")
+
+
+def test_unmatched_people_are_written_with_their_reason(program_repo: ProgramRepo) -> None:
+    root = program_repo({"participants/eve.yaml": person("eve", 203, role="mentee", level=5, languages="[de]")})
+    assert rm_match(root).exit_code == 0
+    assert (root / "matches.yaml").read_text().endswith(
+        "unmatched:\n  - login: eve\n    cohort: c1\n    reason: \"no eligible mentor shares a language: German\"\n")
+
+
+def test_help_has_an_example() -> None:
+    result = CliRunner().invoke(match, ["--help"])
+    assert result.exit_code == 0
+    assert "  Example:\n    rmcode match --dry-run                 # show the proposal, write nothing\n" in result.output

@@ -1,0 +1,431 @@
+"""Matching: optimality against independent solvers, every hard constraint, stability, explanations."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import random
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+from conftest import MINI_PROGRAM
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmcode import matching
+from rmcode.errors import MatchError
+from rmcode.loader import load_bytes
+from rmcode.matchfile import render
+from rmcode.matching import assign, assign_sparse, propose
+from rmcode.model import (
+    BREAKDOWN_KEYS,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Source,
+    Unmatched,
+    Weights,
+)
+from rmcode.scoring import UNIT, integer_weights
+
+ON = dt.date(2026, 3, 1)
+RAW = load_bytes("program.yaml", MINI_PROGRAM.encode()).data
+
+
+def program(**matching_changes: Any) -> Program:
+    raw = copy.deepcopy(RAW)
+    raw["cohorts"].append({**raw["cohorts"][0], "id": "c2", "name": "Cohort two"})
+    for key, value in matching_changes.items():
+        raw["matching"][key] = value
+    return Program.from_raw(raw, Source("program.yaml"))
+
+
+def mk(login: str, role: str = "mentor", level: int | None = None, **fields: Any) -> Participant:
+    base: dict[str, Any] = {
+        "login": login, "github_id": sum(map(ord, login)), "name": login.title(), "role": role, "cohort": "c1",
+        "registered": dt.date(2026, 1, 10), "level": level or (1 if role == "mentor" else 5), "department": "Sales",
+        "timezone": "Europe/Berlin", "languages": ("en",), "availability": ("tue 09:00-11:00",)}
+    base.update(fields)
+    for key in ("avoid", "prefer"):
+        base[key] = frozenset(base.get(key, ()))
+    return Participant(**base)
+
+
+def data(people: list[Participant], pairs: tuple[Pair, ...] = (), prog: Program | None = None,
+         unmatched: tuple[Unmatched, ...] = ()) -> ProgramData:
+    return ProgramData(prog or program(), tuple(sorted(people, key=lambda p: p.key)), pairs, unmatched, (), ())
+
+
+def pairs_of(result: matching.Proposal) -> list[tuple[str, str]]:
+    return [(p.mentor, p.mentee) for p in result.proposed]
+
+
+# --- optimality: independent checks -------------------------------------------------------
+
+def brute_force(scores: np.ndarray, allowed: np.ndarray, capacity: list[int]) -> tuple[int, int]:
+    """Best (number matched, total score) over every way to give each row a column or none."""
+    best = (0, 0)
+    for choice in itertools.product(*[[None, *range(scores.shape[1])] for _ in range(scores.shape[0])]):
+        used = [c for c in choice if c is not None]
+        if any(used.count(c) > capacity[c] for c in set(used)):
+            continue
+        if any(c is not None and not allowed[r, c] for r, c in enumerate(choice)):
+            continue
+        best = max(best, (len(used), sum(int(scores[r, c]) for r, c in enumerate(choice) if c is not None)))
+    return best
+
+
+def min_cost_flow(scores: np.ndarray, allowed: np.ndarray, capacity: list[int]) -> tuple[int, int]:
+    """A second exact formulation: networkx max-flow-min-cost maximises flow (pairs), then score."""
+    graph = nx.DiGraph()
+    for r in range(scores.shape[0]):
+        graph.add_edge("s", ("r", r), capacity=1, weight=0)
+        for c in range(scores.shape[1]):
+            if allowed[r, c]:
+                graph.add_edge(("r", r), ("c", c), capacity=1, weight=-int(scores[r, c]))
+    for c in range(scores.shape[1]):
+        graph.add_edge(("c", c), "t", capacity=capacity[c], weight=0)
+    if "s" not in graph or "t" not in graph:
+        return (0, 0)
+    flow = nx.max_flow_min_cost(graph, "s", "t")
+    chosen = [(r, c) for r in range(scores.shape[0]) for c in range(scores.shape[1])
+              if flow.get(("r", r), {}).get(("c", c), 0)]
+    return len(chosen), sum(int(scores[r, c]) for r, c in chosen)
+
+
+def value(found: list[tuple[int, int]], scores: np.ndarray) -> tuple[int, int]:
+    return len(found), sum(int(scores[r, c]) for r, c in found)
+
+
+def random_instance(rng: random.Random, rows: int, cols: int, density: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    scores = np.array([[rng.choice([0, 1000, 2500, 5000, 7500, rng.randint(0, UNIT)]) for _ in range(cols)]
+                       for _ in range(rows)], dtype=np.int64)
+    allowed = np.array([[rng.random() < density for _ in range(cols)] for _ in range(rows)], dtype=bool)
+    return scores, allowed, [rng.randint(1, 3) for _ in range(cols)]
+
+
+def sparse_value(scores: np.ndarray, allowed: np.ndarray, capacity: list[int]) -> tuple[int, int]:
+    r, c = np.nonzero(allowed)
+    found = assign_sparse(r, c, scores[r, c], scores.shape[0], np.array(capacity))
+    return value(found, scores)
+
+
+def test_assign_equals_brute_force_on_tiny_instances() -> None:
+    rng = random.Random(3)
+    for _ in range(150):
+        scores, allowed, capacity = random_instance(rng, rng.randint(1, 4), rng.randint(1, 3), rng.random())
+        expected = brute_force(scores, allowed, capacity)
+        assert value(assign(scores, allowed, capacity), scores) == expected
+        assert sparse_value(scores, allowed, capacity) == expected
+
+
+def test_assign_agrees_with_networkx_min_cost_flow() -> None:
+    rng = random.Random(11)
+    for _ in range(40):
+        scores, allowed, capacity = random_instance(rng, rng.randint(5, 25), rng.randint(3, 15), rng.uniform(0.1, 0.9))
+        expected = min_cost_flow(scores, allowed, capacity)
+        assert value(assign(scores, allowed, capacity), scores) == expected
+        assert sparse_value(scores, allowed, capacity) == expected
+
+
+def greedy(scores: np.ndarray, allowed: np.ndarray) -> list[tuple[int, int]]:
+    order = sorted(((int(scores[r, c]), r, c) for r, c in zip(*np.nonzero(allowed))), reverse=True)
+    rows: set[int] = set()
+    cols: set[int] = set()
+    out = []
+    for _, r, c in order:
+        if r not in rows and c not in cols:
+            rows.add(r)
+            cols.add(c)
+            out.append((int(r), int(c)))
+    return out
+
+
+def test_optimum_matches_everyone_where_greedy_leaves_one_out() -> None:
+    scores = np.array([[9000, 8000], [7000, 0]])
+    allowed = np.array([[True, True], [True, False]])
+    assert greedy(scores, allowed) == [(0, 0)]
+    assert assign(scores, allowed, [1, 1]) == [(0, 1), (1, 0)]
+
+
+def test_optimum_matches_everyone_where_greedy_leaves_one_out_in_a_program() -> None:
+    people = [mk("ana", skills_offered=("generative-ai", "short-video")), mk("ben", skills_offered=("generative-ai",)),
+              mk("cleo", "mentee", skills_wanted=("generative-ai", "short-video")),
+              mk("dan", "mentee", skills_wanted=("generative-ai",), avoid={"ben"})]
+    assert pairs_of(propose(data(people), ON)) == [("ana", "dan"), ("ben", "cleo")]
+
+
+def test_assign_of_nothing_is_empty() -> None:
+    assert assign(np.zeros((0, 3), dtype=np.int64), np.zeros((0, 3), dtype=bool), [1, 1, 1]) == []
+    assert assign(np.zeros((2, 1), dtype=np.int64), np.ones((2, 1), dtype=bool), [0]) == []
+
+
+def test_sparse_path_reaches_the_dense_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    langs = (("en",), ("en", "de"), ("de",))
+    people = [mk(f"m{i:02}", level=rng.randint(1, 2), languages=rng.choice(langs), department=rng.choice("ABC"),
+                 skills_offered=tuple(rng.sample(["generative-ai", "short-video", "data-literacy"], 2)))
+              for i in range(30)]
+    people += [mk(f"e{i:02}", "mentee", level=rng.randint(4, 5), languages=rng.choice(langs), department=rng.choice("ABC"),
+                  skills_wanted=tuple(rng.sample(["generative-ai", "short-video", "data-literacy"], 2)))
+               for i in range(40)]
+    dense = propose(data(people), ON)
+    monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)
+    monkeypatch.setattr(matching, "CANDIDATES", 30)
+    sparse = propose(data(people), ON)
+    assert len(sparse.proposed) == len(dense.proposed) == 30
+    assert sum(p.score or 0 for p in sparse.proposed) == pytest.approx(sum(p.score or 0 for p in dense.proposed))
+
+
+# --- each hard constraint alone excludes the pair -----------------------------------------
+
+ANA, CLEO = {}, {}
+CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], str]] = [
+    ("level gap", {"level": 2}, {"level": 3}, {}, "no mentor is at least 2 levels below them"),
+    ("language", {}, {"languages": ("de",)}, {}, "no eligible mentor shares a language: German"),
+    ("availability", {}, {"availability": ("wed 09:00-11:00",)}, {},
+     "no eligible mentor shares 1 h of weekly availability"),
+    ("time zone", {}, {"timezone": "America/New_York", "availability": ("tue 03:00-05:00",)},
+     {"constraints": {"max_timezone_difference_hours": 3}}, "no eligible mentor is within 3 h of their time zone"),
+    ("mentor reports to mentee", {"manager": "cleo"}, {}, {}, "every eligible mentor is in their management chain"),
+    ("report's report", {"manager": "bob"}, {}, {}, "every eligible mentor is in their management chain"),
+    ("same manager", {"manager": "zed"}, {"manager": "zed"}, {}, "every eligible mentor is in their management chain"),
+    ("mentee avoids", {}, {"avoid": {"ana"}}, {}, "every eligible mentor is excluded by an avoid list or an admin block"),
+    ("mentor avoids", {"avoid": {"cleo"}}, {}, {}, "every eligible mentor is excluded by an avoid list or an admin block"),
+    ("admin block", {}, {}, {"blocks": [{"mentor": "Ana", "mentee": "cleo"}]},
+     "every eligible mentor is excluded by an avoid list or an admin block"),
+    ("mentor paused", {"paused": True}, {}, {}, "every eligible mentor is paused"),
+    ("mentee paused", {}, {"paused": True, "paused_until": dt.date(2026, 4, 1)}, {}, "paused until 2026-04-01"),
+    ("other cohort", {}, {"cohort": "c2"}, {}, "no mentors in cohort c2"),
+    ("same role", {}, {"role": "mentor", "level": 1}, {}, "no mentees in cohort c1"),
+]
+
+
+@pytest.mark.parametrize(("ana", "cleo", "rules", "reason"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_hard_constraint_alone_excludes_the_pair(ana: dict[str, Any], cleo: dict[str, Any],
+                                                      rules: dict[str, Any], reason: str) -> None:
+    others = [mk("bob", "mentee", level=3, manager="cleo", cohort="c2"), mk("zed", "mentee", cohort="c2")]
+    baseline = propose(data([mk("ana"), mk("cleo", "mentee"), *others], prog=program()), ON)
+    assert pairs_of(baseline) == [("ana", "cleo")]
+    prog = program(**{k: {**RAW["matching"].get(k, {}), **v} if isinstance(v, dict) else v for k, v in rules.items()})
+    result = propose(data([mk("ana", **ana), mk("cleo", **{"role": "mentee", **cleo}), *others], prog=prog), ON)
+    assert pairs_of(result) == []
+    assert {u.login: u.reason for u in result.unmatched}["cleo"] == reason
+
+
+def test_a_pair_that_existed_before_is_not_proposed_again() -> None:
+    ended = Pair("ana--cleo", "c1", "ana", "cleo", "ended", matched=dt.date(2026, 2, 1), ended=dt.date(2026, 2, 20))
+    result = propose(data([mk("ana"), mk("cleo", "mentee")], (ended,)), ON)
+    assert pairs_of(result) == []
+    assert [(u.login, u.reason) for u in result.unmatched] == [
+        ("ana", "they were already paired with every eligible mentee"),
+        ("cleo", "they were already paired with every eligible mentor")]
+
+
+def test_capacity_used_by_an_active_pair_leaves_the_next_mentee_unmatched() -> None:
+    active = Pair("ana--dan", "c1", "ana", "dan", "active", matched=dt.date(2026, 2, 1))
+    result = propose(data([mk("ana"), mk("cleo", "mentee"), mk("dan", "mentee")], (active,)), ON)
+    assert pairs_of(result) == []
+    assert [(u.login, u.reason) for u in result.unmatched] == [("cleo", "the only eligible mentor is at capacity")]
+
+
+def test_a_mentor_with_capacity_two_takes_two_mentees() -> None:
+    people = [mk("ana", capacity=2), mk("ben", languages=("fr",)), mk("cleo", "mentee"), mk("dan", "mentee"),
+              mk("eve", "mentee")]
+    result = propose(data(people), ON)
+    assert pairs_of(result) == [("ana", "cleo"), ("ana", "dan")]
+    assert [(u.login, u.reason) for u in result.unmatched] == [
+        ("ben", "no eligible mentee shares a language: French"),
+        ("eve", "the only eligible mentor is at capacity")]
+
+
+def test_unmatched_reason_counts_every_excluding_rule() -> None:
+    people = [mk("ana", languages=("fr",)), mk("ben", level=4), mk("cleo", "mentee", languages=("en", "de"))]
+    result = propose(data(people), ON)
+    reasons = {u.login: u.reason for u in result.unmatched}
+    assert reasons["cleo"] == "no eligible mentor: of 2 mentors, 1 less than 2 levels below, 1 with no shared language " \
+        "(English, German)"
+
+
+def test_all_eligible_mentors_at_capacity_is_counted() -> None:
+    people = [mk("ana"), mk("ben"), mk("cleo", "mentee"), mk("dan", "mentee"), mk("eve", "mentee")]
+    result = propose(data(people), ON)
+    assert [(u.login, u.reason) for u in result.unmatched] == [("eve", "all 2 eligible mentors are at capacity")]
+
+
+# --- pins -----------------------------------------------------------------------------------
+
+def test_a_pin_is_made_even_when_another_pair_scores_higher() -> None:
+    people = [mk("ana", skills_offered=("generative-ai",)), mk("ben"), mk("cleo", "mentee", skills_wanted=("generative-ai",))]
+    assert pairs_of(propose(data(people), ON)) == [("ana", "cleo")]
+    pinned = program(must_pair=[{"mentor": "ben", "mentee": "cleo"}])
+    assert pairs_of(propose(data(people, prog=pinned), ON)) == [("ben", "cleo")]
+
+
+def test_a_pin_that_breaks_a_hard_constraint_is_an_error() -> None:
+    pinned = program(must_pair=[{"mentor": "ana", "mentee": "cleo"}])
+    with pytest.raises(MatchError) as exc:
+        propose(data([mk("ana"), mk("cleo", "mentee", languages=("de",))], prog=pinned), ON)
+    assert str(exc.value) == "program.yaml: RM402 pin ana--cleo cannot be made: it breaks the shared language\n" \
+        "    hint: remove the pin from matching.must_pair or fix the profiles"
+
+
+def test_a_pin_of_an_existing_pair_or_a_paused_person_waits() -> None:
+    pinned = program(must_pair=[{"mentor": "ana", "mentee": "cleo"}])
+    active = Pair("ana--cleo", "c1", "ana", "cleo", "active", matched=dt.date(2026, 2, 1))
+    assert propose(data([mk("ana"), mk("cleo", "mentee")], (active,), prog=pinned), ON).proposed == ()
+    assert propose(data([mk("ana", paused=True), mk("cleo", "mentee")], prog=pinned), ON).proposed == ()
+
+
+# --- stability ------------------------------------------------------------------------------
+
+def test_approved_pairs_are_kept_exactly_even_when_no_longer_eligible() -> None:
+    kept = (Pair("ana--cleo", "c1", "ana", "cleo", "active", matched=dt.date(2026, 2, 1), score=0.1234,
+                 breakdown={"skills": 0.1234}, reason="old reason"),
+            Pair("ben--dan", "c1", "ben", "dan", "completed", matched=dt.date(2026, 2, 1), ended=dt.date(2026, 3, 1)),
+            Pair("ben--eve", "c1", "ben", "eve", "ended", ended=dt.date(2026, 2, 15), end_reason="moved"))
+    people = [mk("ana", languages=("fr",)), mk("ben"), mk("cleo", "mentee"), mk("dan", "mentee"), mk("eve", "mentee")]
+    result = propose(data(people, kept), ON)
+    assert [p for p in result.pairs if p.status != "proposed"] == list(kept)
+    assert result.proposed == ()  # ana is at capacity; ben cannot mentor eve again
+    assert [(u.login, u.reason) for u in result.unmatched] == [
+        ("eve", "no eligible mentor: of 2 mentors, 1 with no shared language (English), 1 paired with them before")]
+
+
+def test_proposed_pairs_are_recomputed_and_keep_their_first_date() -> None:
+    people = [mk("ana", skills_offered=("generative-ai",)), mk("ben"), mk("cleo", "mentee", skills_wanted=("generative-ai",)),
+              mk("dan", "mentee")]
+    stale = (Pair("ben--cleo", "c1", "ben", "cleo", "proposed", proposed=dt.date(2026, 2, 1), score=0.5),
+             Pair("ana--dan", "c1", "ana", "dan", "proposed", proposed=dt.date(2026, 2, 1), score=0.5))
+    first = propose(data(people, stale), ON)
+    assert [(p.id, p.proposed) for p in first.proposed] == [("ana--cleo", ON), ("ben--dan", ON)]
+    again = propose(data(people, first.pairs), dt.date(2026, 3, 20))
+    assert again.pairs == first.pairs
+
+
+def test_closed_cohorts_and_other_cohorts_are_left_alone() -> None:
+    raw = copy.deepcopy(RAW)
+    raw["cohorts"].append({**raw["cohorts"][0], "id": "c2", "name": "Two", "matching": "closed"})
+    prog = Program.from_raw(raw, Source("program.yaml"))
+    stale = Pair("ben--dan", "c2", "ben", "dan", "proposed", proposed=dt.date(2026, 2, 1))
+    old = Unmatched("eve", "c2", "old reason")
+    people = [mk("ana"), mk("cleo", "mentee"), mk("ben", cohort="c2"), mk("dan", "mentee", cohort="c2"),
+              mk("eve", "mentee", cohort="c2")]
+    result = propose(data(people, (stale,), prog, (old,)), ON)
+    assert result.cohorts == ("c1",)
+    assert [p.id for p in result.pairs] == ["ana--cleo", "ben--dan"]
+    assert result.unmatched == (old,)
+    with pytest.raises(MatchError, match="RM405 matching is closed for cohort c2"):
+        propose(data(people, (stale,), prog), ON, cohort="c2")
+    with pytest.raises(MatchError, match="RM404 unknown cohort 'c9'"):
+        propose(data(people, (stale,), prog), ON, cohort="c9")
+
+
+def test_same_input_gives_byte_identical_output() -> None:
+    rng = random.Random(8)
+    people = [mk(f"m{i}", department=rng.choice("AB"), availability=(f"tue {rng.randint(8, 12):02}:00-14:00",))
+              for i in range(12)]
+    people += [mk(f"e{i}", "mentee", department=rng.choice("AB")) for i in range(15)]
+    first = propose(data(people), ON)
+    texts = {render(first.pairs, first.unmatched)}
+    for _ in range(3):
+        rng.shuffle(people)
+        again = propose(data(people), ON)
+        texts.add(render(again.pairs, again.unmatched))
+    rerun = propose(data(people, first.pairs, unmatched=first.unmatched), ON)
+    texts.add(render(rerun.pairs, rerun.unmatched))
+    assert len(texts) == 1
+
+
+# --- scores ---------------------------------------------------------------------------------
+
+def test_integer_weights_sum_to_one_unit_exactly() -> None:
+    assert sum(integer_weights(Weights(1, 1, 1, 1, 1, 1)).values()) == UNIT
+    assert integer_weights(Weights(1, 1, 1, 0, 0, 0)) == {"skills": 3334, "working_style": 3333, "cross_department": 3333,
+                                                          "timezone": 0, "availability": 0, "preferences": 0}
+    assert sum(integer_weights(Weights(0, 0, 0, 0, 0, 0)).values()) == 0
+
+
+def test_breakdown_adds_up_to_the_score_and_explains_the_pair() -> None:
+    people = [mk("ana", department="Legal", skills_offered=("generative-ai",), working_style={"structure": 4},
+                 prefer={"cleo"}),
+              mk("cleo", "mentee", name="Cleo Diaz", skills_wanted=("generative-ai", "short-video"),
+                 working_style={"structure": 5}, prefer={"ana"})]
+    prog = program(weights={"skills": 1, "working_style": 1, "cross_department": 1, "timezone": 1, "availability": 1,
+                            "preferences": 1})
+    (pair,) = propose(data(people, prog=prog), ON).proposed
+    assert list(pair.breakdown) == list(BREAKDOWN_KEYS)
+    # weights 1/6 each become 1667, 1667, 1667, 1667, 1666, 1666 ten-thousandths
+    assert dict(pair.breakdown) == {"skills": 0.0834, "working_style": 0.125, "cross_department": 0.1667,
+                                    "timezone": 0.1667, "availability": 0.1666, "preferences": 0.1666}
+    assert pair.score == 0.875
+    assert pair.reason == "covers 1 of 2 skills Cleo Diaz wants: Generative AI; both free Tue mornings; " \
+        "different departments (Legal, Sales); same time zone; similar working style; asked for each other"
+
+
+# --- property: no hard constraint is ever broken ------------------------------------------
+
+PERSON = st.fixed_dictionaries({
+    "level": st.integers(1, 5), "languages": st.sampled_from([("en",), ("de",), ("en", "de")]),
+    "availability": st.sampled_from([("tue 09:00-11:00",), ("tue 10:00-12:00",), ("wed 09:00-10:00",), ()]),
+    "timezone": st.sampled_from(["Europe/Berlin", "Europe/London", "Asia/Tokyo"]),
+    "capacity": st.sampled_from([None, 1, 2]), "paused": st.booleans(), "cohort": st.sampled_from(["c1", "c1", "c2"]),
+})
+
+
+def chain(people: dict[str, Participant], login: str) -> set[str]:
+    seen: set[str] = set()
+    while people[login].manager and people[login].manager not in seen:
+        login = people[login].manager  # type: ignore[assignment]
+        seen.add(login)
+    return seen
+
+
+def breaks_a_rule(prog: Program, people: dict[str, Participant], mentor: Participant, mentee: Participant) -> bool:
+    c = prog.constraints
+    overlap = len(mentor.slots_utc(ON) & mentee.slots_utc(ON)) / 2
+    tz = abs(mentor.utc_offset_hours(ON) - mentee.utc_offset_hours(ON))
+    return (mentor.role != "mentor" or mentee.role != "mentee" or mentor.cohort != mentee.cohort
+            or mentee.level - mentor.level < prog.min_level_gap or not set(mentor.languages) & set(mentee.languages)
+            or overlap < c.min_availability_overlap_hours
+            or (c.max_timezone_difference_hours is not None and tz > c.max_timezone_difference_hours)
+            or mentor.key in mentee.avoid or mentee.key in mentor.avoid or (mentor.key, mentee.key) in prog.blocks
+            or mentor.key in chain(people, mentee.key) or mentee.key in chain(people, mentor.key)
+            or (mentor.manager is not None and mentor.manager == mentee.manager)
+            or mentor.is_paused(ON) or mentee.is_paused(ON))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(PERSON, min_size=2, max_size=10), st.data())
+def test_no_proposal_ever_breaks_a_hard_constraint(specs: list[dict[str, Any]], draw: st.DataObject) -> None:
+    logins = [f"p{i}" for i in range(len(specs))]
+    people = {}
+    for i, (login, spec) in enumerate(zip(logins, specs)):
+        role = "mentor" if spec["level"] <= 2 else "mentee"
+        manager = draw.draw(st.sampled_from([None, *logins[i + 1:]]))
+        avoid = set(draw.draw(st.lists(st.sampled_from(logins), max_size=2)))
+        people[login] = mk(login, role, manager=manager, avoid=avoid, **spec)
+    prog = program(constraints={"shared_language": True, "min_availability_overlap_hours": 1,
+                                "max_timezone_difference_hours": draw.draw(st.sampled_from([None, 2]))},
+                   blocks=[{"mentor": a, "mentee": b} for a, b in zip(logins, reversed(logins))])
+    result = propose(data(list(people.values()), prog=prog), ON)
+    load: dict[str, int] = {}
+    for pair in result.proposed:
+        mentor, mentee = people[pair.mentor], people[pair.mentee]
+        assert not breaks_a_rule(prog, people, mentor, mentee)
+        load[mentor.key] = load.get(mentor.key, 0) + 1
+        assert pair.score is not None and 0 <= pair.score <= 1
+        assert round(sum(pair.breakdown.values()), 4) == pair.score
+    assert all(n <= (people[m].capacity or prog.capacity_default) for m, n in load.items())
+    mentees = [p.mentee for p in result.proposed]
+    assert len(mentees) == len(set(mentees))
+    # maximal: no unmatched mentee could still be added with a mentor who has room
+    unmatched = {u.login for u in result.unmatched}
+    for e in (p for p in people.values() if p.role == "mentee" and p.login in unmatched):
+        for m in (p for p in people.values() if p.role == "mentor"):
+            room = (m.capacity or prog.capacity_default) - load.get(m.key, 0)
+            assert room <= 0 or breaks_a_rule(prog, people, m, e)
