@@ -278,6 +278,7 @@ def test_authorize_runs_base_code_on_pr_data_only() -> None:
     assert runs[2] == (
         'rmcode check-pr --base "$BASE_SHA" --head "$HEAD_SHA"'
         ' --author-id "$AUTHOR_ID" --author "$AUTHOR_LOGIN"'
+        ' --fail-on rejected --format md >> "$GITHUB_STEP_SUMMARY"'
     )
     assert job["steps"][-1]["env"] == {
         "BASE_SHA": "${{ github.event.pull_request.base.sha }}",

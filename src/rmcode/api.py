@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import cache
 from .errors import LoadError, Problem, SchemaError
 from .loader import Document, load_bytes
-from .matchfile import diff as diff_matches, render as render_matches  # noqa: F401  (public API)
-from .matching import Proposal, propose  # noqa: F401  (public API)
 from .model import ProgramData
-from .repo import FileRef, discover, head_date, read_bytes
+from .repo import FileRef, data_changed, discover, head_date, read_bytes
 from .schema import validate_document
 from .validate import Validation, validate_documents
 
@@ -25,10 +24,39 @@ _KEEP_POSITIONS = frozenset({"program", "matches"})
 
 Checked = tuple[FileRef, Document | None, list[Problem]]
 
+# The rest of the public API, imported on first use so that `rmcode validate` does not
+# pay for scipy, matplotlib and mkdocs (PEP 562).
+_LAZY = {
+    "propose": "matching", "Proposal": "matching",
+    "diff_matches": ("matchfile", "diff"), "render_matches": ("matchfile", "render"),
+    "build_report": "report", "RENDERERS": "report", "REPORT_VERSION": "report",
+    "progress_of": "progress", "METRICS": "metrics", "kpi_problems": "metrics",
+    "check_pr": "gitdiff", "summarize_pr": "gitdiff", "form_file": "issueform", "build_nudge": "nudge",
+    "render_codeowners": "codeowners", "InitSettings": "scaffold", "init_program": "scaffold", "save": "scaffold",
+    "render_file": ("writer", "render"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'rmcode.api' has no attribute {name!r}")
+    module, attr = (target, name) if isinstance(target, str) else target
+    return getattr(importlib.import_module(f"rmcode.{module}"), attr)
+
 
 def resolve_as_of(root: Path, as_of: dt.date | None) -> dt.date:
-    """``as_of`` if given, else the date of HEAD, else today (outside a Git repository)."""
-    return as_of or head_date(root) or dt.date.today()
+    """``as_of`` if given, else the date of HEAD, so an old commit always gives the same numbers.
+
+    Today when the data has uncommitted changes (a profile just written by ``rmcode
+    register`` is dated today) or outside a Git repository.
+    """
+    if as_of is not None:
+        return as_of
+    committed = head_date(root)
+    if committed is None or data_changed(root):
+        return max(committed or dt.date.today(), dt.date.today())
+    return committed
 
 
 def check_file(root: Path, ref: FileRef) -> Checked:

@@ -2,30 +2,53 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from . import __version__
-from .commands import data, match
 from .errors import RmcodeError
 
+# command name -> (module under rmcode.commands, attribute). Modules are imported only when
+# their command runs, so `rmcode validate` never pays for scipy, matplotlib or mkdocs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("data", "validate"), "schema": ("data", "schema"),
+    "match": ("match", "match"),
+    "status": ("progress", "status"), "report": ("progress", "report"),
+    "init": ("scaffold", "init"), "register": ("scaffold", "register"), "log": ("scaffold", "log"),
+    "check-pr": ("pr", "check_pr"), "pr-summary": ("pr", "pr_summary"), "from-issue": ("pr", "from_issue"),
+    "codeowners": ("pr", "codeowners"), "nudge": ("pr", "nudge"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (the pattern from click's docs)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module = importlib.import_module(f"rmcode.commands.{target[0]}")
+        command: click.Command = getattr(module, target[1])
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="rmcode")
 def cli() -> None:
     """Run a reverse mentoring program as code.
 
     \b
     Example:
+      rmcode build               # build the program's site into site-out/
       rmcode validate            # check the program in this folder
-      rmcode validate --root demo --format json
+      rmcode status --as-of 2026-11-25
     """
-
-
-for command in (data.validate, data.schema, match.match):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> Any:

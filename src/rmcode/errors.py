@@ -26,7 +26,7 @@ class Problem:
 
     def format_text(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
-        text = f"{where}: {self.code} {self.message}"
+        text = f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
 

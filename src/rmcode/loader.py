@@ -250,6 +250,11 @@ class _Builder:
 _TYPED_START = frozenset("0123456789+-.~nNtTfF")
 
 
+def plain_reads_as_text(value: str) -> bool:
+    """Whether ``value`` written as a plain (unquoted) scalar is read back as this same text."""
+    return bool(value) and (value[0] not in _TYPED_START or isinstance(_resolve_core(value), str))
+
+
 def _resolve_core(value: str) -> Any:
     """YAML 1.2 core schema for a plain scalar that YAML 1.1 read as non-string."""
     if value in _NULL:

@@ -104,6 +104,17 @@ def read_bytes(root: Path, ref: FileRef) -> bytes | Problem:
         os.close(fd)
 
 
+def data_changed(root: Path) -> bool:
+    """Whether the program's data files differ from HEAD (uncommitted edits or new files)."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all", "--",
+                              "program.yaml", "matches.yaml", "participants", "checkins", "surveys"],
+                             capture_output=True, text=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and bool(out.stdout.strip())
+
+
 def head_date(root: Path) -> dt.date | None:
     """Committer date of HEAD, so that an old commit always gives the same numbers."""
     try:

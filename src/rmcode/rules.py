@@ -64,7 +64,9 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
     for i, k in enumerate(program.kpis):
         if k.metric not in METRIC_NAMES:
             out.append(doc.problem(f"/kpis/{i}/metric", "RM328", f"kpi {k.id}: unknown metric '{k.metric}'",
-                                   _suggest(k.metric, METRIC_NAMES) or "see `rmcode metrics` for the list"))
+                                   _suggest(k.metric, METRIC_NAMES) or "use one of: " + ", ".join(sorted(METRIC_NAMES))))
+    from .metrics import kpi_problems  # the metric library knows each metric's parameters
+    out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
     for i, survey in enumerate(program.surveys):
         for j, q in enumerate(survey.questions):
             if q.type == "choice" and len(q.choices) < 2:

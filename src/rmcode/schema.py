@@ -15,8 +15,8 @@ import jsonschema
 from .errors import Problem
 from .loader import Document, escape_pointer
 
-SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response")
+SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response", "report"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response", "report")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "array": "a list", "object": "a mapping", "null": "empty"}
 _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
