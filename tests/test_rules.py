@@ -778,7 +778,7 @@ program.yaml:46:48: RM328 kpi match-rate: unknown metric 'match_rat'
 """, id="RM328-did-you-mean"),
     pytest.param(program(("metric: match_rate", "metric: happiness")), """\
 program.yaml:46:48: RM328 kpi match-rate: unknown metric 'happiness'
-    hint: see `rmcode metrics` for the list
+    hint: use one of: average_rating, early_closure_rate, first_session_fit_rate, goal_progress_share, match_rate, mentoring_hours, pairs_on_track_share, pairs_with_3_sessions_share, participation_share, registrations, sessions_per_pair, skills_covered_share, time_to_match_days, would_continue_share
 1 problem in 1 file (7 checked)
 """, id="RM328-no-close-match"),
 ])

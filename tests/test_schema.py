@@ -243,6 +243,8 @@ def _properties(schema: Any, where: str = "") -> Iterator[tuple[str, Any]]:
     """Every entry of every ``properties`` map, at any depth, with a readable location."""
     if isinstance(schema, dict):
         for key, value in schema.items():
+            if key in ("if", "then", "else", "not"):
+                continue  # conditions restate properties as constraints (e.g. "a public report has no flags")
             if key == "properties" and isinstance(value, dict):
                 for name, sub in value.items():
                     yield f"{where}/{name}", sub

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("data", "validate"), "schema": ("data", "schema"),
     "match": ("match", "match"),
     "status": ("progress", "status"), "report": ("progress", "report"),
+    "build": ("site", "build"), "serve": ("site", "serve"),
     "init": ("scaffold", "init"), "register": ("scaffold", "register"), "log": ("scaffold", "log"),
     "check-pr": ("pr", "check_pr"), "pr-summary": ("pr", "pr_summary"), "from-issue": ("pr", "from_issue"),
     "codeowners": ("pr", "codeowners"), "nudge": ("pr", "nudge"),
