@@ -9,11 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import run
 
-from rmcode.cli import cli
 from rmcode.commands.site import build, serve
 from rmcode.errors import BuildError, SchemaError
-
-registered = pytest.mark.skipif("build" not in cli.commands, reason="the lead registers build/serve in cli.py")
 
 
 def test_build_writes_the_site_and_says_how_to_open_it(program_repo: Callable[..., Path], tmp_path: Path) -> None:
@@ -61,7 +58,6 @@ def test_refused_output_folder_raises_a_build_error(program_repo: Callable[..., 
         CliRunner().invoke(build, ["--root", str(root), "--out", str(root)], catch_exceptions=False)
 
 
-@registered
 def test_rmcode_build_exit_codes_through_main(program_repo: Callable[..., Path], tmp_path: Path) -> None:
     root = program_repo()
     assert run("build", "--root", str(root), "--out", str(tmp_path / "out")).exit_code == 0
