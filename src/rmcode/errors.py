@@ -26,7 +26,8 @@ class Problem:
 
     def format_text(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
-        text = f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        text = f"{where}: {self.code} {message}" if where else f"{self.code} {message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
 

@@ -11,8 +11,9 @@ Inputs are sorted by login, so the same input always gives the same pairs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,7 @@ from .eligibility import (
     unmatched_reason,
 )
 from .errors import MatchError, Problem
-from .model import BREAKDOWN_KEYS, Cohort, Pair, Program, ProgramData, Unmatched
+from .model import BREAKDOWN_KEYS, Cohort, Pair, Participant, Program, ProgramData, Unmatched
 from .scoring import CRITERIA, UNIT, breakdown, integer_weights, pair_reason, score
 
 DENSE_MAX_CELLS = 4_000_000
@@ -184,9 +185,9 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
     """
     scope = cohorts_in_scope(data.program, cohort)
     ids = {c.id for c in scope}
-    kept = [p for p in data.pairs if p.status != "proposed" or p.cohort not in ids]
-    earlier = {p.id: p.proposed for p in data.pairs if p.status == "proposed"}
     people = data.by_login()
+    kept = [_withdrawn(p, people, on) for p in data.pairs if p.status != "proposed" or p.cohort not in ids]
+    earlier = {p.id: p.proposed for p in data.pairs if p.status == "proposed"}
     # an entry without a cohort belongs to its person's; entries of people who left are dropped
     unmatched = [u for u in data.unmatched if u.login.lower() in people
                  and (u.cohort or people[u.login.lower()].cohort) not in ids]
@@ -197,6 +198,14 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
         unmatched += new_unmatched
     return Proposal(tuple(sorted(pairs, key=lambda p: p.id)),
                     tuple(sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort))), tuple(sorted(ids)))
+
+
+def _withdrawn(pair: Pair, people: Mapping[str, Participant], on: dt.date) -> Pair:
+    """An active pair whose mentor or mentee deleted their profile has ended; the partner is free again."""
+    gone = [login for login in (pair.mentor, pair.mentee) if login.lower() not in people]
+    if pair.status != "active" or not gone:
+        return pair
+    return dataclasses.replace(pair, status="ended", ended=on, end_reason=f"{gone[0]} withdrew from the program")
 
 
 def _propose_cohort(data: ProgramData, cohort: str, kept: Sequence[Pair], on: dt.date,

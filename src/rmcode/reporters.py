@@ -12,10 +12,14 @@ GITHUB_MAX_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per ste
 
 
 def _summary(problems: Sequence[Problem], files: int) -> str:
-    if not problems:
-        return f"ok: {files} files valid"
-    paths = len({p.path for p in problems})
-    return f"{len(problems)} problem{'s' * (len(problems) != 1)} in {paths} file{'s' * (paths != 1)} ({files} checked)"
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
+    noted = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
+    if not errors:
+        return f"ok: {files} files valid{noted}"
+    paths = len({p.path for p in errors})
+    return (f"{len(errors)} problem{'s' * (len(errors) != 1)} in {paths} file{'s' * (paths != 1)} "
+            f"({files} checked){noted}")
 
 
 def text(problems: Sequence[Problem], files: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections import Counter, defaultdict
@@ -92,6 +93,10 @@ class _Context:
             self.out.append(Problem(path, 1, 1, code, message, hint, pointer))
         else:
             self.out.append(doc.problem(pointer, code, message, hint, key=key))
+
+    def warn(self, path: str, pointer: str, code: str, message: str, hint: str) -> None:
+        self.add(path, pointer, code, message, hint)
+        self.out[-1] = dataclasses.replace(self.out[-1], severity="warning")
 
     def known(self, login: str) -> bool:
         """A login counts as known if its file exists, even when that file has its own problems."""
@@ -241,9 +246,14 @@ def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
         login = getattr(pair, role)
         person = ctx.people.get(login.lower())
         if person is None:
-            if not ctx.known(login):
-                ctx.add(path, f"{ptr}/{role}", "RM308", f"{role} '{login}' has no profile",
-                        _suggest(login.lower(), ctx.people) or "the person may have withdrawn: end the pair")
+            if ctx.known(login) or pair.status in ("completed", "ended"):
+                continue  # a closed pair outlives its people: withdrawing never rewrites history
+            # deleting one's own profile is how a participant withdraws, so this is a warning;
+            # a typo reads the same, hence the suggestion
+            typo = _suggest(login.lower(), ctx.people)
+            ctx.warn(path, f"{ptr}/{role}", "RM333", f"{role} '{login}' has no profile (withdrawn?): "
+                     f"the {pair.status} pair {pair.id} ends", (f"{typo} " if typo else "")
+                     + "`rmcode match` records the pair as ended")
             continue
         people.append(person)
         if person.role != role:
@@ -279,7 +289,10 @@ def _checkins(ctx: _Context) -> None:
             ctx.add(path, "/author", "RM313", f"{c.author} is not in pair {pair.id}", "log sessions only for your own pair")
         _checkin_dates(ctx, c, pair)
         ctx.skills(path, "/topics", c.topics)
-        goal_ids = {g.id for login in (pair.mentor, pair.mentee) if (p := ctx.people.get(login.lower())) for g in p.goals}
+        both = [ctx.people.get(login.lower()) for login in (pair.mentor, pair.mentee)]
+        if None in both:
+            continue  # someone withdrew: their goals went with their profile, the history stays
+        goal_ids = {g.id for p in both if p is not None for g in p.goals}
         for i, (goal, _) in enumerate(c.goals):
             if goal not in goal_ids:
                 ctx.add(path, f"/goals/{i}/goal", "RM323", f"unknown goal '{goal}' for pair {pair.id}",
@@ -309,7 +322,10 @@ def _responses(ctx: _Context) -> None:
         if name != f"{r.respondent}.yaml":
             ctx.add(path, "/respondent", "RM322", "respondent does not match the file name", f"name the file {r.respondent}.yaml")
         if not ctx.known(r.respondent):
-            ctx.add(path, "/respondent", "RM308", f"respondent '{r.respondent}' has no profile", "use your GitHub login; it needs a profile in participants/")
+            # answers of someone who withdrew stay part of the program's history
+            typo = _suggest(r.respondent.lower(), ctx.people)
+            ctx.warn(path, "/respondent", "RM333", f"respondent '{r.respondent}' has no profile (withdrawn?)",
+                     typo or "use your GitHub login; it needs a profile in participants/")
         if r.date > ctx.as_of:
             ctx.add(path, "/date", "RM314", f"date {r.date} is after the as-of date {ctx.as_of}", "use the day you answered")
         if r.pair is not None:
