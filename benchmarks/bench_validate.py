@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
 RMCODE = [sys.executable, "-m", "rmcode", "validate", "--as-of", "2026-12-01", "--root"]
 

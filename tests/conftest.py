@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 import pytest
 from click.testing import CliRunner, Result

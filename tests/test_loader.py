@@ -41,8 +41,8 @@ def test_alias_and_billion_laughs_fail_once_and_fast() -> None:
     lol = b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + b"".join(
         b"%c: &%c [%s]\n" % (ord("b") + i, ord("b") + i, b",".join([b"*" + bytes([ord("a") + i])] * 9)) for i in range(8))
     assert problems(lol) == [
-        "participants/x.yaml:1:4: RM110 anchors and aliases (&name, *name) are not allowed\n"
-        "    hint: write the value out in full"]
+        ("participants/x.yaml:1:4: RM110 anchors and aliases (&name, *name) are not allowed\n"
+        "    hint: write the value out in full")]
 
 
 def test_merge_key() -> None:
@@ -68,8 +68,8 @@ def test_tab_inside_quoted_text_is_fine() -> None:
 
 def test_bom() -> None:
     assert problems(b"\xef\xbb\xbfa: 1\n") == [
-        "participants/x.yaml:1:1: RM102 file starts with a byte order mark (BOM)\n"
-        "    hint: save the file as UTF-8 without BOM"]
+        ("participants/x.yaml:1:1: RM102 file starts with a byte order mark (BOM)\n"
+        "    hint: save the file as UTF-8 without BOM")]
 
 
 def test_non_utf8_points_at_the_byte() -> None:
@@ -79,14 +79,14 @@ def test_non_utf8_points_at_the_byte() -> None:
 
 def test_several_documents() -> None:
     assert problems(b"a: 1\n---\nb: 2\n") == [
-        "participants/x.yaml:2:1: RM105 the file holds more than one YAML document\n"
-        "    hint: keep one document per file: remove the '---' line"]
+        ("participants/x.yaml:2:1: RM105 the file holds more than one YAML document\n"
+        "    hint: keep one document per file: remove the '---' line")]
 
 
 def test_unquoted_colon_explains_quoting() -> None:
     assert problems(b"title: Head: Data\n") == [
-        "participants/x.yaml:1:12: RM100 invalid YAML: mapping values are not allowed in this context\n"
-        "    hint: a value that contains ': ' must be quoted: quote the value, e.g. title: \"Head of Data: Europe\""]
+        ("participants/x.yaml:1:12: RM100 invalid YAML: mapping values are not allowed in this context\n"
+        "    hint: a value that contains ': ' must be quoted: quote the value, e.g. title: \"Head of Data: Europe\"")]
 
 
 def test_empty_file() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from . import cache
 from .errors import LoadError, Problem, SchemaError

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
-    except Exception as exc:  # the last line of defence: no traceback for a user
+    except Exception as exc:  # noqa: BLE001  (the last line of defence: no traceback for a user)
         click.echo(f"An unexpected error has occurred: {type(exc).__name__}: {exc}\n"
                    "Please report it at https://github.com/rmcode-dev/rmcode/issues", err=True)
         sys.exit(3)

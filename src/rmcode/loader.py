@@ -80,7 +80,7 @@ def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-class _Composer(yaml.cyaml.CParser):
+class _Composer(yaml.cyaml.CParser):  # type: ignore[name-defined]  # the stubs omit the C parser
     """libyaml's parser and composer with a resolver that does nothing.
 
     Every implicit node gets the default tag (str/seq/map); an explicit tag stays as
@@ -206,12 +206,12 @@ class _Builder:
             return None
         cls = type(node)
         if cls is yaml.ScalarNode:
-            return self.scalar(node, pointer)
+            return self.scalar(node, pointer)  # type: ignore[arg-type]  # exact type checked above (fast path)
         if node.tag != (_SEQ if cls is yaml.SequenceNode else _MAP):
             self.fail(node, "RM111", f"tag {node.tag} is not allowed", "remove the tag")
         if cls is yaml.SequenceNode:
             return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
-        return self.mapping(node, pointer, depth)
+        return self.mapping(node, pointer, depth)  # type: ignore[arg-type]
 
     def mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

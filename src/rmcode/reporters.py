@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Callable, Literal, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
 
 from .errors import Problem
 

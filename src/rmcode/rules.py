@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections import Counter, defaultdict
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import networkx as nx

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import fastjsonschema
 import jsonschema

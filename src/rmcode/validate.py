@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from .errors import Problem
 from .loader import Document
-from .model import CheckIn, Pair, Participant, Program, ProgramData, Source, SurveyResponse, Unmatched
-from .rules import check_program_rules, check_cross_file
+from .model import (
+    CheckIn,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Source,
+    SurveyResponse,
+    Unmatched,
+)
+from .rules import check_cross_file, check_program_rules
 
 
 @dataclass(frozen=True, slots=True)
