@@ -28,9 +28,9 @@ def test_flags_of_the_small_program(program_repo: ProgramRepo) -> None:
     data = load(program_repo(small_files()))
     assert flags(data, "2026-03-31") == [
         Flag("not-a-fit", "ben--dan", "ben", "ben marked the first session on 2026-02-12 as not a good fit",
-             (src("checkins/ben--dan/2026-02-12-ben.yaml"),)),
+             (src("checkins/ben--dan/2026-02-12-ben.yaml", 7),)),
         Flag("no-show", "ben--dan", "ben", "ben logged that the session of 2026-02-26 did not take place",
-             (src("checkins/ben--dan/2026-02-26-ben.yaml"),)),
+             (src("checkins/ben--dan/2026-02-26-ben.yaml", 6),)),
         Flag("inactive-soon", "ana--cleo", None, "21 days without a session; stalled after 28",
              (src("matches.yaml", 3), src("checkins/ana--cleo/2026-03-10-ana.yaml"),
               src("checkins/ana--cleo/2026-03-10-cleo.yaml"))),
@@ -57,7 +57,7 @@ def test_concern_is_quoted_with_its_file(program_repo: ProgramRepo) -> None:
     files[path] = text
     found = [f for f in flags(load(program_repo(files)), "2026-03-31") if f.kind == "concern"]
     assert found == [Flag("concern", "ana--cleo", "cleo",
-                          "cleo raised a high concern on 2026-03-24: My mentor keeps cancelling.", (src(path),))]
+                          "cleo raised a high concern on 2026-03-24: My mentor keeps cancelling.", (src(path, 6),))]
 
 
 def test_two_low_ratings_in_a_row(program_repo: ProgramRepo) -> None:
@@ -67,7 +67,7 @@ def test_two_low_ratings_in_a_row(program_repo: ProgramRepo) -> None:
     found = [f for f in flags(load(program_repo(files)), "2026-03-31") if f.kind == "low-ratings"]
     assert found == [Flag("low-ratings", "ana--cleo", "cleo",
                           "cleo rated two sessions in a row 2 and 1 (2026-03-10 and 2026-03-24)",
-                          (src("checkins/ana--cleo/2026-03-10-cleo.yaml"), src(path)))]
+                          (src("checkins/ana--cleo/2026-03-10-cleo.yaml", 6), src(path, 6)))]
     assert [f for f in flags(load(program_repo(small_files())), "2026-03-31") if f.kind == "low-ratings"] == []
 
 

@@ -120,7 +120,7 @@ def test_private_report_adds_flags_and_free_text_only(secret_data: ProgramData) 
     (concern,) = [f for f in report["flags"] if f["kind"] == "concern"]
     assert concern == {"kind": "concern", "pair": "ana--cleo", "login": "cleo",
                        "message": "cleo raised a high concern on 2026-03-24: SECRET-CONCERN",
-                       "evidence": [{"path": "checkins/ana--cleo/2026-03-24-cleo.yaml", "line": 1}]}
+                       "evidence": [{"path": "checkins/ana--cleo/2026-03-24-cleo.yaml", "line": 8}]}
     highlight = report["surveys"][0]["questions"][2]
     assert highlight["answers"] == [{"login": "ben", "text": "SECRET-TEXT", "path": "surveys/closing/ben.yaml"}]
 

@@ -49,7 +49,7 @@ def concern(ctx: FlagContext) -> Iterable[Flag]:
     for c in _checkins(ctx):
         if c.concern_level is not None:
             yield Flag("concern", c.pair, c.author, f"{c.author} raised a {c.concern_level} concern on {c.date}: "
-                       f"{c.concern_note}", (c.source,))
+                       f"{c.concern_note}", (c.at("concern"),))
 
 
 def low_ratings(ctx: FlagContext) -> Iterable[Flag]:
@@ -62,7 +62,7 @@ def low_ratings(ctx: FlagContext) -> Iterable[Flag]:
             if runs:
                 a, b = runs[-1]
                 yield Flag("low-ratings", f.pair.id, a.author, f"{a.author} rated two sessions in a row "
-                           f"{a.rating} and {b.rating} ({a.date} and {b.date})", (a.source, b.source))
+                           f"{a.rating} and {b.rating} ({a.date} and {b.date})", (a.at("rating"), b.at("rating")))
 
 
 def not_a_fit(ctx: FlagContext) -> Iterable[Flag]:
@@ -70,14 +70,14 @@ def not_a_fit(ctx: FlagContext) -> Iterable[Flag]:
         for c in first_fit_answers(f, ctx.as_of):
             if c.good_fit is False:
                 yield Flag("not-a-fit", f.pair.id, c.author,
-                           f"{c.author} marked the first session on {c.date} as not a good fit", (c.source,))
+                           f"{c.author} marked the first session on {c.date} as not a good fit", (c.at("good_fit"),))
 
 
 def no_show(ctx: FlagContext) -> Iterable[Flag]:
     for c in _checkins(ctx):
         if not c.held:
             yield Flag("no-show", c.pair, c.author, f"{c.author} logged that the session of {c.date} did not take place",
-                       (c.source,))
+                       (c.at("held"),))
 
 
 def unconfirmed(ctx: FlagContext) -> Iterable[Flag]:

@@ -51,14 +51,24 @@ class Document:
     raw: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
 
+    complete: bool = True
+
     def compact(self) -> Document:
-        """A copy without position maps (cheap to send between processes); they are rebuilt on demand."""
-        return Document(self.path, self.data, self.digest, {}, {}, self.raw, self.content)
+        """A copy with only the top-level keys' positions (cheap to send between processes).
+
+        The full maps are rebuilt from ``content`` the first time a deeper position is asked for.
+        """
+        top = {k: v for k, v in self.key_positions.items() if k.count("/") == 1}
+        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False)
+
+    def top_level_lines(self) -> dict[str, int]:
+        """The line of each top-level key, without rebuilding the position maps."""
+        return {k[1:]: line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
 
     def _ensure_positions(self) -> None:
-        if not self.positions and self.content is not None:
+        if not self.complete and self.content is not None:
             full = load_bytes(self.path, self.content, max_bytes=len(self.content))
-            self.positions, self.key_positions = full.positions, full.key_positions
+            self.positions, self.key_positions, self.complete = full.positions, full.key_positions, True
 
     def where(self, pointer: str) -> tuple[int, int]:
         """Position of ``pointer``, or of its nearest parent that has one."""

@@ -386,14 +386,20 @@ class CheckIn:
     concern_level: str | None = None
     concern_note: str = ""
     source: Source = Source("")
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any], source: Source) -> CheckIn:
+    def from_raw(cls, raw: Mapping[str, Any], source: Source, lines: Mapping[str, int] | None = None) -> CheckIn:
         concern = raw.get("concern")
         return cls(raw["pair"], _date(raw["date"]), raw["author"], raw["minutes"], raw.get("held", True),
                    tuple(raw.get("topics", ())), tuple((g["goal"], g["progress"]) for g in raw.get("goals", ())),
                    raw.get("rating"), raw.get("good_fit"), raw.get("next_steps", ""), raw.get("notes", ""),
-                   (concern.get("level", "low") if concern else None), (concern or {}).get("note", ""), source)
+                   (concern.get("level", "low") if concern else None), (concern or {}).get("note", ""), source,
+                   MappingProxyType(dict(lines or {})))
+
+    def at(self, key: str) -> Source:
+        """Where a top-level field of this check-in is written: evidence for a flag."""
+        return Source(self.source.path, self.lines.get(key, self.source.line))
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,9 @@ def _build(program: Program, good: Mapping[str, Document]) -> ProgramData:
         participants=tuple(sorted(items("participants/", Participant.from_raw), key=lambda p: p.key)),
         pairs=tuple(sorted(pairs, key=lambda p: p.id)),
         unmatched=tuple(unmatched),
-        checkins=tuple(sorted(items("checkins/", CheckIn.from_raw), key=lambda c: (c.pair, c.date, c.author))),
+        checkins=tuple(sorted((CheckIn.from_raw(doc.data, Source(path), doc.top_level_lines())
+                               for path, doc in good.items() if path.startswith("checkins/")),
+                              key=lambda c: (c.pair, c.date, c.author))),
         responses=tuple(sorted(items("surveys/", SurveyResponse.from_raw),
                                key=lambda r: (r.survey, r.respondent.lower()))),
     )
