@@ -331,7 +331,7 @@ def _assign_skills(rng: random.Random, people: dict[str, Doc]) -> None:
     for login, p in people.items():
         if p["role"] == "mentor":
             offered = set(rng.sample(DEPT_SKILLS[p["department"]], 2))
-            for mentee in (b for a, b in pair_list() if a == login):
+            for mentee in (b for a, b in pair_list() + SPRING_LINKS if a == login):
                 theirs: list[str] = people[mentee]["skills_wanted"]
                 n = 1 if f"{login}--{mentee}" == ENDED else rng.randint(len(theirs) - 1, len(theirs))
                 offered |= set(rng.sample(theirs, n))
