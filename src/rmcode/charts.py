@@ -22,6 +22,8 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .escape import clean
+
 RC: dict[str, Any] = {
     "svg.hashsalt": "rmcode", "svg.fonttype": "none", "text.parse_math": False, "text.usetex": False,
     "font.size": 11, "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 11,
@@ -111,6 +113,8 @@ def draw_all(charts: list[Chart]) -> dict[str, str]:
 
 
 def _short(text: str, width: int = MAX_LABEL) -> str:
+    # labels are people's text: one line, and no bidi override that would reorder the rest of the label
+    text = clean(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

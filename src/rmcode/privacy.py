@@ -25,14 +25,15 @@ NOT_ANSWERED = "not answered"
 
 
 def _weekly(day: dt.date) -> dt.date:
-    # the end (Sunday) of the last complete week
-    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+    # the end (Sunday) of the last complete week; no earlier than the first day there is
+    return dt.date.fromordinal(max(1, day.toordinal() - (day.weekday() + 1) % 7))
 
 
 def _monthly(day: dt.date) -> dt.date:
-    # the last day of the last complete month
-    following = day + dt.timedelta(days=1)
-    return day if following.day == 1 else day.replace(day=1) - dt.timedelta(days=1)
+    # the last day of the last complete month (9999-12-31 has no following day, but ends a month)
+    if day == dt.date.max or (day + dt.timedelta(days=1)).day == 1:
+        return day
+    return dt.date.fromordinal(max(1, day.replace(day=1).toordinal() - 1))
 
 
 SCHEDULES: Mapping[str, Schedule] = {"always": lambda day: day, "weekly": _weekly, "monthly": _monthly}

@@ -219,12 +219,17 @@ def expected_by(f: PairFacts, on: dt.date) -> int:
     return max(0, min(f.commitment.sessions, (on - f.start).days // f.commitment.cadence_days))
 
 
+def _after(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``, or the last day there is: a cohort may run to 9999-12-31."""
+    return dt.date.fromordinal(min(day.toordinal() + days, dt.date.max.toordinal()))
+
+
 def _milestones(program: Program, f: PairFacts, responses: Sequence[SurveyResponse],
                 people: Mapping[str, Participant], on: dt.date) -> tuple[MilestoneState, ...]:
     base = f.pair.matched or f.pair.proposed or f.start
     out = []
     for m in program.milestones:
-        due = f.end if m.at_end or m.day is None else base + dt.timedelta(days=m.day)
+        due = f.end if m.at_end or m.day is None else _after(base, m.day)
         survey = program.survey(m.survey) if m.survey else None
         if survey is not None:
             sides = [login for login in (f.pair.mentor, f.pair.mentee)
@@ -288,7 +293,7 @@ def _one(program: Program, f: PairFacts, snap: Snapshot, i: int, as_of: dt.date,
     last = held[-1].date if held else None
     next_due = None
     if status in ("on-track", "behind", "stalled") and as_of <= f.end:
-        next_due = min(f.end, (last or f.start) + dt.timedelta(days=f.commitment.cadence_days))
+        next_due = min(f.end, _after(last or f.start, f.commitment.cadence_days))
     committed = f.commitment.sessions
     mentor_rating, mentee_rating = _side_ratings(f, as_of)
     return PairProgress(

@@ -107,12 +107,20 @@ def _survey(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
     return f"**Survey**: {md(login)} {verb} {md(survey)}"
 
 
+def _statuses(change: FileChange, side: str) -> dict[str, str | None]:
+    """Pair id -> status on one side of the change; anything that is not a pair with a text id is left out."""
+    pairs = _get(_load(change, side), "pairs", None)
+    if not isinstance(pairs, list):  # the file is hostile until validated: `pairs: 5` is no list
+        return {}
+    return {p["id"]: None if p.get("status") is None else str(p.get("status"))
+            for p in pairs if isinstance(p, dict) and isinstance(p.get("id"), str)}
+
+
 def _matches(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    old = {p.get("id"): p for p in _get(_load(change, "old"), "pairs", []) or [] if isinstance(p, dict)}
-    new = {p.get("id"): p for p in _get(_load(change, "new"), "pairs", []) or [] if isinstance(p, dict)}
+    old, new = _statuses(change, "old"), _statuses(change, "new")
     events: dict[str, list[str]] = {}
-    for pid in sorted(set(old) | set(new), key=str):
-        before, after = _get(old.get(pid), "status", None), _get(new.get(pid), "status", None)
+    for pid in sorted(set(old) | set(new)):
+        before, after = old.get(pid), new.get(pid)
         if before != after:
             word = _STATUS_WORDS.get(after, str(after))
             events.setdefault(word, []).append(md(pid))

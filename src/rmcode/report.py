@@ -55,7 +55,8 @@ def _met(kpi: Kpi, value: float | None) -> bool | None:
 def _kpi(ctx: Context, kpi: Kpi, on: dt.date, k: int) -> dict[str, Any]:
     mondays = weeks(ctx, on)
     # each week's point is the metric at the week's end, the last one at the publication date
-    days = [min(m + dt.timedelta(days=6), on).toordinal() for m in mondays] or [on.toordinal()]
+    # min() of the offsets, not of the dates: the Sunday after as-of 9999-12-31 does not exist
+    days = [m.toordinal() + min(6, (on - m).days) for m in mondays] or [on.toordinal()]
     spec = METRICS[kpi.metric]
     points = hold_series(evaluate(ctx, kpi, days), k, spec.sensitive)
     value, suppressed = points[-1]

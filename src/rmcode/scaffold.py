@@ -157,9 +157,15 @@ def write_files(root: Path, files: Mapping[str, str], force: bool = False) -> li
 def init_program(root: Path, settings: InitSettings, force: bool = False) -> list[str]:
     """Create a new program repository at ``root``; returns the files written.
 
-    The result validates as it is (``rmcode validate``) and builds (``rmcode build``).
+    The result validates as it is (``rmcode validate``) and builds (``rmcode build``):
+    settings the schema refuses (an id with spaces, an empty name...) raise SchemaError
+    before anything is written.
     """
-    return write_files(root, render_files(settings), force)
+    files = render_files(settings)
+    problems = validate_document(load_bytes("program.yaml", files["program.yaml"].encode("utf-8")), "program")
+    if problems:
+        raise SchemaError(problems)
+    return write_files(root, files, force)
 
 
 # --- rmcode register / rmcode log: one data file, validated before it is written ----------
@@ -201,12 +207,15 @@ def problems_in_context(root: Path, rel: str, text: str, as_of: dt.date) -> list
     refs, _ = discover(root)
     good = {ref.path: (d, ref.schema) for ref, d, found in api.check_files(root, [r for r in refs if r.path != rel])
             if d is not None and not found}
-    good[rel] = (doc, kind)
     present = {ref.path.rsplit("/", 1)[-1][:-5].lower() for ref in refs if ref.schema == "participant"}
+    before = set(validate_documents(good, [], as_of, len(good), present).problems)
+    good[rel] = (doc, kind)
     if kind == "participant":
         present.add(rel.rsplit("/", 1)[-1][:-5].lower())
     result = validate_documents(good, [], as_of, len(good), present)
-    return [p for p in result.problems if p.path == rel and p.severity == "error"]
+    # a rule about two files (a login or github_id used twice) may report the other, older file:
+    # everything the new file breaks counts, problems the repository already had do not
+    return [p for p in result.problems if p.severity == "error" and (p.path == rel or p not in before)]
 
 
 def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Path:

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .eligibility import Block
+from .escape import clean
 from .model import BREAKDOWN_KEYS, DAYS, Participant, Program, Weights
 
 UNIT = 10_000
@@ -128,24 +129,28 @@ def _free_together(mentor: Participant, mentee: Participant, on: dt.date) -> str
 
 def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: dt.date,
                 style_similarity: float) -> str:
-    """One line a reviewer can check against the two profiles."""
+    """One line a reviewer can check against the two profiles.
+
+    Names and departments are cleaned (one line, no control or bidi characters): `rmcode
+    match` prints the reason in a terminal, where an escape sequence would act.
+    """
     out = []
     wanted = list(mentee.skills_wanted)
     if wanted:
         covered = [s for s in wanted if s in mentor.skills_offered]
         names = ", ".join((program.skill(s).name if program.skill(s) else s) for s in covered)  # type: ignore[union-attr]
-        out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {mentee.name} wants"
+        out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {clean(mentee.name)} wants"
                    + (f": {names}" if names else ""))
     free = _free_together(mentor, mentee, on)
     if free:
         out.append(f"both free {free}")
     if mentor.department.casefold() != mentee.department.casefold():
-        out.append(f"different departments ({mentor.department}, {mentee.department})")
+        out.append(f"different departments ({clean(mentor.department)}, {clean(mentee.department)})")
     gap = abs(mentor.utc_offset_hours(on) - mentee.utc_offset_hours(on))
     out.append("same time zone" if gap == 0 else f"time zones {gap:g} h apart")
     if style_similarity >= 0.75 and program.working_style:
         out.append("similar working style")
-    asked = [p.name for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
+    asked = [clean(p.name) for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
     if asked:
         out.append("asked for each other" if len(asked) == 2 else f"{asked[0]} asked for this pairing")
     text = "; ".join(out)

@@ -57,9 +57,12 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> 
     day = api.resolve_as_of(root, as_of)
     with tempfile.TemporaryDirectory(prefix="rmcode-site-") as tmp:
         config_file = generate(root, Path(tmp), day)
+        # marked before mkdocs writes (its clean step keeps dot-files): a build that fails half-way,
+        # e.g. on a broken link in strict mode, leaves a folder the next build may replace
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text("Built by rmcode build; rebuilding replaces everything in this folder.\n",
+                                  encoding="utf-8")
         run_mkdocs(config_file, out, day)
-    (out / MARKER).write_text("Built by rmcode build; rebuilding replaces everything in this folder.\n",
-                              encoding="utf-8")
     pages = sum(1 for _ in out.rglob("*.html"))
     files = sum(1 for p in out.rglob("*") if p.is_file())
     return BuildResult(out, pages, files, time.monotonic() - started)
@@ -165,7 +168,9 @@ def check_out(root: Path, out: Path) -> None:
 def _build_env(day: dt.date) -> Iterator[None]:
     # mkdocs dates the sitemap with SOURCE_DATE_EPOCH: the as-of day makes two builds identical
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()))
+    epoch = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
+    # gzip stores the sitemap's mtime in 32 unsigned bits: clamp, or an as-of before 1970 or after 2106 crashes
+    os.environ["SOURCE_DATE_EPOCH"] = str(min(max(epoch, 0), 2**32 - 1))
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     try:
         yield
@@ -179,6 +184,7 @@ def _build_env(day: dt.date) -> Iterator[None]:
 
 def run_mkdocs(config_file: Path, out: Path, day: dt.date, serve_url: str | None = None) -> None:
     """mkdocs build --strict, turning its warnings into problems."""
+    from jinja2 import TemplateError
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -189,12 +195,29 @@ def run_mkdocs(config_file: Path, out: Path, day: dt.date, serve_url: str | None
     try:
         with _build_env(day):
             config = load_config(config_file=str(config_file), site_dir=str(out), strict=True)
+            _as_text(config)
             mkdocs_build(config, serve_url=serve_url)
     except (MkDocsException, OSError) as exc:
         problems = collector.problems or [Problem(str(config_file.name), 0, 0, "RM805", f"mkdocs: {exc}")]
         raise BuildError(problems) from None
+    except (TypeError, ValueError, LookupError, AttributeError, TemplateError) as exc:
+        # mkdocs and the theme trust their settings: a value of the wrong type in site/mkdocs.yml
+        # fails deep inside them (a template iterating over a number) instead of with a message
+        raise BuildError([Problem(f"{SOURCES}/mkdocs.yml", 0, 0, "RM805",
+                                  f"mkdocs could not build the site: {type(exc).__name__}: {exc}",
+                                  "a setting probably has the wrong type; see docs/site.md")]) from None
     finally:
         logger.removeHandler(collector)
+
+
+def _as_text(config: Any) -> None:
+    """The program's name and organisation are text: Material prints them unescaped in the header,
+    an aria-label, the meta description and the footer, so a quote or ``<`` would break the HTML."""
+    from markupsafe import escape
+
+    for key in ("site_name", "site_description", "copyright"):
+        if isinstance(config.get(key), str):
+            config[key] = escape(config[key])  # Markup: Material's own ``| e`` does not escape it twice
 
 
 class _Collector(logging.Handler):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -91,7 +91,54 @@ def mkdocs_config(program: Program, overrides: Mapping[str, Any], extra_pages: l
     return config
 
 
+def _is_list_of(*kinds: type) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, list) and all(isinstance(v, kinds) for v in value)
+
+
+def _one_key(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, Mapping) and len(value) == 1)
+
+
+def _script(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, Mapping) and isinstance(value.get("path"), str))
+
+
+# settings rmcode reads or merges itself, with the shape they must have: anything else would
+# fail deep inside mkdocs or a theme template instead of with a message naming the setting
+SHAPES: Mapping[tuple[str, ...], tuple[Callable[[Any], bool], str]] = {
+    ("theme",): (lambda v: isinstance(v, Mapping), "a mapping"),
+    ("theme", "features"): (_is_list_of(str), "a list of feature names"),
+    ("theme", "palette"): (lambda v: isinstance(v, Mapping) or _is_list_of(Mapping)(v),
+                           "a mapping or a list of mappings"),
+    ("plugins",): (lambda v: isinstance(v, Mapping) or (isinstance(v, list) and all(_one_key(p) for p in v)),
+                   "a list of plugin names or {name: options}"),
+    ("extra_css",): (_is_list_of(str), "a list of paths"),
+    ("extra_javascript",): (lambda v: isinstance(v, list) and all(_script(s) for s in v),
+                            "a list of paths or {path: ...}"),
+    ("extra",): (lambda v: isinstance(v, Mapping), "a mapping"),
+}
+
+
+def _shape(over: Mapping[str, Any]) -> list[Problem]:
+    found = []
+    for keys, (fits, shape) in SHAPES.items():
+        parent = _parent(over, keys)
+        if keys[-1] in parent and not fits(parent[keys[-1]]):
+            found.append(_problem(f"{'.'.join(keys)} must be {shape}, not {str(parent[keys[-1]])[:60]!r}"))
+    return found
+
+
+def _parent(over: Mapping[str, Any], keys: tuple[str, ...]) -> Mapping[str, Any]:
+    parent: Any = over
+    for key in keys[:-1]:
+        parent = parent.get(key) if isinstance(parent, Mapping) else None
+    return parent if isinstance(parent, Mapping) else {}
+
+
 def _check(over: Mapping[str, Any]) -> list[Problem]:
+    shape = _shape(over)
+    if shape:
+        return shape  # the checks below rely on the shapes
     found = [_problem(f"{key} is not allowed: {why}") for key, why in FORBIDDEN_KEYS.items() if key in over]
     for plugin in over.get("plugins", []) or []:
         name = next(iter(plugin)) if isinstance(plugin, Mapping) else str(plugin)

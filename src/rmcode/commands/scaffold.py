@@ -193,6 +193,11 @@ def _pairs_of(data: ProgramData, login: str) -> list[str]:
     return [p.id for p in sorted(mine, key=lambda p: (p.status != "active", p.id))]
 
 
+def _as_in_profile(data: ProgramData, login: str) -> str:
+    """The login as the profile spells it: GitHub ignores case, file names (and the pairing of logs) do not."""
+    return next((p.login for p in data.participants if p.key == login.lower()), login)
+
+
 def _first_log(data: ProgramData, pair: str, login: str) -> bool:
     return not any(c.pair == pair and c.author.lower() == login.lower() for c in data.checkins)
 
@@ -264,7 +269,7 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
     if "topics" in given:
         given["topics"] = _items(given["topics"])
     data = _load(root)
-    author = given.pop("login")
+    author = _as_in_profile(data, given.pop("login"))
     if "pair" not in given and not _pairs_of(data, author):
         raise scaffold_api.refuse("matches.yaml", "RM625", f"{author} is in no approved pair",
                                   "sessions are logged once a program admin has approved the pair")
@@ -335,6 +340,8 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
             raise click.UsageError(f"missing --{key.replace('_login', '').replace('_', '-')} (required with --no-input)")
     if not LOGIN.match(str(values["admin_login"])):
         raise click.BadParameter(f"{values['admin_login']!r} is not a GitHub login", param_hint="--admin")
+    if opens and opens.date() > dt.date.max - dt.timedelta(days=366):
+        raise click.BadParameter("leaves no room for the first cohort before the year 10000", param_hint="--opens")
     if values["repository"] and not REPOSITORY.match(values["repository"]):
         raise click.BadParameter(f"{values['repository']!r} is not owner/name", param_hint="--repository")
     settings = scaffold_api.InitSettings(
