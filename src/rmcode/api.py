@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +16,28 @@ from . import cache
 from .errors import LoadError, Problem, SchemaError
 from .loader import Document, load_bytes
 from .model import ProgramData
-from .repo import FileRef, data_changed, discover, head_date, read_bytes
-from .schema import validate_document
-from .validate import Validation, validate_documents
+from .repo import (
+    FileRef,
+    Scan,
+    Stamp,
+    data_changed,
+    data_changed_later,
+    head_date,
+    read_bytes,
+    scan,
+)
+from .validate import DIGEST_CHARS, Reader, Record, Reread, Validation, build_item, validate_items
 
 Progress = Callable[[int, int], None]
 PARALLEL_MIN_FILES = 4000  # below this, starting worker processes costs more than it saves
 _CHUNK = 1000
 _KEEP_POSITIONS = frozenset({"program", "matches"})
+# superseded cache entries tolerated before the cache file is rewritten: 1,000 or a quarter of the files
+_REWRITE_MIN, _REWRITE_SHARE = 1000, 4
 
 Checked = tuple[FileRef, Document | None, list[Problem]]
+Entry = tuple[Stamp, Record]
+NO_STAMP: Stamp = (-1, -1, -1)  # a file that could not be stat-ed: never matches, so never reused
 
 # The rest of the public API, imported on first use so that `rmcode validate` does not
 # pay for scipy, matplotlib and mkdocs (PEP 562).
@@ -46,22 +60,25 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"rmcode.{module}"), attr)
 
 
-def resolve_as_of(root: Path, as_of: dt.date | None) -> dt.date:
+def resolve_as_of(root: Path, as_of: dt.date | None, changed: Callable[[], bool] | None = None) -> dt.date:
     """``as_of`` if given, else the date of HEAD, so an old commit always gives the same numbers.
 
     Today when the data has uncommitted changes (a profile just written by ``rmcode
-    register`` is dated today) or outside a Git repository.
+    register`` is dated today) or outside a Git repository. ``changed`` answers whether
+    the data changed (``repo.data_changed_later``) when the caller started asking earlier.
     """
     if as_of is not None:
         return as_of
     committed = head_date(root)
-    if committed is None or data_changed(root):
+    if committed is None or (changed or partial(data_changed, root))():
         return max(committed or dt.date.today(), dt.date.today())
     return committed
 
 
 def check_file(root: Path, ref: FileRef) -> Checked:
     """Read, parse and schema-check one file. The document is None when it did not parse."""
+    from .schema import validate_document  # jsonschema: only when some file is checked afresh
+
     content = read_bytes(root, ref)
     if isinstance(content, Problem):
         return ref, None, [content]
@@ -70,6 +87,15 @@ def check_file(root: Path, ref: FileRef) -> Checked:
     except LoadError as exc:
         return ref, None, list(exc.problems)
     return ref, doc, validate_document(doc, ref.schema)
+
+
+def check_record(root: Path, ref: FileRef) -> Record:
+    """Check one file and build its domain object: everything the cache keeps of it."""
+    _, doc, found = check_file(root, ref)
+    if doc is None or found:
+        return ref.schema, None, tuple(found), ""
+    item, own = build_item(doc, ref.schema)
+    return ref.schema, item, tuple(own), doc.digest[:DIGEST_CHARS]
 
 
 def _check_chunk(root: Path, refs: Sequence[FileRef]) -> list[Checked]:
@@ -88,6 +114,8 @@ def check_files(root: Path, refs: Sequence[FileRef], progress: Progress | None =
             if progress is not None:
                 progress(number, len(refs))
         return
+    from concurrent.futures import ProcessPoolExecutor  # only for many files: the import costs
+
     chunks = [refs[i:i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         done = 0
@@ -98,25 +126,104 @@ def check_files(root: Path, refs: Sequence[FileRef], progress: Progress | None =
                 progress(done, len(refs))
 
 
-def _check_cached(root: Path, refs: Sequence[FileRef], progress: Progress | None, use_cache: bool) -> list[Checked]:
-    """Check files whose size, mtime or inode changed since the last run; reuse the rest."""
-    previous = cache.load(root) if use_cache else {}
-    stamps = {ref.path: cache.stamp(root, ref.path) for ref in refs} if use_cache else {}
-    results: dict[str, Checked] = {}
-    stale: list[FileRef] = []
-    for ref in refs:
-        entry = previous.get(ref.path)
-        if entry is not None and entry[0] == stamps[ref.path] and entry[1][0] == ref.schema:
-            results[ref.path] = (ref, entry[1][1], entry[1][2])
-        else:
-            stale.append(ref)
-    for checked in check_files(root, stale, progress):
-        results[checked[0].path] = checked
-    if use_cache and (stale or len(previous) < len(results)):
-        # plain tuples: unpickling frozen slotted dataclasses is several times slower
-        cache.save(root, {path: (stamp, (ref.schema, doc, found)) for path, (ref, doc, found) in results.items()
-                          if (stamp := stamps[path]) is not None})
-    return [results[ref.path] for ref in refs]
+def _worker_started() -> None:
+    # a forked worker inherits the parent's heap: keep the collector from ever scanning it
+    gc.freeze()
+
+
+def _record_chunk(root: Path, refs: Sequence[FileRef], stamps: Sequence[Stamp]) -> bytes:
+    # sent back already pickled as a cache frame: cheap to send, and written to the cache as it is
+    entries = {ref.path: (st, check_record(root, ref)) for ref, st in zip(refs, stamps)}
+    gc.collect()  # the parser leaves a few cycles per file; only this chunk's objects are scanned
+    return cache.dumps(entries)
+
+
+def _check_stale(root: Path, refs: Sequence[FileRef], stamps: Mapping[str, Stamp],
+                 progress: Progress | None) -> tuple[dict[str, Entry], list[bytes] | None]:
+    """Check files afresh, on all cores when there are many.
+
+    Also returns the entries as cache frames when the workers pickled them anyway (else None).
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    entries: dict[str, Entry] = {}
+    if len(refs) < PARALLEL_MIN_FILES or workers < 2:
+        for number, ref in enumerate(refs, 1):
+            entries[ref.path] = (stamps.get(ref.path, NO_STAMP), check_record(root, ref))
+            if progress is not None:
+                progress(number, len(refs))
+        return entries, None
+    from concurrent.futures import ProcessPoolExecutor  # only when many files changed
+
+    chunks = [refs[i:i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    frames: list[bytes] = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
+        for frame in pool.map(_record_chunk, [root] * len(chunks), chunks,
+                              [[stamps.get(r.path, NO_STAMP) for r in chunk] for chunk in chunks]):
+            frames.append(frame)
+            entries.update(cache.loads(frame))
+            if progress is not None:
+                progress(len(entries), len(refs))
+    return entries, frames
+
+
+def _records(root: Path, found: Scan, stored: cache.Loaded, started: int, progress: Progress | None,
+             use_cache: bool) -> dict[str, Record]:
+    """Each file's record: from the cache when its stamp is unchanged, else checked afresh.
+
+    (A path's schema follows from the path alone, so an unchanged stamp means an unchanged record.)
+    """
+    cached, stamp_of = stored.entries.get, found.stamps.get
+    records = {path: entry[1] for path in found.files
+               if (entry := cached(path)) is not None and entry[0] == stamp_of(path)}
+    stale = sorted((FileRef(path, schema) for path, schema in found.files.items() if path not in records),
+                   key=lambda ref: ref.path)
+    fresh, frames = _check_stale(root, stale, found.stamps, progress)
+    records.update((path, record) for path, (_, record) in fresh.items())
+    if use_cache and (fresh or found.listed):
+        _save(root, found, records, stored, fresh, frames, started)
+    return records
+
+
+def _save(root: Path, found: Scan, records: Mapping[str, Record], stored: cache.Loaded,
+          fresh: Mapping[str, Entry], frames: list[bytes] | None, started: int) -> None:
+    """Append what is new to the cache, or rewrite it once superseded entries pile up."""
+    live = len(found.files) + len(found.folders)
+    listed = {key: found.folders[key] for key in found.listed}
+    new = frames if frames is not None else [cache.dumps(fresh)] if fresh else []
+    if listed:
+        new = new + [cache.dumps(listed)]
+    if stored.size and stored.size + len(fresh) + len(listed) - live <= max(_REWRITE_MIN, live // _REWRITE_SHARE):
+        cache.save(root, new, started, append=True)
+    elif len(fresh) + len(listed) == live:
+        cache.save(root, new, started)
+    else:
+        everything: dict[str, Any] = {path: (found.stamps.get(path, NO_STAMP), records[path]) for path in found.files}
+        cache.save(root, [cache.dumps(everything | found.folders)], started)
+
+
+def _read(root: Path) -> Reader:
+    def read(path: str) -> bytes | None:
+        content = read_bytes(root, FileRef(path, "matches" if path == "matches.yaml" else "data"))
+        return content if isinstance(content, bytes) else None
+    return read
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading creates about a million objects and no garbage cycles worth collecting:
+    without this the collector re-scans them over and over (several times slower)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if not gc.get_freeze_count():
+                # the first young collection would scan every new object once more (0.1 s for a large
+                # program); freezing and unfreezing moves them to the oldest generation without a scan
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None = None,
@@ -125,14 +232,21 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
 
     Results of unchanged files are reused from the cache (see ``rmcode.cache``).
     """
-    refs, problems = discover(root)
-    good: dict[str, tuple[Document, str]] = {}
-    for ref, doc, found in _check_cached(root, refs, progress, use_cache):
-        problems += found
-        if doc is not None and not found:
-            good[ref.path] = (doc, ref.schema)
-    present = {ref.path.rsplit("/", 1)[-1][:-5].lower() for ref in refs if ref.schema == "participant"}
-    return validate_documents(good, problems, resolve_as_of(root, as_of), len(refs), present)
+    changed = data_changed_later(root) if as_of is None else None
+    try:
+        with _collector_paused():
+            started = cache.now()  # before any stat: see cache.RACY_NS
+            stored = cache.load(root) if use_cache else cache.Loaded({}, 0)
+            found = scan(root, stored.entries)
+            records = _records(root, found, stored, started, progress, use_cache)
+            items = {path: record[1] for path, record in records.items() if record[1] is not None}
+            problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
+            present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
+            return validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files), present,
+                                  Reread(records, _read(root)))
+    finally:
+        if changed is not None:
+            changed()  # reaps git
 
 
 def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:

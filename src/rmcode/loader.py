@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ _INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 _NULL = ("", "~", "null", "Null", "NULL")
+_INTERN_MAX = 40
 _QUOTE_HINT = 'quote the value, e.g. title: "Head of Data: Europe"'
 
 
@@ -63,7 +65,7 @@ class Document:
 
     def top_level_lines(self) -> dict[str, int]:
         """The line of each top-level key, without rebuilding the position maps."""
-        return {k[1:]: line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
+        return {sys.intern(k[1:]): line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
 
     def _ensure_positions(self) -> None:
         if not self.complete and self.content is not None:
@@ -122,7 +124,7 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES) -> 
     doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content)
     if root is None:
         raise LoadError([Problem(path, 1, 1, "RM107", "the file is empty", "fill in the fields, see `rmcode schema`")])
-    builder = _Builder(doc)
+    builder = _Builder(doc, aliases="*" in text)
     doc.data = builder.build(root, "", 0)
     if builder.problems:
         raise LoadError(builder.problems)
@@ -189,8 +191,10 @@ class _Builder:
     tagged str and any other tag was written explicitly in the file.
     """
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, aliases: bool = True) -> None:
         self.doc = doc
+        # an alias is written *name: without a "*" in the text no node can be reached twice
+        self.aliases = aliases
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
         self.alias_reported = False
@@ -200,15 +204,16 @@ class _Builder:
         self.problems.append(Problem(self.doc.path, mark.line + 1, mark.column + 1, code, message, hint))
 
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        if id(node) in self.seen:
-            # an alias is the same node object reached twice; one message is enough
-            # (a billion-laughs file would otherwise report each reuse)
-            if not self.alias_reported:
-                self.fail(node, "RM110", "anchors and aliases (&name, *name) are not allowed",
-                          "write the value out in full")
-                self.alias_reported = True
-            return None
-        self.seen.add(id(node))
+        if self.aliases:
+            if id(node) in self.seen:
+                # an alias is the same node object reached twice; one message is enough
+                # (a billion-laughs file would otherwise report each reuse)
+                if not self.alias_reported:
+                    self.fail(node, "RM110", "anchors and aliases (&name, *name) are not allowed",
+                              "write the value out in full")
+                    self.alias_reported = True
+                return None
+            self.seen.add(id(node))
         mark = node.start_mark
         self.doc.positions[pointer] = (mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
@@ -230,7 +235,7 @@ class _Builder:
             if type(key_node) is not yaml.ScalarNode:
                 self.fail(key_node, "RM113", "a key must be plain text", "use a simple word as the key")
                 continue
-            key = key_node.value
+            key = sys.intern(key_node.value)
             if key == "<<" and not key_node.style:
                 self.fail(key_node, "RM112", "merge keys (<<) are not allowed", "write the keys out in full")
                 continue
@@ -249,6 +254,10 @@ class _Builder:
             self.fail(node, "RM111", f"tag {node.tag} is not allowed", "remove the tag; quote the value if it is text")
             return value
         if node.style or not value or value[0] not in _TYPED_START:  # quoted, block, or plainly text
+            if len(value) <= _INTERN_MAX:
+                # ids, names and enum values repeat across thousands of files: one string object
+                # each keeps memory and the validation cache small
+                value = sys.intern(value)
             return value if (value or node.style) else None
         typed = _resolve_core(value)
         if not isinstance(typed, str):

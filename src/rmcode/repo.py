@@ -6,14 +6,18 @@ import datetime as dt
 import os
 import stat
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .errors import Problem
 from .loader import MAX_BYTES
 
+Stamp = tuple[int, int, int]  # size, mtime in ns, inode: what tells a file changed without reading it
 MATCHES_MAX_BYTES = 64 << 20  # matches.yaml grows with the program: about 400 bytes a pair
 _IGNORED = {"README.md", ".gitkeep", ".keep"}
+_AT_DIR = os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks and hasattr(os, "O_DIRECTORY")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,62 +28,173 @@ class FileRef:
     schema: str
 
 
-def discover(root: Path) -> tuple[list[FileRef], list[Problem]]:
-    """List the program's data files, rejecting links, strange names and stray files."""
-    problems: list[Problem] = []
-    files: list[FileRef] = []
+Folder = tuple[tuple[str, ...], tuple[str, ...]]  # a folder's data files and sub-folders, by name
+Listing = Mapping[str, tuple[Stamp, Folder]]  # keyed by "/" + the folder's path
+
+
+@dataclass
+class Scan:
+    """What one pass over the program's data folders found."""
+
+    files: dict[str, str] = field(default_factory=dict)  # path -> schema, in no particular order
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    folders: dict[str, tuple[Stamp, Folder]] = field(default_factory=dict)  # every plain folder, as in Listing
+    listed: set[str] = field(default_factory=set)  # keys of the folders listed afresh in this pass
+
+
+def discover(root: Path, stamps: dict[str, Stamp] | None = None) -> tuple[list[FileRef], list[Problem]]:
+    """List the program's data files, rejecting links, strange names and stray files.
+
+    With ``stamps``, also record each file's stamp, from the same directory scan.
+    """
+    found = scan(root)
+    if stamps is not None:
+        stamps.update(found.stamps)
+    refs = [FileRef(path, schema) for path, schema in found.files.items()]
+    return sorted(refs, key=lambda f: f.path), found.problems
+
+
+def scan(root: Path, known: Listing | None = None) -> Scan:
+    """The data files with their stamps, and the problems of what else is there.
+
+    A folder whose stamp matches its entry in ``known`` is not listed again, only its files
+    are stat-ed: adding, removing or renaming an entry changes a folder's mtime, editing a
+    file in place does not. (The caller trusts only stamps older than the racy window.)
+    """
+    scanner = _Scanner(root, known or {})
     for name, schema in (("program.yaml", "program"), ("matches.yaml", "matches")):
         path = root / name
-        if _is_regular(path, name, problems):
-            files.append(FileRef(name, schema))
+        st = _regular(path, name, scanner.found.problems)
+        if st is not None:
+            scanner.add(name, schema, st)
         elif name == "program.yaml" and not path.is_symlink() and not path.exists():
-            problems.append(Problem(name, 0, 0, "RM120", f"no program.yaml in {root}",
-                                    "run the command in a program repository, pass --root, or create one with `rmcode init DIR`"))
-    files += _folder(root, "participants", 0, "participant", problems)
-    files += _folder(root, "checkins", 1, "checkin", problems)
-    files += _folder(root, "surveys", 1, "survey-response", problems)
-    return sorted(files, key=lambda f: f.path), problems
+            scanner.found.problems.append(Problem(
+                name, 0, 0, "RM120", f"no program.yaml in {root}",
+                "run the command in a program repository, pass --root, or create one with `rmcode init DIR`"))
+    for folder, depth, schema in (("participants", 0, "participant"), ("checkins", 1, "checkin"),
+                                  ("surveys", 1, "survey-response")):
+        scanner.folder(folder, depth, schema)
+    return scanner.found
 
 
-def _is_regular(path: Path, rel: str, problems: list[Problem]) -> bool:
+def _regular(path: Path | str, rel: str, problems: list[Problem]) -> os.stat_result | None:
     try:
-        mode = os.lstat(path).st_mode
+        st = os.lstat(path)
     except FileNotFoundError:
-        return False
-    if stat.S_ISLNK(mode):
+        return None
+    if stat.S_ISLNK(st.st_mode):
         problems.append(Problem(rel, 0, 0, "RM121", "symbolic links are not allowed in a program repository",
                                 "replace the link with the file itself"))
-        return False
-    if not stat.S_ISREG(mode):
+        return None
+    if not stat.S_ISREG(st.st_mode):
         problems.append(Problem(rel, 0, 0, "RM122", "expected a file here", "remove it or move it elsewhere"))
-        return False
-    return True
+        return None
+    return st
 
 
-def _folder(root: Path, folder: str, depth: int, schema: str, problems: list[Problem]) -> list[FileRef]:
-    base = root / folder
-    if base.is_symlink():
-        problems.append(Problem(folder, 0, 0, "RM121", "symbolic links are not allowed in a program repository",
-                                "replace the link with a real folder"))
-        return []
-    if not base.is_dir():
-        return []
-    found: list[FileRef] = []
-    for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        rel = f"{folder}/{entry.name}"
-        if depth and entry.is_dir(follow_symlinks=False):
-            found += _folder(root, rel, depth - 1, schema, problems)
-        elif entry.name in _IGNORED and not entry.is_symlink():
-            continue
-        elif not entry.name.endswith(".yaml") or (depth and entry.is_file(follow_symlinks=False)):
-            hint = "rename it to end in .yaml" if entry.name.endswith(".yml") else "remove it or move it elsewhere"
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _lstat_all(base: str, names: tuple[str, ...]) -> list[os.stat_result]:
+    if not _AT_DIR:
+        return [os.lstat(os.path.join(base, name)) for name in names]
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
+    try:  # relative to the open folder: the kernel resolves one name, not the whole path
+        return [os.stat(name, dir_fd=fd, follow_symlinks=False) for name in names]
+    finally:
+        os.close(fd)
+
+
+class _Scanner:
+    """Walks the data folders; runs for every one of thousands of pair folders, so it stays lean."""
+
+    def __init__(self, root: Path, known: Listing) -> None:
+        self.root, self.known, self.found = str(root), known, Scan()
+
+    def add(self, rel: str, schema: str, st: os.stat_result | None) -> None:
+        self.found.files[rel] = schema
+        if st is not None:
+            self.found.stamps[rel] = _stamp(st)
+
+    def folder(self, folder: str, depth: int, schema: str) -> None:
+        try:
+            st = os.lstat(os.path.join(self.root, folder))
+        except OSError:
+            return
+        if stat.S_ISLNK(st.st_mode):
+            self.found.problems.append(Problem(folder, 0, 0, "RM121", "symbolic links are not allowed in a program "
+                                               "repository", "replace the link with a real folder"))
+        elif stat.S_ISDIR(st.st_mode):
+            self.walk(folder, depth, schema, st)
+
+    def walk(self, folder: str, depth: int, schema: str, st: os.stat_result) -> None:
+        """A real directory; its stamp was taken before it is listed, so a later change shows."""
+        stamp = _stamp(st)
+        known = self.known.get("/" + folder)
+        if known is None or known[0] != stamp or not self.reuse(folder, depth, schema, known):
+            self.list(folder, depth, schema, stamp)
+
+    def reuse(self, folder: str, depth: int, schema: str, known: tuple[Stamp, Folder]) -> bool:
+        """Take a folder's entries from ``known``; False (and nothing taken) if one is not what it was."""
+        files, subfolders = known[1]
+        try:
+            stats = _lstat_all(os.path.join(self.root, folder), files + subfolders)
+        except OSError:
+            return False
+        if not (all(stat.S_ISREG(st.st_mode) for st in stats[:len(files)])
+                and all(stat.S_ISDIR(st.st_mode) for st in stats[len(files):])):
+            return False
+        paths = [f"{folder}/{name}" for name in files]
+        self.found.files.update(dict.fromkeys(paths, schema))
+        self.found.stamps.update(zip(paths, map(_stamp, stats)))
+        self.found.folders["/" + folder] = known
+        for name, st in zip(subfolders, stats[len(files):]):
+            self.walk(f"{folder}/{name}", depth - 1, schema, st)
+        return True
+
+    def list(self, folder: str, depth: int, schema: str, stamp: Stamp) -> None:
+        with os.scandir(os.path.join(self.root, folder)) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        files: list[str] = []
+        subfolders: list[str] = []
+        plain = True  # nothing but data files and sub-folders: the listing can be reused
+        for entry in entries:
+            name = entry.name
+            rel = f"{folder}/{name}"
+            if depth and entry.is_dir(follow_symlinks=False):
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:  # gone already
+                    plain = False
+                    continue
+                subfolders.append(name)
+                self.walk(rel, depth - 1, schema, st)
+            elif name.endswith(".yaml") and entry.is_file(follow_symlinks=False) and not depth:
+                files.append(name)
+                try:
+                    self.add(rel, schema, entry.stat(follow_symlinks=False))
+                except OSError:  # gone already: reading it reports the problem, and it is not cached
+                    self.add(rel, schema, None)
+                    plain = False
+            elif name in _IGNORED and not entry.is_symlink():
+                continue
+            else:
+                plain = False
+                self.stray(entry, folder, depth)
+        if plain:
+            self.found.folders["/" + folder] = (stamp, (tuple(files), tuple(subfolders)))
+            self.found.listed.add("/" + folder)
+
+    def stray(self, entry: os.DirEntry[str], folder: str, depth: int) -> None:
+        name, rel = entry.name, f"{folder}/{entry.name}"
+        if not name.endswith(".yaml") or (depth and entry.is_file(follow_symlinks=False)):
+            hint = "rename it to end in .yaml" if name.endswith(".yml") else "remove it or move it elsewhere"
             where = "a folder per pair or survey" if depth else "one .yaml file per person"
-            problems.append(Problem(rel, 0, 0, "RM123", f"unexpected entry: {folder}/ holds {where}", hint))
-        elif entry.is_file(follow_symlinks=False):
-            found.append(FileRef(rel, schema))
+            self.found.problems.append(Problem(rel, 0, 0, "RM123", f"unexpected entry: {folder}/ holds {where}", hint))
         else:
-            _is_regular(Path(entry.path), rel, problems)
-    return found
+            _regular(entry.path, rel, self.found.problems)
 
 
 def read_bytes(root: Path, ref: FileRef) -> bytes | Problem:
@@ -106,13 +221,33 @@ def read_bytes(root: Path, ref: FileRef) -> bytes | Problem:
 
 def data_changed(root: Path) -> bool:
     """Whether the program's data files differ from HEAD (uncommitted edits or new files)."""
+    return data_changed_later(root)()
+
+
+def data_changed_later(root: Path) -> Callable[[], bool]:
+    """``data_changed``, started now and answered when called (once or more).
+
+    ``git status`` reads every file too: on a large program it runs on another core while
+    rmcode reads the files. Call the answer in any case, so that the process is reaped.
+    """
     try:
-        out = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all", "--",
-                              "program.yaml", "matches.yaml", "participants", "checkins", "surveys"],
-                             capture_output=True, text=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return out.returncode == 0 and bool(out.stdout.strip())
+        proc = subprocess.Popen(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all", "--",
+                                 "program.yaml", "matches.yaml", "participants", "checkins", "surveys"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return lambda: False
+
+    @cache
+    def answer() -> bool:
+        try:
+            out, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return False
+        return proc.returncode == 0 and bool(out.strip())
+
+    return answer
 
 
 def head_date(root: Path) -> dt.date | None:

@@ -1,4 +1,7 @@
-"""Cross-file rules: references, uniqueness, eligibility, windows. Pure functions over the domain."""
+"""Cross-file rules: references, uniqueness, eligibility, windows. Pure functions over the domain.
+
+The rules inside program.yaml alone are checked with that file (validate.check_program_rules).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,12 @@ import datetime as dt
 import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import networkx as nx
 
 from .errors import Problem
 from .loader import Document
-from .model import CheckIn, Pair, Participant, Program, ProgramData, SurveyResponse
+from .model import CheckIn, Cohort, Pair, Participant, ProgramData, SurveyResponse
 
 METRIC_NAMES = frozenset({
     "registrations", "match_rate", "time_to_match_days", "sessions_per_pair", "pairs_on_track_share",
@@ -24,59 +26,10 @@ METRIC_NAMES = frozenset({
 _OPEN_STATUSES = ("proposed", "active")
 
 
-def _suggest(value: str, options: Iterable[str]) -> str:
+def suggest(value: str, options: Iterable[str]) -> str:
+    """A did-you-mean hint: the closest of ``options``, or nothing."""
     close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
-
-
-def _dupes(values: Iterable[str]) -> list[str]:
-    return sorted(v for v, n in Counter(values).items() if n > 1)
-
-
-def check_program_rules(program: Program, doc: Document) -> list[Problem]:
-    """Rules inside program.yaml that a schema cannot express."""
-    out: list[Problem] = []
-    raw = doc.data
-    for name, key in (("cohorts", "id"), ("skills", "id"), ("levels", "level"), ("kpis", "id"), ("surveys", "id"),
-                      ("milestones", "id"), ("admins", "github_id")):
-        seen: set[str] = set()
-        for i, entry in enumerate(raw.get(name, [])):  # file order, so the second occurrence is reported
-            value = str(entry[key])
-            if value in seen:
-                out.append(doc.problem(f"/{name}/{i}/{key}", "RM324", f"{name}: '{value}' is listed twice",
-                                       "ids must be unique"))
-            seen.add(value)
-    for i, c in enumerate(program.cohorts):
-        if not c.registration_opens <= c.registration_closes:
-            out.append(doc.problem(f"/cohorts/{i}/registration", "RM326", f"cohort {c.id}: registration closes before it opens",
-                                   "swap opens and closes"))
-        if not c.start <= c.end:
-            out.append(doc.problem(f"/cohorts/{i}/end", "RM326", f"cohort {c.id}: ends before it starts", "check start and end"))
-    if program.capacity_default > program.capacity_max:
-        out.append(doc.problem("/eligibility/mentor_capacity", "RM316", "default capacity is above the maximum",
-                               "lower default or raise max"))
-    for i, m in enumerate(program.milestones):
-        if (m.day is None) == (not m.at_end):
-            out.append(doc.problem(f"/milestones/{i}", "RM327", f"milestone {m.id}: give either day or at: end",
-                                   "e.g. day: 14"))
-        if m.survey and program.survey(m.survey) is None:
-            out.append(doc.problem(f"/milestones/{i}/survey", "RM322", f"milestone {m.id}: unknown survey '{m.survey}'",
-                                   _suggest(m.survey, [s.id for s in program.surveys])))
-    for i, k in enumerate(program.kpis):
-        if k.metric not in METRIC_NAMES:
-            out.append(doc.problem(f"/kpis/{i}/metric", "RM328", f"kpi {k.id}: unknown metric '{k.metric}'",
-                                   _suggest(k.metric, METRIC_NAMES) or "use one of: " + ", ".join(sorted(METRIC_NAMES))))
-    from .metrics import kpi_problems  # the metric library knows each metric's parameters
-    out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
-    for i, survey in enumerate(program.surveys):
-        for j, q in enumerate(survey.questions):
-            if q.type == "choice" and len(q.choices) < 2:
-                out.append(doc.problem(f"/surveys/{i}/questions/{j}", "RM329",
-                                       f"question {q.id}: a choice question needs choices", "add choices: [...]"))
-            if q.type == "scale" and q.min >= q.max:
-                out.append(doc.problem(f"/surveys/{i}/questions/{j}", "RM329",
-                                       f"question {q.id}: min must be below max", "e.g. min: 1, max: 5"))
-    return out
 
 
 class _Context:
@@ -85,6 +38,11 @@ class _Context:
         self.program = data.program
         self.people = data.by_login()
         self.skill_ids = {s.id for s in self.program.skills}
+        # lookups the rules repeat for every file, made once (the first of a duplicate id wins, as in Program.cohort)
+        self.cohorts = {c.id: c for c in reversed(self.program.cohorts)}
+        self.pairs = {p.id: p for p in data.pairs}
+        self.levels = {x.level for x in self.program.levels}
+        self.questions = {q for q, _ in self.program.working_style}
         self.out: list[Problem] = []
 
     def add(self, path: str, pointer: str, code: str, message: str, hint: str = "", key: bool = False) -> None:
@@ -102,11 +60,13 @@ class _Context:
         """A login counts as known if its file exists, even when that file has its own problems."""
         return login.lower() in self.people or login.lower() in self.present
 
-    def skills(self, path: str, pointer: str, ids: Iterable[str]) -> None:
+    def skills(self, path: str, pointer: str, ids: tuple[str, ...]) -> None:
+        if self.skill_ids.issuperset(ids):  # the common case, without a Python-level loop
+            return
         for i, sid in enumerate(ids):
             if sid not in self.skill_ids:
                 self.add(path, f"{pointer}/{i}", "RM305", f"unknown skill '{sid}'",
-                         _suggest(sid, self.skill_ids) or "use a skill id from program.yaml's skills")
+                         suggest(sid, self.skill_ids) or "use a skill id from program.yaml's skills")
 
 
 def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.date, present: set[str]) -> list[Problem]:
@@ -122,7 +82,6 @@ def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.
 
 def _participants(ctx: _Context) -> None:
     program = ctx.program
-    levels = {x.level for x in program.levels}
     for field, key in (("login", lambda p: p.key), ("github_id", lambda p: str(p.github_id))):
         groups: dict[str, list[Participant]] = defaultdict(list)
         for p in ctx.data.participants:
@@ -136,10 +95,10 @@ def _participants(ctx: _Context) -> None:
         if path != f"participants/{p.login}.yaml":
             ctx.add(path, "/login", "RM301", f"login '{p.login}' does not match the file name",
                     f"rename the file to participants/{p.login}.yaml or fix the login")
-        cohort = program.cohort(p.cohort)
+        cohort = ctx.cohorts.get(p.cohort)
         if cohort is None:
             ctx.add(path, "/cohort", "RM304", f"unknown cohort '{p.cohort}'",
-                    _suggest(p.cohort, [c.id for c in program.cohorts]) or "use a cohort id from program.yaml")
+                    suggest(p.cohort, [c.id for c in program.cohorts]) or "use a cohort id from program.yaml")
         elif not cohort.registration_opens <= p.registered <= cohort.registration_closes:
             ctx.add(path, "/registered", "RM317", f"registered {p.registered} is outside cohort {cohort.id}'s "
                     f"registration window ({cohort.registration_opens} to {cohort.registration_closes})",
@@ -150,28 +109,32 @@ def _participants(ctx: _Context) -> None:
         if program.registration_mode == "invite-only" and p.key not in program.invitees:
             ctx.add(path, "/login", "RM318", f"{p.login} is not on the invite list of this invite-only program",
                     "ask a program admin to add you to registration.invitees")
-        if p.level not in levels:
+        if p.level not in ctx.levels:
             ctx.add(path, "/level", "RM319", f"unknown level {p.level}",
                     "use one of: " + ", ".join(f"{x.level} ({x.name})" for x in program.levels))
         _role_level(ctx, p)
         try:
-            ZoneInfo(p.timezone)
+            ZoneInfo(p.timezone)  # cached by zoneinfo after the first time
         except (ZoneInfoNotFoundError, ValueError):
             ctx.add(path, "/timezone", "RM320", f"unknown time zone '{p.timezone}'", "use an IANA name such as Europe/Berlin")
         if p.manager is not None and not ctx.known(p.manager):
             ctx.add(path, "/manager", "RM306", f"manager '{p.manager}' has no profile",
-                    _suggest(p.manager.lower(), ctx.people) or "use the manager's login, or leave manager out")
+                    suggest(p.manager.lower(), ctx.people) or "use the manager's login, or leave manager out")
         if p.manager is not None and p.manager.lower() == p.key:
             ctx.add(path, "/manager", "RM307", "a person cannot be their own manager", "remove manager")
         if p.capacity is not None and p.capacity > program.capacity_max:
             ctx.add(path, "/capacity", "RM316", f"capacity {p.capacity} is above the program's maximum of {program.capacity_max}",
                     f"use at most {program.capacity_max}")
-        questions = {q for q, _ in program.working_style}
-        for qid in sorted(set(p.working_style) - questions):
+        for qid in sorted(set(p.working_style) - ctx.questions) if p.working_style else ():
             ctx.add(path, f"/working_style/{qid}", "RM321", f"unknown working-style question '{qid}'",
-                    _suggest(qid, questions) or "use a question id from program.yaml's working_style", key=True)
+                    suggest(qid, ctx.questions) or "use a question id from program.yaml's working_style", key=True)
         ctx.skills(path, "/skills_offered", p.skills_offered)
         ctx.skills(path, "/skills_wanted", p.skills_wanted)
+        for i, slot in enumerate(p.availability):
+            start, end = slot[4:].split("-")
+            if end <= start:  # zero-padded HH:MM compares as text
+                ctx.add(path, f"/availability/{i}", "RM335", f"slot '{slot}' ends before it starts",
+                        "split a slot across midnight in two, e.g. 'mon 22:00-24:00' and 'tue 00:00-01:00'")
         for field in sorted(f for f, v in p.visibility.items() if v == "public" and f not in program.privacy.public_fields):
             ctx.add(path, f"/visibility/{field}", "RM330", f"{field} may not be public in this program",
                     "use program or admins; program.yaml privacy.public_fields lists what may be public")
@@ -188,11 +151,11 @@ def _role_level(ctx: _Context, p: Participant) -> None:
 
 
 def _reporting_lines(ctx: _Context) -> None:
-    graph = nx.DiGraph()
+    edges: dict[str, set[str]] = defaultdict(set)
     for p in ctx.data.participants:
         if p.manager and p.manager.lower() != p.key:
-            graph.add_edge(p.key, p.manager.lower())
-    for component in nx.simple_cycles(graph):
+            edges[p.key].add(p.manager.lower())
+    for component in _cycles(edges):
         # start the ring at its smallest login so the message is the same on every run
         start = component.index(min(component))
         ring = component[start:] + component[:start]
@@ -201,6 +164,28 @@ def _reporting_lines(ctx: _Context) -> None:
             ctx.add(person.source.path, "/manager", "RM307",
                     "reporting lines form a cycle: " + " -> ".join(ring + [ring[0]]),
                     "someone's manager field is wrong; a chain of managers must end at the top")
+
+
+def _cycles(edges: Mapping[str, set[str]]) -> list[list[str]]:
+    """The cycles of ``edges`` (person -> managers), each in edge order. With one manager each
+    (a login is not duplicated), walking up every chain once finds them: networkx needs 0.1 s
+    just to import."""
+    if any(len(targets) > 1 for targets in edges.values()):
+        import networkx as nx
+        return [list(c) for c in nx.simple_cycles(nx.DiGraph([(a, b) for a in edges for b in edges[a]]))]
+    up = {a: next(iter(targets)) for a, targets in edges.items()}
+    done: set[str] = set()
+    cycles = []
+    for start in up:
+        walk: dict[str, int] = {}  # the chain from start, in order
+        node: str | None = start
+        while node is not None and node not in done and node not in walk:
+            walk[node] = len(walk)
+            node = up.get(node)
+        if node is not None and node in walk:  # the chain closed on itself
+            cycles.append(list(walk)[walk[node]:])
+        done.update(walk)
+    return cycles
 
 
 def _pairs(ctx: _Context) -> None:
@@ -240,7 +225,7 @@ def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
                 "a pair id is mentor--mentee")
     if ctx.program.cohort(pair.cohort) is None:
         ctx.add(path, f"{ptr}/cohort", "RM304", f"unknown cohort '{pair.cohort}'",
-                _suggest(pair.cohort, [c.id for c in ctx.program.cohorts]) or "use a cohort id from program.yaml")
+                suggest(pair.cohort, [c.id for c in ctx.program.cohorts]) or "use a cohort id from program.yaml")
     people = []
     for role in ("mentor", "mentee"):
         login = getattr(pair, role)
@@ -250,7 +235,7 @@ def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
                 continue  # a closed pair outlives its people: withdrawing never rewrites history
             # deleting one's own profile is how a participant withdraws, so this is a warning;
             # a typo reads the same, hence the suggestion
-            typo = _suggest(login.lower(), ctx.people)
+            typo = suggest(login.lower(), ctx.people)
             ctx.warn(path, f"{ptr}/{role}", "RM333", f"{role} '{login}' has no profile (withdrawn?): "
                      f"the {pair.status} pair {pair.id} ends", (f"{typo} " if typo else "")
                      + "`rmcode match` records the pair as ended")
@@ -271,51 +256,94 @@ def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
 
 
 def _checkins(ctx: _Context) -> None:
-    pairs = {p.id: p for p in ctx.data.pairs}
+    """Check-in rules. They run for every check-in (50,000 in a large program): what depends only
+    on the pair is worked out once per pair, and a quick test lets through the check-ins that
+    break no rule; the others go through the rules one by one, which explain each problem."""
+    facts: dict[str, _PairFacts | None] = {}
+    skill_ids = ctx.skill_ids
+    seen: dict[tuple[str, str, str], str] = {}
     for c in ctx.data.checkins:
-        path = c.source.path
-        parts = path.split("/")
-        if parts[1] != c.pair:
-            ctx.add(path, "/pair", "RM312", f"check-in for pair {c.pair} is in folder checkins/{parts[1]}/",
-                    f"move it to checkins/{c.pair}/")
-        expected = f"{c.date.isoformat()}-{c.author}.yaml"
-        if parts[-1] != expected:
-            ctx.add(path, "/date", "RM312", f"file name should be {expected}", "name check-ins <date>-<author>.yaml")
-        pair = pairs.get(c.pair)
-        if pair is None:
-            ctx.add(path, "/pair", "RM312", f"unknown pair '{c.pair}'", _suggest(c.pair, pairs) or "use a pair id from matches.yaml")
+        # logins are case-insensitive: 2026-02-10-ANA.yaml beside 2026-02-10-ana.yaml is one session
+        # logged twice (and a case-insensitive checkout would keep only one of them)
+        session = (c.pair, c.date.isoformat(), c.author.lower())
+        if session in seen:
+            ctx.add(c.source.path, "/author", "RM334", f"{seen[session]} already logs this session by {c.author}",
+                    "keep one file per session and author")
+        seen.setdefault(session, c.source.path)
+        if c.pair in facts:
+            known = facts[c.pair]
+        else:
+            pair = ctx.pairs.get(c.pair)
+            known = facts[c.pair] = None if pair is None else _pair_facts(ctx, pair)
+        if (known is not None and c.source.path == f"checkins/{c.pair}/{c.date.isoformat()}-{c.author}.yaml"
+                and known.start <= c.date <= known.until and c.author.lower() in known.members
+                and skill_ids.issuperset(c.topics)
+                and (known.goal_ids is None or not c.goals or known.goal_ids.issuperset(g for g, _ in c.goals))):
             continue
-        if c.author.lower() not in (pair.mentor.lower(), pair.mentee.lower()):
-            ctx.add(path, "/author", "RM313", f"{c.author} is not in pair {pair.id}", "log sessions only for your own pair")
-        _checkin_dates(ctx, c, pair)
-        ctx.skills(path, "/topics", c.topics)
-        both = [ctx.people.get(login.lower()) for login in (pair.mentor, pair.mentee)]
-        if None in both:
-            continue  # someone withdrew: their goals went with their profile, the history stays
-        goal_ids = {g.id for p in both if p is not None for g in p.goals}
-        for i, (goal, _) in enumerate(c.goals):
-            if goal not in goal_ids:
-                ctx.add(path, f"/goals/{i}/goal", "RM323", f"unknown goal '{goal}' for pair {pair.id}",
-                        _suggest(goal, goal_ids) or "use a goal id from the mentor's or mentee's profile")
+        _checkin_rules(ctx, c, known)
 
 
-def _checkin_dates(ctx: _Context, c: CheckIn, pair: Pair) -> None:
-    cohort = ctx.program.cohort(pair.cohort)
+def _checkin_rules(ctx: _Context, c: CheckIn, known: _PairFacts | None) -> None:
+    path = c.source.path
+    parts = path.split("/")
+    if parts[1] != c.pair:
+        ctx.add(path, "/pair", "RM312", f"check-in for pair {c.pair} is in folder checkins/{parts[1]}/",
+                f"move it to checkins/{c.pair}/")
+    expected = f"{c.date.isoformat()}-{c.author}.yaml"
+    if parts[-1] != expected:
+        ctx.add(path, "/date", "RM312", f"file name should be {expected}", "name check-ins <date>-<author>.yaml")
+    if known is None:
+        ctx.add(path, "/pair", "RM312", f"unknown pair '{c.pair}'", suggest(c.pair, ctx.pairs) or "use a pair id from matches.yaml")
+        return
+    pair, cohort = known.pair, known.cohort
+    if c.author.lower() not in known.members:
+        ctx.add(path, "/author", "RM313", f"{c.author} is not in pair {pair.id}", "log sessions only for your own pair")
     if c.date > ctx.as_of:
-        ctx.add(c.source.path, "/date", "RM314", f"date {c.date} is after the as-of date {ctx.as_of}",
-                "log sessions after they happen")
+        ctx.add(path, "/date", "RM314", f"date {c.date} is after the as-of date {ctx.as_of}", "log sessions after they happen")
     if cohort is not None and not cohort.start <= c.date <= cohort.end:
-        ctx.add(c.source.path, "/date", "RM314", f"date {c.date} is outside cohort {cohort.id} ({cohort.start} to {cohort.end})",
+        ctx.add(path, "/date", "RM314", f"date {c.date} is outside cohort {cohort.id} ({cohort.start} to {cohort.end})",
                 "check the date")
     if pair.status == "proposed":
-        ctx.add(c.source.path, "/pair", "RM314", f"pair {pair.id} is only proposed, not yet approved",
+        ctx.add(path, "/pair", "RM314", f"pair {pair.id} is only proposed, not yet approved",
                 "log sessions once the pair is active")
+    ctx.skills(path, "/topics", c.topics)
+    goal_ids = known.goal_ids or set()
+    for i, (goal, _) in enumerate(c.goals if known.goal_ids is not None else ()):
+        if goal not in goal_ids:
+            ctx.add(path, f"/goals/{i}/goal", "RM323", f"unknown goal '{goal}' for pair {pair.id}",
+                    suggest(goal, goal_ids) or "use a goal id from the mentor's or mentee's profile")
+
+
+class _PairFacts(NamedTuple):
+    """What check-in rules need of a pair: people (lower case), cohort, goal ids (None when someone
+    withdrew, taking their goals), the dates a check-in may have (in the cohort, to as-of, pair approved)."""
+    pair: Pair
+    members: tuple[str, str]
+    cohort: Cohort | None
+    goal_ids: set[str] | None
+    start: dt.date
+    until: dt.date
+
+
+def _pair_facts(ctx: _Context, pair: Pair) -> _PairFacts:
+    both = [ctx.people.get(login.lower()) for login in (pair.mentor, pair.mentee)]
+    goal_ids = None if None in both else {g.id for p in both if p is not None for g in p.goals}
+    cohort = ctx.cohorts.get(pair.cohort)
+    start = dt.date.max if pair.status == "proposed" else cohort.start if cohort else dt.date.min
+    return _PairFacts(pair, (pair.mentor.lower(), pair.mentee.lower()), cohort, goal_ids, start,
+                      min(cohort.end, ctx.as_of) if cohort else ctx.as_of)
 
 
 def _responses(ctx: _Context) -> None:
     pairs = {p.id: p for p in ctx.data.pairs}
+    answered: dict[tuple[str, str], str] = {}
     for r in ctx.data.responses:
         path = r.source.path
+        who = (r.survey, r.respondent.lower())
+        if who in answered:
+            ctx.add(path, "/respondent", "RM334", f"{answered[who]} already holds {r.respondent}'s answers",
+                    "keep one response per person and survey")
+        answered.setdefault(who, path)
         _, folder, name = path.split("/")
         if folder != r.survey:
             ctx.add(path, "/survey", "RM322", f"response to {r.survey} is in folder surveys/{folder}/", f"move it to surveys/{r.survey}/")
@@ -323,7 +351,7 @@ def _responses(ctx: _Context) -> None:
             ctx.add(path, "/respondent", "RM322", "respondent does not match the file name", f"name the file {r.respondent}.yaml")
         if not ctx.known(r.respondent):
             # answers of someone who withdrew stay part of the program's history
-            typo = _suggest(r.respondent.lower(), ctx.people)
+            typo = suggest(r.respondent.lower(), ctx.people)
             ctx.warn(path, "/respondent", "RM333", f"respondent '{r.respondent}' has no profile (withdrawn?)",
                      typo or "use your GitHub login; it needs a profile in participants/")
         if r.date > ctx.as_of:
@@ -331,12 +359,12 @@ def _responses(ctx: _Context) -> None:
         if r.pair is not None:
             pair = pairs.get(r.pair)
             if pair is None:
-                ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'", _suggest(r.pair, pairs) or "use a pair id from matches.yaml")
+                ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'", suggest(r.pair, pairs) or "use a pair id from matches.yaml")
             elif r.respondent.lower() not in (pair.mentor.lower(), pair.mentee.lower()):
                 ctx.add(path, "/pair", "RM313", f"{r.respondent} is not in pair {pair.id}", "answer only for your own pair")
         survey = ctx.program.survey(r.survey)
         if survey is None:
-            ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", _suggest(r.survey, [s.id for s in ctx.program.surveys]) or "use a survey id from program.yaml's surveys")
+            ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", suggest(r.survey, [s.id for s in ctx.program.surveys]) or "use a survey id from program.yaml's surveys")
             continue
         _answers(ctx, r, survey)
 
@@ -349,7 +377,7 @@ def _answers(ctx: _Context, r: SurveyResponse, survey: object) -> None:
         ptr = f"/answers/{qid}"
         if q is None:
             ctx.add(r.source.path, ptr, "RM322", f"survey {survey.id} has no question '{qid}'",
-                    _suggest(qid, [x.id for x in survey.questions]) or f"use a question id of survey {survey.id} in program.yaml",
+                    suggest(qid, [x.id for x in survey.questions]) or f"use a question id of survey {survey.id} in program.yaml",
                     key=True)
         elif q.type == "yes-no" and not isinstance(value, bool):
             ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer true or false", "write true or false (YAML words like yes, no, on, off are read as text here)")
