@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from rmcode.cli import cli
-
 SCHEMA_LINE = "# yaml-language-server: $schema={}schemas/{}.schema.json\n"
 
 MINI_PROGRAM = """\
@@ -190,4 +188,3 @@ class _MainWrapper:
     __call__ = main
 
 
-_ = cli

@@ -13,7 +13,6 @@ from test_progress import checkin, load, small_files
 from rmcode import api
 from rmcode.metrics import METRICS, Context, Value, evaluate, kpi_problems
 from rmcode.model import Kpi
-from rmcode.rules import METRIC_NAMES
 
 
 def kpi(metric: str, **params: str | float) -> Kpi:
@@ -41,10 +40,6 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Context:
             (root / path).unlink()
     commit_all(root)
     return Context(load(root))
-
-
-def test_the_library_implements_every_metric_name() -> None:
-    assert set(METRICS) == METRIC_NAMES
 
 
 def test_registrations(ctx: Context) -> None:

@@ -29,7 +29,6 @@ import os
 import pickle
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -41,7 +40,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import errors, model
-from .repo import Stamp
+from .repo import Stamp, write_atomic
 
 # File times tick coarsely (a few ms); a file changed in the same tick as it was read could keep
 # its stamp. Like git's "racy" index entries, an entry whose file was modified less than this
@@ -157,23 +156,12 @@ def save(root: Path, frames: list[bytes], started: int, append: bool = False) ->
                 handle.write(data)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, data)
+        write_atomic(path, data)
         for other in path.parent.glob("validate-*.pickle"):
             if other != path:
                 other.unlink(missing_ok=True)
     except OSError:
         return
-
-
-def _replace(path: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix="tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def dumps(entries: Entries) -> bytes:

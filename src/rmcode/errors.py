@@ -25,11 +25,18 @@ class Problem:
     pointer: str = ""
     severity: Severity = "error"
 
-    def format_text(self) -> str:
+    def _headline(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
         message = f"warning: {self.message}" if self.severity == "warning" else self.message
-        text = f"{where}: {self.code} {message}" if where else f"{self.code} {message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        return f"{where}: {self.code} {message}" if where else f"{self.code} {message}"
+
+    def format_text(self) -> str:
+        """The problem and, on its own line, the hint."""
+        return f"{self._headline()}\n    hint: {self.hint}" if self.hint else self._headline()
+
+    def one_line(self) -> str:
+        """The problem with its hint in parentheses, for logs that keep one line per problem."""
+        return self._headline() + (f" (hint: {self.hint})" if self.hint else "")
 
 
 class RmcodeError(Exception):

@@ -30,6 +30,7 @@ from .progress import (
     pair_table,
     snapshot,
 )
+from .rules import suggest
 
 Params = Mapping[str, str | float | bool]
 Bools = npt.NDArray[np.bool_]
@@ -360,12 +361,16 @@ def evaluate(ctx: Context, kpi: Kpi, days: Sequence[int]) -> list[Value]:
 
 
 def kpi_problems(program: Program) -> list[Problem]:
-    """Parameters a KPI's metric does not know, lacks or cannot use (RM332), pointing at program.yaml."""
+    """Unknown metrics (RM328) and parameters a metric does not know, lacks or cannot use (RM332)."""
     out = []
     for i, kpi in enumerate(program.kpis):
         spec = METRICS.get(kpi.metric)
         if spec is None:
-            continue  # unknown metric names are rules.py's RM328
+            out.append(Problem(program.source.path, program.source.line, 1, "RM328",
+                               f"kpi {kpi.id}: unknown metric '{kpi.metric}'",
+                               suggest(kpi.metric, METRICS) or "use one of: " + ", ".join(sorted(METRICS)),
+                               f"/kpis/{i}/metric"))
+            continue
         for message, hint, where in _param_problems(program, kpi, spec):
             out.append(Problem(program.source.path, program.source.line, 1, "RM332", f"kpi {kpi.id}: {message}",
                                hint, f"/kpis/{i}/params{where}"))

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import stat
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -248,6 +249,18 @@ def data_changed_later(root: Path) -> Callable[[], bool]:
         return proc.returncode == 0 and bool(out.strip())
 
     return answer
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a reader never sees half a file."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def head_date(root: Path) -> dt.date | None:

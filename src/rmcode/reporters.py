@@ -37,11 +37,6 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _one_line(p: Problem) -> str:
-    where = f"{p.path}:{p.line}:{p.col}" if p.line else p.path
-    return f"{where}: {p.code} {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
-
-
 def github(problems: Sequence[Problem], files: int) -> str:
     """Workflow commands for the first ten problems, escaped so no user text can start a command."""
     lines = []
@@ -56,7 +51,7 @@ def github(problems: Sequence[Problem], files: int) -> str:
     if rest:
         lines.append(f"{len(rest)} more problems are not annotated (GitHub shows {GITHUB_MAX_ANNOTATIONS}):")
         # a leading "  - " keeps these lines from ever being read as workflow commands
-        lines += [f"  - {_escape_data(_one_line(p))}" for p in rest]
+        lines += [f"  - {_escape_data(p.one_line())}" for p in rest]
     lines.append(_summary(problems, files))
     return "\n".join(lines) + "\n"
 

@@ -15,14 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem
 from .loader import Document
-from .model import CheckIn, Cohort, Pair, Participant, ProgramData, SurveyResponse
+from .model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
 
-METRIC_NAMES = frozenset({
-    "registrations", "match_rate", "time_to_match_days", "sessions_per_pair", "pairs_on_track_share",
-    "mentoring_hours", "pairs_with_3_sessions_share", "average_rating", "first_session_fit_rate",
-    "would_continue_share", "skills_covered_share", "goal_progress_share", "participation_share",
-    "early_closure_rate",
-})
 _OPEN_STATUSES = ("proposed", "active")
 
 
@@ -369,9 +363,7 @@ def _responses(ctx: _Context) -> None:
         _answers(ctx, r, survey)
 
 
-def _answers(ctx: _Context, r: SurveyResponse, survey: object) -> None:
-    from .model import Survey
-    assert isinstance(survey, Survey)
+def _answers(ctx: _Context, r: SurveyResponse, survey: Survey) -> None:
     for qid, value in r.answers.items():
         q = survey.question(qid)
         ptr = f"/answers/{qid}"

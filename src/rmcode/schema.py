@@ -167,8 +167,6 @@ def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> li
         return [doc.problem(pointer, "RM207", f"{field}: {_range_message(error)}", described)]
     if kind == "uniqueItems":
         return [doc.problem(pointer, "RM208", f"{field}: the list has duplicate entries", "list each entry once")]
-    if kind == "propertyNames":
-        return [doc.problem(pointer, "RM202", f"{field}: {_short(error.instance)} is not an allowed key here", described)]
     return [doc.problem(pointer, "RM209", f"{field}: {error.message[:200]}", described)]
 
 

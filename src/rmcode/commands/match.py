@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from ..matchfile import DIFF_FORMATS, SUMMARY_FORMATS, Summary, diff, parse, ren
 from ..matching import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData
 from ..options import AS_OF, ROOT, as_date
-from ..repo import MATCHES_MAX_BYTES
+from ..repo import MATCHES_MAX_BYTES, write_atomic
 
 MATCHES = "matches.yaml"
 # Cross-file rules about a pair (not schema errors): harmless for a proposed pair, which is recomputed.
@@ -136,11 +134,4 @@ def write_if_changed(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
         return
-    fd, tmp = tempfile.mkstemp(prefix=".matches-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
