@@ -19,7 +19,7 @@ from rmcode import matching
 from rmcode.errors import MatchError
 from rmcode.loader import load_bytes
 from rmcode.matchfile import render
-from rmcode.matching import assign, assign_sparse, propose
+from rmcode.matching import assign, propose
 from rmcode.model import (
     BREAKDOWN_KEYS,
     Pair,
@@ -30,7 +30,8 @@ from rmcode.model import (
     Unmatched,
     Weights,
 )
-from rmcode.scoring import UNIT, integer_weights
+from rmcode import optimality
+from rmcode.scoring import UNIT, unit_weights
 
 ON = dt.date(2026, 3, 1)
 RAW = load_bytes("program.yaml", MINI_PROGRAM.encode()).data
@@ -109,9 +110,10 @@ def random_instance(rng: random.Random, rows: int, cols: int, density: float) ->
 
 
 def sparse_value(scores: np.ndarray, allowed: np.ndarray, capacity: list[int]) -> tuple[int, int]:
-    r, c = np.nonzero(allowed)
-    found = assign_sparse(r, c, scores[r, c], scores.shape[0], np.array(capacity))
-    return value(found, scores)
+    """The large-cohort path: one candidate per mentee at first, the rest found by the certificate check."""
+    found = optimality.solve(optimality.dense_cells(scores, allowed, 3), scores.shape[0], np.array(capacity),
+                             max_score=UNIT, candidates=1)
+    return value(found.pairs, scores)
 
 
 def test_assign_equals_brute_force_on_tiny_instances() -> None:
@@ -237,10 +239,11 @@ def test_a_mentor_with_capacity_two_takes_two_mentees() -> None:
     people = [mk("ana", capacity=2), mk("ben", languages=("fr",)), mk("cleo", "mentee"), mk("dan", "mentee"),
               mk("eve", "mentee")]
     result = propose(data(people), ON)
-    assert pairs_of(result) == [("ana", "cleo"), ("ana", "dan")]
+    # three equal mentees for two seats: which one waits is a tie, broken the same way on every run
+    assert pairs_of(result) == [("ana", "dan"), ("ana", "eve")] == pairs_of(propose(data(people), ON))
     assert [(u.login, u.reason) for u in result.unmatched] == [
         ("ben", "no eligible mentee shares a language: French"),
-        ("eve", "the only eligible mentor is at capacity")]
+        ("cleo", "the only eligible mentor is at capacity")]
 
 
 def test_unmatched_reason_counts_every_excluding_rule() -> None:
@@ -254,7 +257,7 @@ def test_unmatched_reason_counts_every_excluding_rule() -> None:
 def test_all_eligible_mentors_at_capacity_is_counted() -> None:
     people = [mk("ana"), mk("ben"), mk("cleo", "mentee"), mk("dan", "mentee"), mk("eve", "mentee")]
     result = propose(data(people), ON)
-    assert [(u.login, u.reason) for u in result.unmatched] == [("eve", "all 2 eligible mentors are at capacity")]
+    assert [(u.login, u.reason) for u in result.unmatched] == [("cleo", "all 2 eligible mentors are at capacity")]
 
 
 # --- pins -----------------------------------------------------------------------------------
@@ -343,11 +346,11 @@ def test_same_input_gives_byte_identical_output() -> None:
 
 # --- scores ---------------------------------------------------------------------------------
 
-def test_integer_weights_sum_to_one_unit_exactly() -> None:
-    assert sum(integer_weights(Weights(1, 1, 1, 1, 1, 1)).values()) == UNIT
-    assert integer_weights(Weights(1, 1, 1, 0, 0, 0)) == {"skills": 3334, "working_style": 3333, "cross_department": 3333,
-                                                          "timezone": 0, "availability": 0, "preferences": 0}
-    assert sum(integer_weights(Weights(0, 0, 0, 0, 0, 0)).values()) == 0
+def test_weights_are_exact_shares_never_rounded() -> None:
+    assert unit_weights(Weights(5, 8, 8, 0, 2, 1)) == {
+        "skills": 5 / 24 * UNIT, "working_style": 8 / 24 * UNIT, "cross_department": 8 / 24 * UNIT, "timezone": 0.0,
+        "availability": 2 / 24 * UNIT, "preferences": 1 / 24 * UNIT}
+    assert sum(unit_weights(Weights(0, 0, 0, 0, 0, 0)).values()) == 0
 
 
 def test_breakdown_adds_up_to_the_score_and_explains_the_pair() -> None:
@@ -359,9 +362,10 @@ def test_breakdown_adds_up_to_the_score_and_explains_the_pair() -> None:
                             "preferences": 1})
     (pair,) = propose(data(people, prog=prog), ON).proposed
     assert list(pair.breakdown) == list(BREAKDOWN_KEYS)
-    # weights 1/6 each become 1667, 1667, 1667, 1667, 1666, 1666 ten-thousandths
-    assert dict(pair.breakdown) == {"skills": 0.0834, "working_style": 0.125, "cross_department": 0.1667,
-                                    "timezone": 0.1667, "availability": 0.1666, "preferences": 0.1666}
+    # exact parts 0.08333, 0.125, 4 x 0.16667 (sum 0.875): rounded down, the 3 units left go to the
+    # largest remainders, ties in criterion order
+    assert dict(pair.breakdown) == {"skills": 0.0833, "working_style": 0.125, "cross_department": 0.1667,
+                                    "timezone": 0.1667, "availability": 0.1667, "preferences": 0.1666}
     assert pair.score == 0.875
     assert pair.reason == "covers 1 of 2 skills Cleo Diaz wants: Generative AI; both free Tue mornings; " \
         "different departments (Legal, Sales); same time zone; similar working style; asked for each other"

@@ -1,0 +1,322 @@
+"""Exact assignment of a whole cohort with bounded memory, and the LP-duality proof that it is optimal.
+
+The problem: mentees (rows) to mentors (columns with a capacity), only on eligible cells,
+maximising first the number of pairs and then the total score. Each eligible cell weighs
+``big + score`` with ``big`` larger than any possible total of scores, so one more pair
+always outweighs every score gain. Its linear programme is integral (the constraint matrix
+of a bipartite b-matching is totally unimodular), and so is its dual:
+
+    minimise  sum(u) + sum(capacity * v)   over  u >= 0, v >= 0
+    such that u[i] + v[j] >= big + score[i, j]   for every eligible cell (i, j).
+
+Any feasible (u, v) bounds every assignment from above; an assignment whose total equals
+the bound of a feasible (u, v) is therefore optimal. That is the certificate.
+
+How it is found, without the full matrix in memory:
+
+1. One pass over the cohort in chunks keeps each mentee's ``candidates`` best eligible
+   mentors (every eligible cell when the cohort is small).
+2. The candidate graph is solved exactly (scipy's LAPJVsp).
+3. Column prices ``v`` are the smallest prices at which every mentee prefers what they
+   got (a longest-path fixed point over the candidate graph); ``u`` is then each mentee's
+   best profit ``max(0, w - v)``. On an optimum of the candidate graph the two totals are
+   equal, which is checked in exact integers.
+4. Every eligible cell of the cohort is checked against ``u + v >= w``, streamed in chunks.
+   Violated cells join the candidate graph and steps 2-4 run again until none is left.
+
+If the rounds run out, or the totals differ, there is no certificate and the caller must
+not publish the assignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+Ints = NDArray[np.int64]
+Chunk = tuple[int, NDArray[np.integer], NDArray[np.bool_]]
+"""(first row, scores of rows x all columns, eligible cells) of a run of consecutive rows."""
+Cells = Callable[[], Iterable[Chunk]]
+"""Streams the whole cohort, chunk by chunk, each time it is called."""
+
+MAX_ROUNDS = 50
+"""Rounds of "solve, check every cell, add the violated ones" before giving up (never reached in tests or benchmarks)."""
+
+
+class NoCertificate(Exception):
+    """The solver's result could not be proven optimal; it must not be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """Proof that an assignment is optimal: a feasible dual whose bound equals the assignment's total.
+
+    ``primal`` and ``dual`` are in weight units: ``big`` per pair plus the scores (in units of
+    1/10,000). ``cells`` is how many mentee-mentor cells the last check covered (each cell
+    stands for every seat of that mentor), ``eligible`` how many of them are allowed.
+    """
+
+    pairs: int
+    score: int
+    big: int
+    primal: int
+    dual: int
+    cells: int
+    eligible: int
+    rounds: int
+    candidates: int
+
+    @property
+    def holds(self) -> bool:
+        return self.primal == self.dual
+
+
+@dataclass(frozen=True, slots=True)
+class _Edges:
+    rows: Ints
+    cols: Ints
+    weight: Ints
+
+    @staticmethod
+    def join(parts: Iterable[tuple[Ints, Ints, Ints]]) -> _Edges:
+        items = list(parts)
+        if not items:
+            empty = np.zeros(0, dtype=np.int64)
+            return _Edges(empty, empty, empty)
+        rows, cols, weight = (np.concatenate([p[k] for p in items]) for k in range(3))
+        # one edge per cell, in (row, col) order, so the solver sees the same input every run
+        key = rows * (int(cols.max(initial=0)) + 1) + cols
+        key, first = np.unique(key, return_index=True)
+        return _Edges(rows[first], cols[first], weight[first])
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """Sorted (row, column) pairs, their certificate, and the dual values that prove it."""
+
+    pairs: list[tuple[int, int]]
+    certificate: Certificate
+    u: Ints
+    v: Ints
+
+
+def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidates: int,
+          keep_all: bool = False) -> Solution:
+    """Optimal (row, column) pairs of the streamed cohort, with their certificate.
+
+    Parameters
+    ----------
+    cells : streams (first row, scores, eligible) chunks covering rows 0..n_rows-1, all columns.
+    capacity : (cols,) seats per column, all positive.
+    max_score : an upper bound on any cell's score (fixes ``big``).
+    candidates : mentors kept per mentee in the first pass and added per mentee per round.
+    keep_all : keep every eligible cell in the first pass (small cohorts).
+
+    Raises NoCertificate when no proof was found within ``MAX_ROUNDS``.
+    """
+    capacity = np.asarray(capacity, dtype=np.int64)
+    big = max_score * min(n_rows, int(capacity.sum())) + 1
+    edges = _Edges.join(_first_pass(cells(), big, candidates, keep_all))
+    for rounds in range(1, MAX_ROUNDS + 1):
+        match = _assign(edges, n_rows, capacity)
+        found = _certify(cells, edges, match, capacity, big, candidates, rounds)
+        if isinstance(found, Solution):
+            return found
+        edges = _Edges.join([(edges.rows, edges.cols, edges.weight), *found])
+    raise NoCertificate(f"cells still violate the dual after {MAX_ROUNDS} rounds")
+
+
+def certify(cells: Cells, n_rows: int, capacity: Ints, pairs: Iterable[tuple[int, int]], *,
+            max_score: int) -> Solution:
+    """The certificate of a given assignment, or NoCertificate when it is not optimal (or not valid)."""
+    capacity = np.asarray(capacity, dtype=np.int64)
+    big = max_score * min(n_rows, int(capacity.sum())) + 1
+    edges = _Edges.join(_first_pass(cells(), big, 0, keep_all=True))
+    match = np.full(n_rows, -1, dtype=np.int64)
+    for r, c in pairs:
+        if match[r] >= 0:
+            raise NoCertificate(f"row {r} is assigned twice")
+        match[r] = c
+    load = np.bincount(match[match >= 0], minlength=len(capacity))
+    if np.any(load > capacity):
+        raise NoCertificate("a column is over capacity")
+    if np.count_nonzero(match >= 0) != np.count_nonzero(match[edges.rows] == edges.cols):
+        raise NoCertificate("an assigned cell is not eligible")
+    found = _certify(cells, edges, match, capacity, big, 1, 1)
+    if not isinstance(found, Solution):
+        raise NoCertificate("an eligible cell violates the dual: the assignment is not optimal")
+    return found
+
+
+def _certify(cells: Cells, edges: _Edges, match: Ints, capacity: Ints, big: int, k: int,
+             rounds: int) -> Solution | list[tuple[Ints, Ints, Ints]]:
+    """The solution when every eligible cell satisfies the dual of ``match``, else the violated cells."""
+    v = _prices(edges, match, capacity)
+    u = _profits(edges, v, len(match))
+    primal = _primal(edges, match)
+    dual = int(u.sum()) + int((capacity * v).sum())
+    checked, eligible, violated = _check(cells(), big, u, v, k)
+    if violated:
+        return violated
+    if primal != dual:
+        raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
+    chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
+    cert = Certificate(len(chosen), primal - big * len(chosen), big, primal, dual, checked, eligible, rounds,
+                       len(edges.rows))
+    return Solution(chosen, cert, u, v)
+
+
+def _first_pass(chunks: Iterable[Chunk], big: int, k: int, keep_all: bool) -> Iterator[tuple[Ints, Ints, Ints]]:
+    for start, scores, allowed in chunks:
+        key = np.where(allowed, scores.astype(np.int64), -1)
+        yield _best(start, key, allowed, big, scores, key.shape[1] if keep_all else k)
+
+
+def _best(start: int, key: Ints, allowed: NDArray[np.bool_], big: int, scores: NDArray[np.integer],
+          k: int) -> tuple[Ints, Ints, Ints]:
+    """The k cells of largest ``key`` per row among the allowed ones (every allowed cell if k >= columns)."""
+    n, m = key.shape
+    if k >= m:
+        r, c = np.nonzero(allowed)
+    else:
+        best = np.argpartition(-key, k - 1, axis=1)[:, :k]
+        r = np.repeat(np.arange(n), k)
+        c = best.ravel()
+        ok = allowed[r, c]
+        r, c = r[ok], c[ok]
+    return (r + start).astype(np.int64), c.astype(np.int64), scores[r, c].astype(np.int64) + big
+
+
+def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
+    """Column of each row (-1: not matched), exact on the given edges.
+
+    Each column becomes ``capacity`` seats; each row also gets a private "not matched" seat
+    of weight 1, so a full matching always exists; real seats weigh ``w + 1``.
+    """
+    match = np.full(n_rows, -1, dtype=np.int64)
+    if not len(edges.rows):
+        return match
+    first_seat = np.concatenate([[0], np.cumsum(capacity)[:-1]])
+    copies = capacity[edges.cols]
+    seat_rows = np.repeat(edges.rows, copies)
+    offsets = np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
+    seat_cols = np.repeat(first_seat[edges.cols], copies) + offsets
+    n_seats = int(capacity.sum())
+    graph = sp.csr_matrix((np.concatenate([np.repeat(edges.weight.astype(np.float64) + 1, copies), np.ones(n_rows)]),
+                           (np.concatenate([seat_rows, np.arange(n_rows)]),
+                            np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
+                          shape=(n_rows, n_seats + n_rows))
+    rows, seats = min_weight_full_bipartite_matching(graph, maximize=True)
+    owner = np.repeat(np.arange(len(capacity)), capacity)
+    real = seats < n_seats
+    match[rows[real]] = owner[seats[real]]
+    return match
+
+
+def _own_weight(edges: _Edges, match: Ints) -> Ints:
+    """Weight of the edge each matched row uses, per edge's row (0 where the row is unmatched)."""
+    own = np.zeros(len(match), dtype=np.int64)
+    hit = match[edges.rows] == edges.cols
+    own[edges.rows[hit]] = edges.weight[hit]
+    return own
+
+
+def _primal(edges: _Edges, match: Ints) -> int:
+    return int(_own_weight(edges, match).sum())
+
+
+def _prices(edges: _Edges, match: Ints, capacity: Ints) -> Ints:
+    """Smallest column prices at which no row prefers another column to the one it got.
+
+    A row without a column needs every price at least its weight there; a row with column
+    j needs ``v[k] >= w[i, k] - w[i, j] + v[j]``. The fixed point is reached in as many
+    sweeps as the longest chain of such exchanges; on a non-optimal assignment the chain
+    never ends, which the sweep limit turns into "no certificate".
+    """
+    n_cols = len(capacity)
+    v = np.zeros(n_cols, dtype=np.int64)
+    mine = match[edges.rows]
+    free = mine < 0
+    np.maximum.at(v, edges.cols[free], edges.weight[free])
+    moves = ~free & (mine != edges.cols)
+    order = np.argsort(edges.cols[moves], kind="stable")
+    dest = edges.cols[moves][order]
+    source = mine[moves][order]
+    gain = (edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]])[order]
+    if not len(dest):
+        return v
+    starts = np.flatnonzero(np.r_[True, dest[1:] != dest[:-1]])
+    targets = dest[starts]
+    for _ in range(n_cols + 2):
+        best = np.maximum.reduceat(gain + v[source], starts)
+        new = v.copy()
+        new[targets] = np.maximum(v[targets], best)
+        if np.array_equal(new, v):
+            return v
+        v = new
+    raise NoCertificate("the assignment of the candidate graph is not optimal (prices do not settle)")
+
+
+def _profits(edges: _Edges, v: Ints, n_rows: int) -> Ints:
+    u = np.zeros(n_rows, dtype=np.int64)
+    np.maximum.at(u, edges.rows, edges.weight - v[edges.cols])
+    return u
+
+
+def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, int, list[tuple[Ints, Ints, Ints]]]:
+    """Cells checked, eligible cells, and each row's worst ``k`` violated cells (u + v < w)."""
+    checked = eligible = 0
+    violated = []
+    for start, scores, allowed in chunks:
+        n = len(scores)
+        slack = scores.astype(np.int64) + big
+        slack -= u[start:start + n, None]
+        slack -= v[None, :]
+        bad = allowed & (slack > 0)
+        checked += scores.size
+        eligible += int(np.count_nonzero(allowed))
+        if bad.any():
+            rows = np.flatnonzero(bad.any(axis=1))
+            key = np.where(bad[rows], slack[rows], -1)
+            r, c, w = _best(0, key, bad[rows], big, scores[rows], k)
+            violated.append((rows[r] + start, c, w))
+    return checked, eligible, violated
+
+
+def dense_cells(scores: NDArray[np.integer], allowed: NDArray[np.bool_], chunk_rows: int = 64) -> Cells:
+    """A stream over matrices already in memory (tests, small programs)."""
+    def stream() -> Iterator[Chunk]:
+        for start in range(0, len(scores), chunk_rows):
+            yield start, scores[start:start + chunk_rows], allowed[start:start + chunk_rows]
+    return stream
+
+
+def verify(cells: Cells, capacity: Ints, pairs: Iterable[tuple[int, int]], u: Ints, v: Ints, big: int) -> bool:
+    """Independent check of a claimed optimum: capacities, eligibility, dual feasibility, equal totals."""
+    pairs = list(pairs)
+    if np.any(u < 0) or np.any(v < 0):
+        return False
+    load = np.zeros(len(capacity), dtype=np.int64)
+    rows_used: set[int] = set()
+    primal = 0
+    weight = {}
+    for start, scores, allowed in cells():
+        slack = scores.astype(np.int64) + big - u[start:start + len(scores), None] - v[None, :]
+        if np.any(allowed & (slack > 0)):
+            return False
+        for r, c in pairs:
+            if start <= r < start + len(scores):
+                weight[(r, c)] = (bool(allowed[r - start, c]), int(scores[r - start, c]) + big)
+    for r, c in pairs:
+        ok, w = weight.get((r, c), (False, 0))
+        if not ok or r in rows_used:
+            return False
+        rows_used.add(r)
+        load[c] += 1
+        primal += w
+    return bool(np.all(load <= capacity)) and primal == int(u.sum()) + int((capacity * v).sum())
