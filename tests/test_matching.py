@@ -391,7 +391,7 @@ def chain(people: dict[str, Participant], login: str) -> set[str]:
 
 def breaks_a_rule(prog: Program, people: dict[str, Participant], mentor: Participant, mentee: Participant) -> bool:
     c = prog.constraints
-    overlap = len(mentor.slots_utc(ON) & mentee.slots_utc(ON)) / 2
+    overlap = len(mentor.slots_utc(ON, 15) & mentee.slots_utc(ON, 15)) / 4
     tz = abs(mentor.utc_offset_hours(ON) - mentee.utc_offset_hours(ON))
     return (mentor.role != "mentor" or mentee.role != "mentee" or mentor.cohort != mentee.cohort
             or mentee.level - mentor.level < prog.min_level_gap or not set(mentor.languages) & set(mentee.languages)

@@ -10,6 +10,7 @@ rounding of the parts distributed by largest remainder so that they add up to th
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -123,15 +124,23 @@ def _day_part(hour: float) -> int:
 
 def _free_together(mentor: Participant, mentee: Participant, on: dt.date) -> str:
     """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
-    shift = round(mentee.utc_offset_hours(on) * 2)
+    local_offset = mentee.utc_offset_minutes(on)
+    step = math.gcd(30, local_offset, mentor.utc_offset_minutes(on))
+    per_day, shift = 1440 // step, local_offset // step
     counts: dict[tuple[int, int], int] = {}
-    for slot in mentor.slots_utc(on) & mentee.slots_utc(on):
-        local = (slot + shift) % (7 * 48)
-        key = (local // 48, _day_part(local % 48 / 2))
+    for slot in mentor.slots_utc(on, step) & mentee.slots_utc(on, step):
+        local = (slot + shift) % (7 * per_day)
+        key = (local // per_day, _day_part(local % per_day * step / 60))
         counts[key] = counts.get(key, 0) + 1
     best = sorted(sorted(counts, key=lambda k: (-counts[k], k))[:2])
     names = [*(name for _, _, name in _PARTS), "nights"]
     return " and ".join(f"{DAYS[day].title()} {names[part]}" for day, part in best)
+
+
+def _hours(minutes: int) -> str:
+    """A time-zone difference as people say it: "3 h", "5 h 45 min", "45 min"."""
+    h, m = divmod(abs(minutes), 60)
+    return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
 
 
 def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: dt.date,
@@ -153,8 +162,8 @@ def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: 
         out.append(f"both free {free}")
     if mentor.department.casefold() != mentee.department.casefold():
         out.append(f"different departments ({clean(mentor.department)}, {clean(mentee.department)})")
-    gap = abs(mentor.utc_offset_hours(on) - mentee.utc_offset_hours(on))
-    out.append("same time zone" if gap == 0 else f"time zones {gap:g} h apart")
+    gap = mentor.utc_offset_minutes(on) - mentee.utc_offset_minutes(on)
+    out.append("same time zone" if gap == 0 else f"time zones {_hours(gap)} apart")
     if style_similarity >= 0.75 and program.working_style:
         out.append("similar working style")
     asked = [clean(p.name) for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
