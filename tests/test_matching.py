@@ -15,7 +15,7 @@ from conftest import MINI_PROGRAM
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmcode import matching
+from rmcode import matching, optimality
 from rmcode.errors import MatchError
 from rmcode.loader import load_bytes
 from rmcode.matchfile import render
@@ -30,7 +30,6 @@ from rmcode.model import (
     Unmatched,
     Weights,
 )
-from rmcode import optimality
 from rmcode.scoring import UNIT, unit_weights
 
 ON = dt.date(2026, 3, 1)

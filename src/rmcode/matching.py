@@ -19,7 +19,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import optimality
-
 from .eligibility import (
     RULE_LABELS,
     Block,
@@ -57,11 +56,11 @@ def assign(scores: NDArray[np.integer], allowed: NDArray[np.bool_], capacity: Se
     Sorted (row, col) pairs that maximise first their number, then their total score.
     Raises MatchError when the optimum cannot be certified.
     """
-    capacity = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
-    cols = np.flatnonzero(capacity > 0)
+    seats: NDArray[np.int64] = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
+    cols = np.flatnonzero(seats > 0)
     if not len(cols) or not scores.shape[0]:
         return []
-    found = _certified(optimality.dense_cells(scores[:, cols], allowed[:, cols]), scores.shape[0], capacity[cols],
+    found = _certified(optimality.dense_cells(scores[:, cols], allowed[:, cols]), scores.shape[0], seats[cols],
                        int(scores.max(initial=0)), "")
     return [(r, int(cols[c])) for r, c in found.pairs]
 

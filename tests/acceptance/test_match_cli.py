@@ -40,6 +40,14 @@ MATCHES_AFTER = SCHEMA_LINE.format("", "matches") + textwrap.dedent(f"""\
     """)
 
 
+# one mentee (dan) and one mentor with room (ben): big = 10,000 x 1 + 1, plus the score 0.95
+CERTIFIED = "optimal (certified) in c1: 1 cell checked (1 eligible), 1 round; primal total 19,501 = dual bound 19,501"
+
+
+CERTIFIED_MD = ("Optimal (certified): an LP-duality bound equal to the proposal's total, checked over every eligible "
+                "mentee–mentor cell.")
+
+
 def rm_match(root: Path, *args: str) -> Result:
     """The command as the CLI runs it: RmcodeError becomes exit 1 with its problems on stderr."""
     result = CliRunner().invoke(match, ["--root", str(root), *args])
@@ -55,8 +63,8 @@ def test_match_writes_the_proposal_and_reports_it(program_repo: ProgramRepo) -> 
     root = program_repo()
     result = rm_match(root)
     assert result.exit_code == 0
-    assert result.output == f"cohorts matched: c1\n1 pair proposed (mean score 0.9500), 0 unmatched\n" \
-        f"  ben--dan  0.9500  {BEN_DAN}\nwrote matches.yaml (2 pairs)\n"
+    assert result.output == f"cohorts matched: c1\n1 pair proposed (mean score 0.9500), 0 unmatched\n{CERTIFIED}\n" \
+        f"  ben--dan  0.9500  {BEN_DAN}\nwrote matches.yaml (2 pairs, 0 unmatched in all cohorts)\n"
     assert (root / "matches.yaml").read_text() == MATCHES_AFTER
 
 
@@ -93,6 +101,14 @@ def test_diff_compares_with_the_committed_file_as_the_workflow_does(program_repo
         | mean score | – | 0.9500 | – |
         | unmatched | 0 | 0 | +0 |
 
+        in c1: 1 pair proposed, 0 unmatched
+
+        {CERTIFIED_MD}
+
+        | cohort | cells checked | eligible | rounds | primal total | dual bound |
+        |---|---|---|---|---|---|
+        | c1 | 1 | 1 | 1 | 19,501 | 19,501 |
+
         ### Added (1)
 
         | pair | cohort | score | why |
@@ -101,7 +117,7 @@ def test_diff_compares_with_the_committed_file_as_the_workflow_does(program_repo
         """)
     commit_all(root)
     assert rm_match(root, "--diff").output == "pairs 2 -> 2; mean score 0.9500 -> 0.9500 (+0.0000); unmatched 0 -> 0\n" \
-        "no change to matches.yaml\n"
+        f"in c1: 1 pair proposed, 0 unmatched\n{CERTIFIED}\nno change to matches.yaml\n"
 
 
 def test_a_weight_change_shows_as_changed_scores(program_repo: ProgramRepo) -> None:
@@ -111,8 +127,10 @@ def test_a_weight_change_shows_as_changed_scores(program_repo: ProgramRepo) -> N
     program = (root / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
     (root / "program.yaml").write_text(program)
     result = rm_match(root, "--diff")
-    assert result.output.splitlines()[:3] == [
-        "pairs 2 -> 2; mean score 0.9500 -> 0.7600 (-0.1900); unmatched 0 -> 0", "changed (1):",
+    assert result.output.splitlines()[:5] == [
+        "pairs 2 -> 2; mean score 0.9500 -> 0.7600 (-0.1900); unmatched 0 -> 0", "in c1: 1 pair proposed, 0 unmatched",
+        "optimal (certified) in c1: 1 cell checked (1 eligible), 1 round; primal total 17,601 = dual bound 17,601",
+        "changed (1):",
         "  ~ ben--dan  c1  0.9500 -> 0.7600 (-0.1900)"]
 
 

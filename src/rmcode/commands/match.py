@@ -36,12 +36,15 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
     """Propose pairs for unmatched participants and write matches.yaml.
 
     Active, completed and ended pairs are kept as they are; proposed pairs of the cohorts
-    being matched are computed again. Exit 1 with the problems when the data is invalid.
+    being matched are computed again. The proposal is the exact optimum (most pairs, then
+    the largest total score), proven by a certificate checked over every eligible
+    mentee-mentor cell; without a certificate nothing is written and the exit code is 1.
+    Exit 1 with the problems when the data is invalid.
 
     \b
     Example:
       rmcode match --dry-run                 # show the proposal, write nothing
-      rmcode match --cohort 2026-spring      # match one cohort, write matches.yaml
+      rmcode match --cohort 2027-spring      # match one cohort, write matches.yaml
       rmcode match --diff --format md        # impact of a change, for a PR comment
     """
     on = api.resolve_as_of(root, as_date(as_of))
@@ -49,7 +52,8 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
     proposal = _propose(data, on, cohort, program)
     if show_diff:
         before, unmatched_before = parse(committed(root), MATCHES)
-        change = diff(before, proposal.pairs, unmatched_before, proposal.unmatched)
+        change = diff(before, proposal.pairs, unmatched_before, proposal.unmatched, proposal.cohorts,
+                      proposal.certificates)
         click.echo(DIFF_FORMATS[fmt](change), nl=False)
         return
     written = None
@@ -57,7 +61,8 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
         write_if_changed(root / MATCHES, render(proposal.pairs, proposal.unmatched))
         written = MATCHES
     in_scope = tuple(u for u in proposal.unmatched if u.cohort in proposal.cohorts)
-    summary = Summary(proposal.cohorts, proposal.proposed, in_scope, len(proposal.pairs), written)
+    summary = Summary(proposal.cohorts, proposal.proposed, in_scope, len(proposal.pairs), written,
+                      len(proposal.unmatched), proposal.certificates)
     click.echo(SUMMARY_FORMATS[fmt](summary), nl=False)
 
 
