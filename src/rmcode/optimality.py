@@ -43,9 +43,16 @@ Chunk = tuple[int, NDArray[np.integer], NDArray[np.bool_]]
 """(first row, scores of rows x all columns, eligible cells) of a run of consecutive rows."""
 Cells = Callable[[], Iterable[Chunk]]
 """Streams the whole cohort, chunk by chunk, each time it is called."""
+Violations = list[tuple[Ints, Ints, Ints]]
 
 MAX_ROUNDS = 50
-"""Rounds of "solve, check every cell, add the violated ones" before giving up (never reached in tests or benchmarks)."""
+"""Rounds of "solve, check every cell, add the violated ones" before giving up."""
+EDGE_BUDGET = 8_000_000
+"""From the third round on, a cohort with at most this many eligible cells keeps all of them (one more round).
+
+Column generation adds what the duals show to be missing, but on adversarial shapes (a long
+chain where every mentee must move one place) the duals reveal one missing cell per round.
+"""
 
 
 class NoCertificate(Exception):
@@ -124,10 +131,13 @@ def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidat
     edges = _Edges.join(_first_pass(cells(), big, candidates, keep_all))
     for rounds in range(1, MAX_ROUNDS + 1):
         match = _assign(edges, n_rows, capacity)
-        found = _certify(cells, edges, match, capacity, big, candidates, rounds)
-        if isinstance(found, Solution):
+        found, violated, eligible = _certify(cells, edges, match, capacity, big, candidates << (rounds - 1), rounds)
+        if found is not None:
             return found
-        edges = _Edges.join([(edges.rows, edges.cols, edges.weight), *found])
+        if rounds >= 2 and eligible <= EDGE_BUDGET:
+            edges = _Edges.join(_first_pass(cells(), big, candidates, keep_all=True))
+        else:
+            edges = _Edges.join([(edges.rows, edges.cols, edges.weight), *violated])
     raise NoCertificate(f"cells still violate the dual after {MAX_ROUNDS} rounds")
 
 
@@ -147,28 +157,32 @@ def certify(cells: Cells, n_rows: int, capacity: Ints, pairs: Iterable[tuple[int
         raise NoCertificate("a column is over capacity")
     if np.count_nonzero(match >= 0) != np.count_nonzero(match[edges.rows] == edges.cols):
         raise NoCertificate("an assigned cell is not eligible")
-    found = _certify(cells, edges, match, capacity, big, 1, 1)
-    if not isinstance(found, Solution):
+    found = _certify(cells, edges, match, capacity, big, 1, 1)[0]
+    if found is None:
         raise NoCertificate("an eligible cell violates the dual: the assignment is not optimal")
     return found
 
 
+
 def _certify(cells: Cells, edges: _Edges, match: Ints, capacity: Ints, big: int, k: int,
-             rounds: int) -> Solution | list[tuple[Ints, Ints, Ints]]:
-    """The solution when every eligible cell satisfies the dual of ``match``, else the violated cells."""
+             rounds: int) -> tuple[Solution | None, Violations, int]:
+    """The solution when every eligible cell satisfies the dual of ``match``, else the violated cells.
+
+    Also returns how many eligible cells the cohort has.
+    """
     v = _prices(edges, match, capacity)
     u = _profits(edges, v, len(match))
     primal = _primal(edges, match)
     dual = int(u.sum()) + int((capacity * v).sum())
     checked, eligible, violated = _check(cells(), big, u, v, k)
     if violated:
-        return violated
+        return None, violated, eligible
     if primal != dual:
         raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
     chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
     cert = Certificate(len(chosen), primal - big * len(chosen), big, primal, dual, checked, eligible, rounds,
                        len(edges.rows))
-    return Solution(chosen, cert, u, v)
+    return Solution(chosen, cert, u, v), [], eligible
 
 
 def _first_pass(chunks: Iterable[Chunk], big: int, k: int, keep_all: bool) -> Iterator[tuple[Ints, Ints, Ints]]:
@@ -268,10 +282,10 @@ def _profits(edges: _Edges, v: Ints, n_rows: int) -> Ints:
     return u
 
 
-def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, int, list[tuple[Ints, Ints, Ints]]]:
+def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, int, Violations]:
     """Cells checked, eligible cells, and each row's worst ``k`` violated cells (u + v < w)."""
     checked = eligible = 0
-    violated = []
+    violated: Violations = []
     for start, scores, allowed in chunks:
         n = len(scores)
         slack = scores.astype(np.int64) + big
