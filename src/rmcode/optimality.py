@@ -138,7 +138,7 @@ def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidat
             edges = _Edges.join(_first_pass(cells(), big, candidates, keep_all=True))
         else:
             edges = _Edges.join([(edges.rows, edges.cols, edges.weight), *violated])
-    raise NoCertificate(f"cells still violate the dual after {MAX_ROUNDS} rounds")
+    raise NoCertificate(f"eligible cells still violate the dual after round {MAX_ROUNDS} (the limit)")
 
 
 def certify(cells: Cells, n_rows: int, capacity: Ints, pairs: Iterable[tuple[int, int]], *,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from conftest import SCHEMA_LINE, ProgramRepo, commit_all, git, person
 
+from rmcode import optimality
 from rmcode.commands.match import match
 from rmcode.errors import RmcodeError
 
@@ -194,3 +199,81 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(match, ["--help"])
     assert result.exit_code == 0
     assert "  Example:\n    rmcode match --dry-run                 # show the proposal, write nothing\n" in result.output
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded demo program, committed in a repository of its own (with the source's HEAD date)."""
+    root = tmp_path_factory.mktemp("demo")
+    for name in ("program.yaml", "matches.yaml"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("participants", "checkins", "surveys"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "demo", git(REPO, "log", "-1", "--format=%cI").strip())
+    return root
+
+
+def test_every_help_example_runs_on_the_demo(demo: Path) -> None:
+    text = CliRunner().invoke(match, ["--help"]).output
+    examples = [line.split("#")[0].split()[2:] for line in text.split("Example:")[1].splitlines()
+                if line.strip().startswith("rmcode match")]
+    assert len(examples) == 3
+    for args in examples:
+        result = rm_match(demo, *args)
+        assert result.exit_code == 0, (args, result.output, result.stderr_bytes)
+        assert "optimal (certified)" in result.output.replace("Optimal (certified)", "optimal (certified)")
+        git(demo, "checkout", "-q", "--", ".")
+
+
+def numbers(pattern: str, text: str) -> tuple[int, ...]:
+    found = re.search(pattern, text)
+    assert found, (pattern, text)
+    return tuple(int(x.replace(",", "")) for x in found.groups())
+
+
+def test_dry_run_and_diff_agree_on_every_count(demo: Path) -> None:
+    dry = rm_match(demo, "--dry-run").output
+    change = rm_match(demo, "--diff").output
+    proposed, unmatched = numbers(r"\n([\d,]+) pairs? proposed \(mean score [\d.–]+\), ([\d,]+) unmatched\n", dry)
+    total_pairs, total_unmatched = numbers(r"would hold ([\d,]+) pairs?, ([\d,]+) unmatched in all cohorts", dry)
+    assert numbers(r"^pairs [\d,]+ -> ([\d,]+);.*unmatched [\d,]+ -> ([\d,]+)\n", change) == (total_pairs,
+                                                                                           total_unmatched)
+    assert numbers(r"\nin [\w-]+: ([\d,]+) pairs? proposed, ([\d,]+) unmatched\n", change) == (proposed, unmatched)
+    certificate = re.search(r"optimal \(certified\) in .*", dry)
+    assert certificate and certificate.group() in change
+    as_json = json.loads(rm_match(demo, "--diff", "--format", "json").output)
+    assert as_json["pairs"]["after"] == total_pairs and len(as_json["unmatched"]["after"]) == total_unmatched
+    assert [(c["proposed"], c["unmatched"]) for c in as_json["cohorts_matched"]] == [(proposed, unmatched)]
+    (cert,) = as_json["certificates"]
+    assert cert["primal_total"] == cert["dual_bound"] and cert["status"] == "optimal (certified)"
+    assert git(demo, "status", "--porcelain") == ""
+
+
+def test_an_active_pair_whose_person_left_is_recorded_as_ended_in_the_reviewed_proposal(
+        program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    (root / "participants/cleo.yaml").unlink()  # cleo withdraws; her pair ana--cleo is active
+    commit_all(root, "cleo withdraws")
+    change = rm_match(root, "--diff").output
+    assert "  ~ ana--cleo  c1  – -> – (–), active -> ended" in change  # the reviewer sees it in the match PR
+    assert git(root, "status", "--porcelain") == ""
+    assert rm_match(root).exit_code == 0
+    text = (root / "matches.yaml").read_text()
+    assert "    status: ended\n    matched: 2026-02-01\n    ended: 2026-03-01\n" \
+        "    end_reason: cleo withdrew from the program\n" in text
+
+
+def test_no_certificate_exits_1_and_writes_nothing(program_repo: ProgramRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = program_repo()
+    monkeypatch.setattr(optimality, "MAX_ROUNDS", 0)  # no round may run: there can be no certificate
+    result = rm_match(root)
+    assert result.exit_code == 1
+    assert result.stderr == "program.yaml: RM406 no optimality certificate for cohort c1: eligible cells still " \
+        "violate the dual after round 0 (the limit)\n" \
+        "    hint: nothing was written; report this with the program's data to the rmcode maintainers"
+    assert git(root, "status", "--porcelain") == ""
