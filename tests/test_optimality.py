@@ -89,7 +89,7 @@ def test_shared_favourites_outnumbering_the_candidate_list_still_match_everyone(
     n = 60
     scores = rng.integers(0, 3000, size=(n, n))
     scores[:, :10] = 9000 + rng.integers(0, 1000, size=(n, 10))
-    pairs, total = check(scores, np.ones((n, n), dtype=bool), np.ones(n, dtype=np.int64), candidates=4)
+    pairs, _ = check(scores, np.ones((n, n), dtype=bool), np.ones(n, dtype=np.int64), candidates=4)
     assert pairs == n
     assert run(scores, np.ones((n, n), dtype=bool), np.ones(n, dtype=np.int64), 4).certificate.rounds > 1
 
