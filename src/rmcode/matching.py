@@ -77,44 +77,29 @@ def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64]
                                   "")]) from None
 
 
-def _chunks(rows: NDArray[np.intp], n_cols: int) -> Iterable[tuple[int, NDArray[np.intp]]]:
-    step = max(1, CHUNK_CELLS // max(n_cols, 1))
-    for start in range(0, len(rows), step):
-        yield start, rows[start:start + step]
-
-
 def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float]) -> optimality.Cells:
-    """Scores and eligibility of the pool's rows x cols, recomputed chunk by chunk on every pass.
-
-    A cohort small enough for DENSE_MAX_CELLS keeps its chunks after the first pass.
-    """
-    kept: list[optimality.Chunk] = []
-    small = len(rows) * len(cols) <= DENSE_MAX_CELLS
-
-    def stream() -> Iterable[optimality.Chunk]:
-        if kept:
-            yield from kept
-            return
-        for start, chunk in _chunks(rows, len(cols)):
-            block = Block(pool, chunk, cols)
-            item = (start, score(block, weights), eligible(block))
-            if small:
-                kept.append(item)
-            yield item
+    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk."""
+    def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Chunk]:
+        local = np.arange(len(rows), dtype=np.int64) if subset is None else subset
+        step = max(1, CHUNK_CELLS // max(len(cols), 1))
+        for start in range(0, len(local), step):
+            part = local[start:start + step]
+            block = Block(pool, rows[part], cols)
+            yield part, score(block, weights), eligible(block)
     return stream
 
 
 def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
-          weights: dict[str, float]) -> tuple[Assignment, optimality.Certificate | None]:
+          weights: dict[str, float]) -> tuple[Assignment, optimality.Solution | None]:
     """Best pairs of the given mentee rows with mentors of remaining ``capacity`` (pool indices), certified.
 
-    Returns the pairs and their certificate (None when there was nothing to match).
+    Returns the pairs and the solution with its certificate (None when there was nothing to match).
     """
     cols = np.flatnonzero((capacity > 0) & pool.mentors.available)
     if not len(rows) or not len(cols):
         return [], None
     found = _certified(_pool_cells(pool, rows, cols, weights), len(rows), capacity[cols], UNIT, pool.cohort)
-    return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found.certificate
+    return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +180,10 @@ def _propose_cohort(data: ProgramData, cohort: str, kept: Sequence[Pair], on: dt
     pinned = {e for e, _ in pins}
     rows = np.array([i for i in range(pool.mentees.size)
                      if pool.mentees.available[i] and not pool.matched[i] and i not in pinned], dtype=np.intp)
-    found, certificate = solve(pool, rows, capacity, weights)
+    found, solution = solve(pool, rows, capacity, weights)
     chosen = sorted(pins + found)
     return (_pairs(data.program, pool, chosen, weights, on, earlier), _unmatched(pool, chosen, capacity, on, kept),
-            certificate)
+            solution.certificate if solution else None)
 
 
 def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, float], on: dt.date,

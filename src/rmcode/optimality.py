@@ -15,13 +15,17 @@ the bound of a feasible (u, v) is therefore optimal. That is the certificate.
 How it is found, without the full matrix in memory:
 
 1. One pass over the cohort in chunks keeps each mentee's ``candidates`` best eligible
-   mentors (every eligible cell when the cohort is small).
+   mentors (every eligible cell when the cohort is small) and, per mentee, the best score
+   among the eligible cells it did not keep (``outside``).
 2. The candidate graph is solved exactly (scipy's LAPJVsp).
 3. Column prices ``v`` are the smallest prices at which every mentee prefers what they
    got (a longest-path fixed point over the candidate graph); ``u`` is then each mentee's
    best profit ``max(0, w - v)``. On an optimum of the candidate graph the two totals are
    equal, which is checked in exact integers.
-4. Every eligible cell of the cohort is checked against ``u + v >= w``, streamed in chunks.
+4. Every eligible cell of the cohort is checked against ``u + v >= w``: a kept cell
+   directly; a cell not kept either by its mentee's bound (``u + min(v) >= big + outside``
+   covers all of that mentee's other cells, since none scores above ``outside``) or, for
+   mentees whose bound is not enough, by scoring their row again, streamed in chunks.
    Violated cells join the candidate graph and steps 2-4 run again until none is left.
 
 If the rounds run out, or the totals differ, there is no certificate and the caller must
@@ -30,8 +34,9 @@ not publish the assignment.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,20 +44,21 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 Ints = NDArray[np.int64]
-Chunk = tuple[int, NDArray[np.integer], NDArray[np.bool_]]
-"""(first row, scores of rows x all columns, eligible cells) of a run of consecutive rows."""
-Cells = Callable[[], Iterable[Chunk]]
-"""Streams the whole cohort, chunk by chunk, each time it is called."""
+Chunk = tuple[Ints, NDArray[np.integer], NDArray[np.bool_]]
+"""(row numbers, scores of those rows x all columns, eligible cells)."""
+Cells = Callable[[Ints | None], Iterable[Chunk]]
+"""Streams the given rows (None: every row of the cohort), chunk by chunk, each time it is called."""
 Violations = list[tuple[Ints, Ints, Ints]]
 
 MAX_ROUNDS = 50
 """Rounds of "solve, check every cell, add the violated ones" before giving up."""
 EDGE_BUDGET = 8_000_000
-"""From the third round on, a cohort with at most this many eligible cells keeps all of them (one more round).
+"""From the second round on, a cohort with at most this many eligible cells keeps all of them (one more round).
 
 Column generation adds what the duals show to be missing, but on adversarial shapes (a long
 chain where every mentee must move one place) the duals reveal one missing cell per round.
 """
+_NOTHING = -1  # ``outside`` of a mentee whose eligible cells are all kept
 
 
 class NoCertificate(Exception):
@@ -65,7 +71,8 @@ class Certificate:
 
     ``primal`` and ``dual`` are in weight units: ``big`` per pair plus the scores (in units of
     1/10,000). ``cells`` is how many mentee-mentor cells the last check covered (each cell
-    stands for every seat of that mentor), ``eligible`` how many of them are allowed.
+    stands for every seat of that mentor), ``eligible`` how many of them are allowed,
+    ``rescored`` how many were scored again because their mentee's bound was not enough.
     """
 
     pairs: int
@@ -77,6 +84,7 @@ class Certificate:
     eligible: int
     rounds: int
     candidates: int
+    rescored: int = 0
 
     @property
     def holds(self) -> bool:
@@ -103,6 +111,16 @@ class _Edges:
 
 
 @dataclass(frozen=True, slots=True)
+class _Graph:
+    """The candidate graph, the best score each mentee has outside it, and the cohort's counts."""
+
+    edges: _Edges
+    outside: Ints
+    cells: int
+    eligible: int
+
+
+@dataclass(frozen=True, slots=True)
 class Solution:
     """Sorted (row, column) pairs, their certificate, and the dual values that prove it."""
 
@@ -110,6 +128,12 @@ class Solution:
     certificate: Certificate
     u: Ints
     v: Ints
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Where the time went: first pass, assignment, certificate (prices and checks); for benchmarks."""
+
+
+def _big(max_score: int, n_rows: int, capacity: Ints) -> int:
+    return max_score * min(n_rows, int(capacity.sum())) + 1
 
 
 def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidates: int,
@@ -118,26 +142,35 @@ def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidat
 
     Parameters
     ----------
-    cells : streams (first row, scores, eligible) chunks covering rows 0..n_rows-1, all columns.
+    cells : streams (rows, scores, eligible) chunks of rows 0..n_rows-1 against all columns.
     capacity : (cols,) seats per column, all positive.
     max_score : an upper bound on any cell's score (fixes ``big``).
-    candidates : mentors kept per mentee in the first pass and added per mentee per round.
+    candidates : mentors kept per mentee in the first pass (doubled per mentee per later round).
     keep_all : keep every eligible cell in the first pass (small cohorts).
 
     Raises NoCertificate when no proof was found within ``MAX_ROUNDS``.
     """
     capacity = np.asarray(capacity, dtype=np.int64)
-    big = max_score * min(n_rows, int(capacity.sum())) + 1
-    edges = _Edges.join(_first_pass(cells(), big, candidates, keep_all))
+    big = _big(max_score, n_rows, capacity)
+    clock = {"first_pass": -time.perf_counter(), "assign": 0.0, "certificate": 0.0}
+    graph = _first_pass(cells, n_rows, big, candidates, keep_all)
+    clock["first_pass"] += time.perf_counter()
     for rounds in range(1, MAX_ROUNDS + 1):
-        match = _assign(edges, n_rows, capacity)
-        found, violated, eligible = _certify(cells, edges, match, capacity, big, candidates << (rounds - 1), rounds)
+        clock["assign"] -= time.perf_counter()
+        match = _assign(graph.edges, n_rows, capacity)
+        clock["assign"] += time.perf_counter()
+        clock["certificate"] -= time.perf_counter()
+        found, violated = _certify(cells, graph, match, capacity, big, candidates << (rounds - 1), rounds)
+        clock["certificate"] += time.perf_counter()
         if found is not None:
-            return found
-        if rounds >= 2 and eligible <= EDGE_BUDGET:
-            edges = _Edges.join(_first_pass(cells(), big, candidates, keep_all=True))
+            return replace(found, seconds=clock)
+        clock["first_pass"] -= time.perf_counter()
+        if rounds >= 2 and graph.eligible <= EDGE_BUDGET:
+            graph = _first_pass(cells, n_rows, big, candidates, keep_all=True)
         else:
-            edges = _Edges.join([(edges.rows, edges.cols, edges.weight), *violated])
+            edges = _Edges.join([(graph.edges.rows, graph.edges.cols, graph.edges.weight), *violated])
+            graph = replace(graph, edges=edges)
+        clock["first_pass"] += time.perf_counter()
     raise NoCertificate(f"eligible cells still violate the dual after round {MAX_ROUNDS} (the limit)")
 
 
@@ -145,8 +178,8 @@ def certify(cells: Cells, n_rows: int, capacity: Ints, pairs: Iterable[tuple[int
             max_score: int) -> Solution:
     """The certificate of a given assignment, or NoCertificate when it is not optimal (or not valid)."""
     capacity = np.asarray(capacity, dtype=np.int64)
-    big = max_score * min(n_rows, int(capacity.sum())) + 1
-    edges = _Edges.join(_first_pass(cells(), big, 0, keep_all=True))
+    big = _big(max_score, n_rows, capacity)
+    graph = _first_pass(cells, n_rows, big, 1, keep_all=True)
     match = np.full(n_rows, -1, dtype=np.int64)
     for r, c in pairs:
         if match[r] >= 0:
@@ -155,55 +188,66 @@ def certify(cells: Cells, n_rows: int, capacity: Ints, pairs: Iterable[tuple[int
     load = np.bincount(match[match >= 0], minlength=len(capacity))
     if np.any(load > capacity):
         raise NoCertificate("a column is over capacity")
-    if np.count_nonzero(match >= 0) != np.count_nonzero(match[edges.rows] == edges.cols):
+    if np.count_nonzero(match >= 0) != np.count_nonzero(match[graph.edges.rows] == graph.edges.cols):
         raise NoCertificate("an assigned cell is not eligible")
-    found = _certify(cells, edges, match, capacity, big, 1, 1)[0]
+    found = _certify(cells, graph, match, capacity, big, 1, 1)[0]
     if found is None:
         raise NoCertificate("an eligible cell violates the dual: the assignment is not optimal")
     return found
 
 
-
-def _certify(cells: Cells, edges: _Edges, match: Ints, capacity: Ints, big: int, k: int,
-             rounds: int) -> tuple[Solution | None, Violations, int]:
-    """The solution when every eligible cell satisfies the dual of ``match``, else the violated cells.
-
-    Also returns how many eligible cells the cohort has.
-    """
+def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int, k: int,
+             rounds: int) -> tuple[Solution | None, Violations]:
+    """The solution when every eligible cell satisfies the dual of ``match``, else the violated cells."""
+    edges = graph.edges
     v = _prices(edges, match, capacity)
     u = _profits(edges, v, len(match))
     primal = _primal(edges, match)
     dual = int(u.sum()) + int((capacity * v).sum())
-    checked, eligible, violated = _check(cells(), big, u, v, k)
+    if np.any(u[edges.rows] + v[edges.cols] < edges.weight):
+        raise NoCertificate("a kept cell violates the dual")  # u is each row's best profit: cannot happen
+    # a mentee's cells outside the graph score at most ``outside``; the bound covers them all at once
+    floor = int(v.min(initial=0))
+    unsure = np.flatnonzero((graph.outside != _NOTHING) & (u + floor < graph.outside + big))
+    rescored, violated = _check(cells(unsure), big, u, v, k) if len(unsure) else (0, [])
     if violated:
-        return None, violated, eligible
+        return None, violated
     if primal != dual:
         raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
     chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
-    cert = Certificate(len(chosen), primal - big * len(chosen), big, primal, dual, checked, eligible, rounds,
-                       len(edges.rows))
-    return Solution(chosen, cert, u, v), [], eligible
+    cert = Certificate(len(chosen), primal - big * len(chosen), big, primal, dual, graph.cells, graph.eligible,
+                       rounds, len(edges.rows), rescored)
+    return Solution(chosen, cert, u, v), []
 
 
-def _first_pass(chunks: Iterable[Chunk], big: int, k: int, keep_all: bool) -> Iterator[tuple[Ints, Ints, Ints]]:
-    for start, scores, allowed in chunks:
+def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> _Graph:
+    outside = np.full(n_rows, _NOTHING, dtype=np.int64)
+    parts = []
+    total = eligible = 0
+    for rows, scores, allowed in cells(None):
         key = np.where(allowed, scores.astype(np.int64), -1)
-        yield _best(start, key, allowed, big, scores, key.shape[1] if keep_all else k)
+        edges, rest = _best(rows, key, big, key.shape[1] if keep_all else k)
+        parts.append(edges)
+        outside[rows] = rest
+        total += scores.size
+        eligible += int(np.count_nonzero(allowed))
+    return _Graph(_Edges.join(parts), outside, total, eligible)
 
 
-def _best(start: int, key: Ints, allowed: NDArray[np.bool_], big: int, scores: NDArray[np.integer],
-          k: int) -> tuple[Ints, Ints, Ints]:
-    """The k cells of largest ``key`` per row among the allowed ones (every allowed cell if k >= columns)."""
+def _best(rows: Ints, key: Ints, big: int, k: int) -> tuple[tuple[Ints, Ints, Ints], Ints]:
+    """The k cells of largest ``key`` per row among those with ``key >= 0``, and the largest key left out."""
     n, m = key.shape
     if k >= m:
-        r, c = np.nonzero(allowed)
+        r, c = np.nonzero(key >= 0)
+        rest = np.full(n, _NOTHING, dtype=np.int64)
     else:
-        best = np.argpartition(-key, k - 1, axis=1)[:, :k]
+        part = np.argpartition(-key, k, axis=1)
+        rest = np.maximum(key[np.arange(n), part[:, k]], _NOTHING)
         r = np.repeat(np.arange(n), k)
-        c = best.ravel()
-        ok = allowed[r, c]
+        c = part[:, :k].ravel()
+        ok = key[r, c] >= 0
         r, c = r[ok], c[ok]
-    return (r + start).astype(np.int64), c.astype(np.int64), scores[r, c].astype(np.int64) + big
+    return (rows[r].astype(np.int64), c.astype(np.int64), key[r, c] + big), rest
 
 
 def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
@@ -282,31 +326,31 @@ def _profits(edges: _Edges, v: Ints, n_rows: int) -> Ints:
     return u
 
 
-def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, int, Violations]:
-    """Cells checked, eligible cells, and each row's worst ``k`` violated cells (u + v < w)."""
-    checked = eligible = 0
+def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
+    """Cells scored again, and each row's worst ``k`` violated cells (u + v < w)."""
+    checked = 0
     violated: Violations = []
-    for start, scores, allowed in chunks:
-        n = len(scores)
+    for rows, scores, allowed in chunks:
         slack = scores.astype(np.int64) + big
-        slack -= u[start:start + n, None]
+        slack -= u[rows, None]
         slack -= v[None, :]
         bad = allowed & (slack > 0)
         checked += scores.size
-        eligible += int(np.count_nonzero(allowed))
         if bad.any():
-            rows = np.flatnonzero(bad.any(axis=1))
-            key = np.where(bad[rows], slack[rows], -1)
-            r, c, w = _best(0, key, bad[rows], big, scores[rows], k)
-            violated.append((rows[r] + start, c, w))
-    return checked, eligible, violated
+            some = np.flatnonzero(bad.any(axis=1))
+            key = np.where(bad[some], slack[some], -1)
+            (r, c, _), _ = _best(rows[some], key, 0, k)
+            violated.append((r, c, scores[np.searchsorted(rows, r), c].astype(np.int64) + big))
+    return checked, violated
 
 
 def dense_cells(scores: NDArray[np.integer], allowed: NDArray[np.bool_], chunk_rows: int = 64) -> Cells:
     """A stream over matrices already in memory (tests, small programs)."""
-    def stream() -> Iterator[Chunk]:
-        for start in range(0, len(scores), chunk_rows):
-            yield start, scores[start:start + chunk_rows], allowed[start:start + chunk_rows]
+    def stream(rows: Ints | None) -> Iterator[Chunk]:
+        wanted = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
+        for start in range(0, len(wanted), chunk_rows):
+            part = wanted[start:start + chunk_rows]
+            yield part, scores[part], allowed[part]
     return stream
 
 
@@ -315,22 +359,19 @@ def verify(cells: Cells, capacity: Ints, pairs: Iterable[tuple[int, int]], u: In
     pairs = list(pairs)
     if np.any(u < 0) or np.any(v < 0):
         return False
-    load = np.zeros(len(capacity), dtype=np.int64)
-    rows_used: set[int] = set()
+    where = {r: c for r, c in pairs}
+    if len(where) != len(pairs):
+        return False
+    load = np.bincount(np.array([c for _, c in pairs], dtype=np.int64), minlength=len(capacity))
     primal = 0
-    weight = {}
-    for start, scores, allowed in cells():
-        slack = scores.astype(np.int64) + big - u[start:start + len(scores), None] - v[None, :]
+    for rows, scores, allowed in cells(None):
+        slack = scores.astype(np.int64) + big - u[rows, None] - v[None, :]
         if np.any(allowed & (slack > 0)):
             return False
-        for r, c in pairs:
-            if start <= r < start + len(scores):
-                weight[(r, c)] = (bool(allowed[r - start, c]), int(scores[r - start, c]) + big)
-    for r, c in pairs:
-        ok, w = weight.get((r, c), (False, 0))
-        if not ok or r in rows_used:
-            return False
-        rows_used.add(r)
-        load[c] += 1
-        primal += w
+        for i, r in enumerate(rows):
+            if int(r) in where:
+                c = where[int(r)]
+                if not allowed[i, c]:
+                    return False
+                primal += int(scores[i, c]) + big
     return bool(np.all(load <= capacity)) and primal == int(u.sum()) + int((capacity * v).sum())

@@ -92,10 +92,15 @@ def _weighted(block: Block, weights: Mapping[str, float]) -> list[Floats]:
 
 def score(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
     """Score of every pair of the block in ``UNIT`` s: the weighted sum, rounded once."""
-    total = np.zeros(np.shape(block.tz_diff), dtype=np.float64)
-    for part in _weighted(block, weights):
-        total += part
-    return np.rint(total).astype(np.int32)
+    total = None
+    for key in BREAKDOWN_KEYS:
+        if weights[key]:
+            part = CRITERIA[key](block)  # a fresh array: safe to change in place
+            part *= weights[key]
+            total = part if total is None else np.add(total, part, out=total)
+    if total is None:
+        return np.zeros(np.shape(block.tz_diff), dtype=np.int32)
+    return np.rint(total, out=total).astype(np.int32)
 
 
 def breakdown(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
