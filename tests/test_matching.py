@@ -454,6 +454,7 @@ def test_shared_favourites_on_the_large_cohort_path_match_everyone(monkeypatch: 
     monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)  # the large-cohort path, on 24 x 24
     monkeypatch.setattr(matching, "CANDIDATES", 3)  # fewer than the 6 generalists everyone prefers
     monkeypatch.setattr(matching, "CHUNK_CELLS", 50)
+    monkeypatch.setattr(optimality, "COLUMN_CANDIDATES", 0)  # so that the certificate's rounds must find them
     large = propose(data(people), ON)
     assert len(large.proposed) == len(small.proposed) == 24
     assert sum(p.score or 0 for p in large.proposed) == pytest.approx(sum(p.score or 0 for p in small.proposed))
@@ -485,6 +486,7 @@ def test_without_a_certificate_propose_refuses(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)
     monkeypatch.setattr(matching, "CANDIDATES", 1)
     monkeypatch.setattr(optimality, "EDGE_BUDGET", 0)
+    monkeypatch.setattr(optimality, "COLUMN_CANDIDATES", 0)
     assert len(propose(data(people), ON).proposed) == 6
     monkeypatch.setattr(optimality, "MAX_ROUNDS", 1)
     with pytest.raises(MatchError) as exc:
@@ -572,3 +574,27 @@ def test_scores_follow_the_documented_formula_exactly(weights: tuple[float, ...]
         expected = exact_score(prog, by_login[pair.mentor], by_login[pair.mentee])
         assert Fraction(str(pair.score)) == round(expected, 4), pair.id
         assert sum(Fraction(str(v)) for v in pair.breakdown.values()) == Fraction(str(pair.score))
+
+
+# --- the site's "Matching explained" page ------------------------------------------------------
+
+def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> None:
+    import re
+    from pathlib import Path, PurePosixPath
+
+    from rmcode import api
+    from rmcode.render import site_files
+    from rmcode.report import build_report
+    root = Path(__file__).resolve().parents[1]  # the demo program
+    day = api.resolve_as_of(root, None)
+    demo = api.validate(root, day).data
+    assert demo is not None
+    files = site_files(demo, build_report(demo, day, private=False), day)
+    mean = files[PurePosixPath("charts/matching-mean.svg")]
+    values = re.findall(r">(\d+\.\d+)<", mean)
+    assert values and all(len(v.split(".")[1]) <= 3 for v in values)  # 0.295, not 0.294833
+    assert "Average contribution of each criterion to the score (0 to 1)" in mean
+    public = files[PurePosixPath("charts/matching-public.svg")]
+    labels = re.findall(r">([^<>]+ / [^<>]+)<", public)
+    assert labels and not [x for x in labels if x.endswith("…")]
+    assert "Aisha Bello / Adebayo Adeyemi" in labels

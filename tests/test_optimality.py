@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from rmcode import optimality
 from rmcode.optimality import NoCertificate, certify, dense_cells, solve, verify
 
 MAX = 10_000
@@ -83,15 +84,20 @@ def test_equals_the_lp_optimum_on_small_random_instances() -> None:
         check(scores, allowed, rng.integers(1, 4, size=m), candidates=int(rng.integers(1, 4)))
 
 
-def test_shared_favourites_outnumbering_the_candidate_list_still_match_everyone() -> None:
-    # the issue's shape: everyone's best mentors are the same generalists, more of them than candidates
+@pytest.mark.parametrize("column_candidates", [8, 0])
+def test_shared_favourites_outnumbering_the_candidate_list_still_match_everyone(
+        column_candidates: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the issue's shape: everyone's best mentors are the same generalists, more of them than candidates;
+    # without the mentors' own candidates, only the certificate's rounds can find the other mentors
+    monkeypatch.setattr(optimality, "COLUMN_CANDIDATES", column_candidates)
     rng = np.random.default_rng(3)
     n = 60
     scores = rng.integers(0, 3000, size=(n, n))
     scores[:, :10] = 9000 + rng.integers(0, 1000, size=(n, 10))
     pairs, _ = check(scores, np.ones((n, n), dtype=bool), np.ones(n, dtype=np.int64), candidates=4)
     assert pairs == n
-    assert run(scores, np.ones((n, n), dtype=bool), np.ones(n, dtype=np.int64), 4).certificate.rounds > 1
+    rounds = run(scores, np.ones((n, n), dtype=bool), np.ones(n, dtype=np.int64), 4).certificate.rounds
+    assert rounds == 1 if column_candidates else rounds > 1
 
 
 def test_a_star_with_capacity_above_one() -> None:

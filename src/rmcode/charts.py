@@ -157,7 +157,7 @@ def _stacked(ax: Axes, c: Chart) -> None:
         widths = [row[i] for row in c.values]
         ax.barh(ys, widths, left=left, color=PALETTE[i % len(PALETTE)], label=part)
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(ys, [_short(x) for x in c.labels])
+    ax.set_yticks(ys, [_short(x, 2 * MAX_LABEL + 3) for x in c.labels])  # "mentor / mentee", both names in full
     ax.invert_yaxis()
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
 

@@ -52,8 +52,12 @@ Violations = list[tuple[Ints, Ints, Ints]]
 
 MAX_ROUNDS = 50
 """Rounds of "solve, check every cell, add the violated ones" before giving up."""
-EDGE_BUDGET = 8_000_000
-"""From the second round on, a cohort with at most this many eligible cells keeps all of them (one more round).
+RESERVE = 144
+"""Cells kept per mentee after its candidates, to check without scoring the row again."""
+COLUMN_CANDIDATES = 8
+"""Mentees kept per mentor in the first pass, besides each mentee's own candidates."""
+EDGE_BUDGET = 2_000_000
+"""From the third round on, a cohort with at most this many eligible cells keeps all of them (one more round).
 
 Column generation adds what the duals show to be missing, but on adversarial shapes (a long
 chain where every mentee must move one place) the duals reveal one missing cell per round.
@@ -118,6 +122,8 @@ class _Graph:
     outside: Ints
     cells: int
     eligible: int
+    reserve: _Edges | None = None
+    """Each row's next best cells after its candidates: checked directly, solved only when they violate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +171,7 @@ def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidat
         if found is not None:
             return replace(found, seconds=clock)
         clock["first_pass"] -= time.perf_counter()
-        if rounds >= 2 and graph.eligible <= EDGE_BUDGET:
+        if rounds >= 3 and graph.eligible <= EDGE_BUDGET:
             graph = _first_pass(cells, n_rows, big, candidates, keep_all=True)
         else:
             edges = _Edges.join([(graph.edges.rows, graph.edges.cols, graph.edges.weight), *violated])
@@ -206,10 +212,12 @@ def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int,
     dual = int(u.sum()) + int((capacity * v).sum())
     if np.any(u[edges.rows] + v[edges.cols] < edges.weight):
         raise NoCertificate("a kept cell violates the dual")  # u is each row's best profit: cannot happen
-    # a mentee's cells outside the graph score at most ``outside``; the bound covers them all at once
+    violated = _reserve_violations(graph.reserve, u, v, k)
+    # a mentee's cells not kept score at most ``outside``; the bound covers them all at once
     floor = int(v.min(initial=0))
     unsure = np.flatnonzero((graph.outside != _NOTHING) & (u + floor < graph.outside + big))
-    rescored, violated = _check(cells(unsure), big, u, v, k) if len(unsure) else (0, [])
+    rescored, more = _check(cells(unsure), big, u, v, k) if len(unsure) else (0, [])
+    violated += more
     if violated:
         return None, violated
     if primal != dual:
@@ -221,17 +229,57 @@ def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int,
 
 
 def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> _Graph:
+    """Each row's k best eligible cells plus each column's ``COLUMN_CANDIDATES`` best rows, in one pass.
+
+    The columns' own candidates matter when many rows share the same favourites: without
+    them a mentor who is nobody's top choice would be in nobody's candidate list.
+    """
     outside = np.full(n_rows, _NOTHING, dtype=np.int64)
     parts = []
+    reserve = []
     total = eligible = 0
+    top_rows = top_keys = None
     for rows, scores, allowed in cells(None):
         key = np.where(allowed, scores.astype(np.int64), -1)
-        edges, rest = _best(rows, key, big, key.shape[1] if keep_all else k)
+        kept, rest = _best(rows, key, big, key.shape[1] if keep_all else k + RESERVE)
+        edges, extra = _split(kept, k) if not keep_all and RESERVE else (kept, None)
         parts.append(edges)
+        if extra is not None:
+            reserve.append(extra)
         outside[rows] = rest
         total += scores.size
         eligible += int(np.count_nonzero(allowed))
-    return _Graph(_Edges.join(parts), outside, total, eligible)
+        if not keep_all and COLUMN_CANDIDATES:
+            chunk_rows = np.broadcast_to(rows[:, None], key.shape)
+            both_rows = chunk_rows if top_rows is None else np.concatenate([top_rows, chunk_rows])
+            both_keys = key if top_keys is None else np.concatenate([top_keys, key])
+            if len(both_keys) > COLUMN_CANDIDATES:
+                pick = np.argpartition(-both_keys, COLUMN_CANDIDATES - 1, axis=0)[:COLUMN_CANDIDATES]
+                both_rows = np.take_along_axis(both_rows, pick, axis=0)
+                both_keys = np.take_along_axis(both_keys, pick, axis=0)
+            top_rows, top_keys = np.array(both_rows), np.array(both_keys)
+    if top_rows is not None and top_keys is not None:
+        r, c = np.nonzero(top_keys >= 0)
+        parts.append((top_rows[r, c].astype(np.int64), c.astype(np.int64), top_keys[r, c] + big))
+    return _Graph(_Edges.join(parts), outside, total, eligible, _Edges.join(reserve) if reserve else None)
+
+
+def _split(edges: tuple[Ints, Ints, Ints], k: int) -> tuple[tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints]]:
+    """Each row's k heaviest edges, and the others."""
+    rows, cols, weight = edges
+    first = _rank_in_row(rows, -weight) < k
+    return (rows[first], cols[first], weight[first]), (rows[~first], cols[~first], weight[~first])
+
+
+def _rank_in_row(rows: Ints, key: Ints) -> Ints:
+    """Position of each edge within its row when the row's edges are sorted by ``key`` (ties by order)."""
+    order = np.lexsort((np.arange(len(rows)), key, rows))
+    sorted_rows = rows[order]
+    starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]]) if len(rows) else np.zeros(0, np.intp)
+    group_start = np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[order] = np.arange(len(rows)) - group_start
+    return rank
 
 
 def _best(rows: Ints, key: Ints, big: int, k: int) -> tuple[tuple[Ints, Ints, Ints], Ints]:
@@ -324,6 +372,18 @@ def _profits(edges: _Edges, v: Ints, n_rows: int) -> Ints:
     u = np.zeros(n_rows, dtype=np.int64)
     np.maximum.at(u, edges.rows, edges.weight - v[edges.cols])
     return u
+
+
+def _reserve_violations(reserve: _Edges | None, u: Ints, v: Ints, k: int) -> Violations:
+    if reserve is None or not len(reserve.rows):
+        return []
+    slack = reserve.weight - u[reserve.rows] - v[reserve.cols]
+    bad = slack > 0
+    if not bad.any():
+        return []
+    rows, cols, weight, slack = reserve.rows[bad], reserve.cols[bad], reserve.weight[bad], slack[bad]
+    keep = _rank_in_row(rows, -slack) < k
+    return [(rows[keep], cols[keep], weight[keep])]
 
 
 def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
