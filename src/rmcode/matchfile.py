@@ -320,3 +320,94 @@ def _summary_json(s: Summary) -> str:
 
 
 SUMMARY_FORMATS: Mapping[str, Callable[[Summary], str]] = {"text": _summary_text, "md": _summary_md, "json": _summary_json}
+
+
+@dataclass(frozen=True, slots=True)
+class KpiMove:
+    """One KPI before and after a change (None: the KPI does not exist on that side, or is suppressed)."""
+
+    id: str
+    name: str
+    target_before: float | None
+    target_after: float | None
+    value_before: float | None
+    value_after: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What a change of the rules does to the next proposal and to the KPIs."""
+
+    change: Diff
+    kpis: tuple[KpiMove, ...]
+    as_of: str
+
+    @property
+    def newly_unmatched(self) -> tuple[Unmatched, ...]:
+        before = {(u.login.lower(), u.cohort) for u in self.change.unmatched_before}
+        return tuple(u for u in self.change.unmatched_after if (u.login.lower(), u.cohort) not in before)
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def _impact_rows(i: Impact) -> list[list[str]]:
+    d = i.change
+    before = [p for p in d.before if p.status == "proposed"]
+    after = [p for p in d.after if p.status == "proposed"]
+    mb, ma = mean_score(before), mean_score(after)
+    return [["pairs proposed", str(len(before)), str(len(after)), f"{len(after) - len(before):+d}"],
+            ["mean score of the proposed pairs", _fmt(mb), _fmt(ma), _delta(mb, ma)],
+            ["unmatched", str(len(d.unmatched_before)), str(len(d.unmatched_after)),
+             f"{len(d.unmatched_after) - len(d.unmatched_before):+d}"]]
+
+
+def _impact_md(i: Impact) -> str:
+    d = i.change
+    lines = ["## Impact of this change on matching and KPIs", "",
+             (f"What the next `rmcode match` would propose with the rules before and after this change, "
+             f"as of {i.as_of}, computed by the base branch's rmcode on this pull request's data."), "",
+             *_table(["", "before", "after", "change"], _impact_rows(i)), *_certificate_md(d.certificates)]
+    if d.added:
+        lines += [f"### Pairs added ({len(d.added)})", "",
+                  *_table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
+    if d.removed:
+        lines += [f"### Pairs removed ({len(d.removed)})", "",
+                  *_table(["pair", "cohort", "score"], [[p.id, p.cohort, _fmt(p.score)] for p in d.removed])]
+    if i.newly_unmatched:
+        lines += [f"### Become unmatched ({len(i.newly_unmatched)})", "",
+                  *_table(["person", "cohort", "reason"], [[u.login, u.cohort, u.reason] for u in i.newly_unmatched])]
+    moved = [k for k in i.kpis if (k.target_before, k.value_before) != (k.target_after, k.value_after)]
+    lines += ["### KPIs", ""]
+    lines += _table(["KPI", "target before", "target after", "value before", "value after"],
+                    [[k.name, _num(k.target_before), _num(k.target_after), _num(k.value_before), _num(k.value_after)]
+                     for k in i.kpis]) if i.kpis else ["No KPIs are declared.", ""]
+    if i.kpis and not moved:
+        lines += ["No KPI target or value moves.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _impact_text(i: Impact) -> str:
+    lines = [f"impact as of {i.as_of}:"]
+    lines += [f"  {row[0]}: {row[1]} -> {row[2]} ({row[3]})" for row in _impact_rows(i)]
+    lines += _certificate_lines(i.change.certificates)
+    lines += [f"  + {p.id}  {p.cohort}  {_fmt(p.score)}" for p in i.change.added]
+    lines += [f"  - {p.id}  {p.cohort}  {_fmt(p.score)}" for p in i.change.removed]
+    lines += [f"  becomes unmatched: {u.login}  {u.cohort}  {u.reason}" for u in i.newly_unmatched]
+    lines += [f"  KPI {k.name}: target {_num(k.target_before)} -> {_num(k.target_after)}, "
+              f"value {_num(k.value_before)} -> {_num(k.value_after)}" for k in i.kpis]
+    return "\n".join(lines) + "\n"
+
+
+def _impact_json(i: Impact) -> str:
+    payload = {"as_of": i.as_of, "summary": {row[0]: {"before": row[1], "after": row[2]} for row in _impact_rows(i)},
+               "added": [pair_data(p) for p in i.change.added], "removed": [pair_data(p) for p in i.change.removed],
+               "newly_unmatched": _unmatched_data(i.newly_unmatched),
+               "kpis": [{"id": k.id, "name": k.name, "target": {"before": k.target_before, "after": k.target_after},
+                         "value": {"before": k.value_before, "after": k.value_after}} for k in i.kpis],
+               "certificates": _certificate_data(i.change.certificates)}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+IMPACT_FORMATS: Mapping[str, Callable[[Impact], str]] = {"text": _impact_text, "md": _impact_md, "json": _impact_json}

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from conftest import SCHEMA_LINE, ProgramRepo, commit_all, git, person
 
 from rmcode import optimality
-from rmcode.commands.match import match
+from rmcode.commands.match import impact, match
 from rmcode.errors import RmcodeError
 
 AS_OF = "2026-03-01"
@@ -277,3 +277,56 @@ def test_no_certificate_exits_1_and_writes_nothing(program_repo: ProgramRepo, mo
         "violate the dual after round 0 (the limit)\n" \
         "    hint: nothing was written; report this with the program's data to the rmcode maintainers"
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_impact_compares_the_next_proposal_and_the_kpis(program_repo: ProgramRepo) -> None:
+    base = program_repo()
+    head = program_repo()
+    program = (head / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
+    (head / "program.yaml").write_text(program)
+    result = CliRunner().invoke(impact, ["--base", str(base), "--root", str(head), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        "impact as of 2026-03-01:", "  pairs proposed: 1 -> 1 (+0)",
+        "  mean score of the proposed pairs: 0.9500 -> 0.7600 (-0.1900)", "  unmatched: 0 -> 0 (+0)"]
+    assert git(base, "status", "--porcelain") == ""  # writes nothing
+
+
+def test_the_authorize_workflow_previews_a_rules_change_with_base_code_on_pr_data(
+        program_repo: ProgramRepo, tmp_path: Path) -> None:
+    """The workflow step itself, run by bash on a repository with a base and a pull-request commit."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    workflow = yaml.safe_load((REPO / ".github/workflows/authorize.yml").read_text())
+    (step,) = [s for s in workflow["jobs"]["authorize"]["steps"] if "rmcode impact" in s.get("run", "")]
+    root = program_repo()
+    base = git(root, "rev-parse", "HEAD").strip()
+    program = (root / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
+    (root / "program.yaml").write_text(program.replace("min_availability_overlap_hours: 1", "min_availability_overlap_hours: 3"))
+    commit_all(root, "pr: stricter availability")
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "BASE_SHA": base, "HEAD_SHA": git(root, "rev-parse", "HEAD").strip(),
+           "RUNNER_TEMP": str(tmp_path / "runner"), "GITHUB_STEP_SUMMARY": str(summary),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    (tmp_path / "runner").mkdir()
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text()
+    assert text.startswith("## Impact of this change on matching and KPIs\n")
+    assert "| pairs proposed | 1 | 0 | -1 |" in text
+    assert "### Pairs removed (1)" in text and "| ben--dan | c1 | 0.9500 |" in text
+    assert "### Become unmatched (2)" in text
+    assert "no eligible mentor shares 3 h of weekly availability" in text
+    # a pull request that leaves program.yaml alone gets no preview
+    summary.unlink()
+    (root / "participants/dan.yaml").write_text((root / "participants/dan.yaml").read_text() + "bio: hi\n")
+    commit_all(root, "pr: profile only")
+    env["BASE_SHA"] = env["HEAD_SHA"]
+    env["HEAD_SHA"] = git(root, "rev-parse", "HEAD").strip()
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and not summary.exists()

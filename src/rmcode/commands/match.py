@@ -12,11 +12,22 @@ import click
 from .. import api
 from ..errors import MatchError, Problem, SchemaError
 from ..loader import Document, load_bytes
-from ..matchfile import DIFF_FORMATS, SUMMARY_FORMATS, Summary, diff, parse, render
+from ..matchfile import (
+    DIFF_FORMATS,
+    IMPACT_FORMATS,
+    SUMMARY_FORMATS,
+    Impact,
+    KpiMove,
+    Summary,
+    diff,
+    parse,
+    render,
+)
 from ..matching import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData
 from ..options import AS_OF, ROOT, as_date
 from ..repo import MATCHES_MAX_BYTES, write_atomic
+from ..report import build_report
 
 MATCHES = "matches.yaml"
 # Cross-file rules about a pair (not schema errors): harmless for a proposed pair, which is recomputed.
@@ -140,3 +151,43 @@ def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
         return
     write_atomic(path, data)
+
+
+@click.command()
+@click.option("--base", "base", required=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The program before the change (for a pull request: the base branch's files).")
+@ROOT
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="text for people, md for a pull-request job summary, json for tools.")
+def impact(base: Path, root: Path, as_of: dt.datetime | None, fmt: str) -> None:
+    """What a change to the rules does: the next proposal and the KPIs, before and after.
+
+    Runs the matching of every open cohort on the program in --base and on the one in
+    --root (each certified optimal), and compares the two proposals (pairs added and
+    removed, mean score, people who become unmatched) and the KPIs' targets and values.
+    Writes nothing.
+
+    \b
+    Example:
+      rmcode impact --base ../main --root .              # compare a branch with main
+      rmcode impact --base ../main --format md           # as a pull-request job summary
+    """
+    on = as_date(as_of) or api.resolve_as_of(root, None)
+    before_data, before_doc = _load(base, on, None)
+    after_data, after_doc = _load(root, on, None)
+    before = _propose(before_data, on, None, before_doc)
+    after = _propose(after_data, on, None, after_doc)
+    change = diff(before.pairs, after.pairs, before.unmatched, after.unmatched, after.cohorts, after.certificates)
+    click.echo(IMPACT_FORMATS[fmt](Impact(change, _kpi_moves(before_data, after_data, on), on.isoformat())), nl=False)
+
+
+def _kpi_moves(before: ProgramData, after: ProgramData, on: dt.date) -> tuple[KpiMove, ...]:
+    old = {k["id"]: k for k in build_report(before, on)["kpis"]}
+    new = {k["id"]: k for k in build_report(after, on)["kpis"]}
+    order = [*new, *(k for k in old if k not in new)]
+    return tuple(KpiMove(kid, str((new.get(kid) or old[kid])["name"]),
+                         old[kid]["target"] if kid in old else None, new[kid]["target"] if kid in new else None,
+                         old[kid]["value"] if kid in old else None, new[kid]["value"] if kid in new else None)
+                 for kid in order)
