@@ -240,7 +240,7 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
     total = eligible = 0
     top_rows = top_keys = None
     for rows, scores, allowed in cells(None):
-        key = np.where(allowed, scores.astype(np.int64), -1)
+        key = np.where(allowed, scores, -1).astype(np.int32, copy=False)
         kept, rest = _best(rows, key, big, key.shape[1] if keep_all else k + RESERVE)
         edges, extra = _split(kept, k) if not keep_all and RESERVE else (kept, None)
         parts.append(edges)
@@ -250,18 +250,24 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
         total += scores.size
         eligible += int(np.count_nonzero(allowed))
         if not keep_all and COLUMN_CANDIDATES:
-            chunk_rows = np.broadcast_to(rows[:, None], key.shape)
-            both_rows = chunk_rows if top_rows is None else np.concatenate([top_rows, chunk_rows])
-            both_keys = key if top_keys is None else np.concatenate([top_keys, key])
-            if len(both_keys) > COLUMN_CANDIDATES:
-                pick = np.argpartition(-both_keys, COLUMN_CANDIDATES - 1, axis=0)[:COLUMN_CANDIDATES]
-                both_rows = np.take_along_axis(both_rows, pick, axis=0)
-                both_keys = np.take_along_axis(both_keys, pick, axis=0)
-            top_rows, top_keys = np.array(both_rows), np.array(both_keys)
+            local = _top_of_columns(key, COLUMN_CANDIDATES)
+            chunk_rows, chunk_keys = rows[local], np.take_along_axis(key, local, axis=0)
+            if top_rows is not None and top_keys is not None:
+                chunk_rows, chunk_keys = np.concatenate([top_rows, chunk_rows]), np.concatenate([top_keys, chunk_keys])
+                pick = _top_of_columns(chunk_keys, COLUMN_CANDIDATES)
+                chunk_rows, chunk_keys = np.take_along_axis(chunk_rows, pick, 0), np.take_along_axis(chunk_keys, pick, 0)
+            top_rows, top_keys = chunk_rows, chunk_keys
     if top_rows is not None and top_keys is not None:
         r, c = np.nonzero(top_keys >= 0)
-        parts.append((top_rows[r, c].astype(np.int64), c.astype(np.int64), top_keys[r, c] + big))
+        parts.append((top_rows[r, c].astype(np.int64), c.astype(np.int64), top_keys[r, c].astype(np.int64) + big))
     return _Graph(_Edges.join(parts), outside, total, eligible, _Edges.join(reserve) if reserve else None)
+
+
+def _top_of_columns(key: NDArray[np.int32], n: int) -> NDArray[np.intp]:
+    """Row positions of each column's n largest keys (all rows when there are at most n)."""
+    if len(key) <= n:
+        return np.broadcast_to(np.arange(len(key))[:, None], key.shape)
+    return np.argpartition(-key.T, n - 1, axis=1)[:, :n].T
 
 
 def _split(edges: tuple[Ints, Ints, Ints], k: int) -> tuple[tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints]]:
@@ -282,7 +288,7 @@ def _rank_in_row(rows: Ints, key: Ints) -> Ints:
     return rank
 
 
-def _best(rows: Ints, key: Ints, big: int, k: int) -> tuple[tuple[Ints, Ints, Ints], Ints]:
+def _best(rows: Ints, key: NDArray[np.signedinteger], big: int, k: int) -> tuple[tuple[Ints, Ints, Ints], Ints]:
     """The k cells of largest ``key`` per row among those with ``key >= 0``, and the largest key left out."""
     n, m = key.shape
     if k >= m:
@@ -290,12 +296,12 @@ def _best(rows: Ints, key: Ints, big: int, k: int) -> tuple[tuple[Ints, Ints, In
         rest = np.full(n, _NOTHING, dtype=np.int64)
     else:
         part = np.argpartition(-key, k, axis=1)
-        rest = np.maximum(key[np.arange(n), part[:, k]], _NOTHING)
+        rest = np.maximum(key[np.arange(n), part[:, k]], _NOTHING).astype(np.int64)
         r = np.repeat(np.arange(n), k)
         c = part[:, :k].ravel()
         ok = key[r, c] >= 0
         r, c = r[ok], c[ok]
-    return (rows[r].astype(np.int64), c.astype(np.int64), key[r, c] + big), rest
+    return (rows[r].astype(np.int64), c.astype(np.int64), key[r, c].astype(np.int64) + big), rest
 
 
 def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
