@@ -194,8 +194,8 @@ PLAN = [("size", 2000, "synthetic"), ("size", 2000, "favourites"), ("size", 1000
 
 def _table(rows: list[dict[str, object]]) -> str:
     """Everything side by side: one line per measurement."""
-    out = [f"{'task':<9}{'people':>8}  {'shape':<11}{'time':>9}{'of which certificate':>22}{'peak MB':>9}  result "
-           "(size rows: scoring + assignment + certificate; cpu = process time, less sensitive to load)"]
+    out = [(f"{'task':<9}{'people':>8}  {'shape':<11}{'time':>9}{'of which certificate':>22}{'peak MB':>9}  result "
+            "(size rows: scoring + assignment + certificate; cpu = process time, less sensitive to load)")]
     for r in rows:
         if "error" in r:
             out.append(f"{r['task']:<9}{r['people']:>8}  {r['shape']:<11}  failed: {r['error']}")
