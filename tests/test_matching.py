@@ -582,14 +582,15 @@ def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> No
     import re
     from pathlib import Path, PurePosixPath
 
-    from rmcode import api
-    from rmcode.render import site_files
+    from rmcode import api, render_pages
+    from rmcode.charts import draw
     from rmcode.report import build_report
     root = Path(__file__).resolve().parents[1]  # the demo program
     day = api.resolve_as_of(root, None)
     demo = api.validate(root, day).data
     assert demo is not None
-    files = site_files(demo, build_report(demo, day, private=False), day)
+    _, charts = render_pages.matching(demo, build_report(demo, day, private=False), day)
+    files = {PurePosixPath(c.path): draw(c) for c in charts}
     mean = files[PurePosixPath("charts/matching-mean.svg")]
     values = re.findall(r">(\d+\.\d+)<", mean)
     assert values and all(len(v.split(".")[1]) <= 3 for v in values)  # 0.295, not 0.294833
