@@ -281,7 +281,9 @@ RULE_LABELS = {
 def eligible(block: Block) -> Mask:
     """Pairs that break no pairwise hard constraint (pause and capacity are per person)."""
     out = np.ones(np.shape(block.tz_diff), dtype=np.bool_)
-    for _, rule in RULES:
+    for name, rule in RULES:
+        if name in block.pool.forbidden and not block.pool.forbidden[name].nnz:
+            continue  # nobody is excluded by this list (the usual case): skip a block of ones
         out &= rule(block)
     return out
 

@@ -94,7 +94,7 @@ def score(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
     """Score of every pair of the block in ``UNIT`` s: the weighted sum, rounded once."""
     total = None
     for key in BREAKDOWN_KEYS:
-        if weights[key]:
+        if weights[key] and not (key == "preferences" and not block.pool.prefer.nnz):  # nobody asked: all zero
             part = CRITERIA[key](block)  # a fresh array: safe to change in place
             part *= weights[key]
             total = part if total is None else np.add(total, part, out=total)
