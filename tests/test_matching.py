@@ -578,7 +578,7 @@ def test_scores_follow_the_documented_formula_exactly(weights: tuple[float, ...]
 
 # --- the site's "Matching explained" page ------------------------------------------------------
 
-def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> None:
+def test_matching_explained_shows_rounded_labelled_values() -> None:
     import re
     from pathlib import Path, PurePosixPath
 
@@ -595,7 +595,3 @@ def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> No
     values = re.findall(r">(\d+\.\d+)<", mean)
     assert values and all(len(v.split(".")[1]) <= 3 for v in values)  # 0.295, not 0.294833
     assert "Average contribution of each criterion to the score (0 to 1)" in mean
-    public = files[PurePosixPath("charts/matching-public.svg")]
-    labels = re.findall(r">([^<>]+ / [^<>]+)<", public)
-    assert labels and not [x for x in labels if x.endswith("…")]
-    assert "Aisha Bello / Adebayo Adeyemi" in labels
