@@ -26,9 +26,9 @@ from .authorize import (
     is_data_path,
     size_limit,
 )
-from .errors import LoadError
+from .errors import LoadError, Problem
 from .loader import load_bytes
-from .prsummary import summarize
+from .prsummary import summarize, unreadable
 
 _STATUS: Mapping[str, Status] = {"A": "added", "M": "modified", "D": "deleted", "T": "type-changed"}
 _REGULAR = ("100644", "100755")
@@ -221,7 +221,8 @@ def check_pr(root: Path, base: str, head: str, author_id: int, author: str | Non
 
 
 
-def summarize_pr(root: Path, base: str, head: str) -> str:
-    """Markdown for a job summary: what ``base...head`` changes, in plain words."""
+def summarize_pr(root: Path, base: str, head: str) -> tuple[str, list[Problem]]:
+    """Markdown for a job summary: what ``base...head`` changes, in plain words, and the
+    problems of the pull request's data files that do not load (with file and line)."""
     changes = read_changes(root, base, head)
-    return summarize(changes.changes, roster(changes.base).pairs)
+    return summarize(changes.changes, roster(changes.base).pairs), unreadable(changes.changes)

@@ -23,7 +23,7 @@ from .authorize import (
     Verdict,
     size_limit,
 )
-from .errors import LoadError
+from .errors import LoadError, Problem
 from .loader import load_bytes
 from .schema import load_schema
 
@@ -174,6 +174,30 @@ def summarize(changes: Sequence[FileChange], pairs: Mapping[str, tuple[str, str]
     body = "\n".join(lines) if lines else "This pull request changes no files."
     count = len(changes)
     return f"## What this pull request changes\n\n{body}\n\n{count} file{'s' * (count != 1)} changed.\n"
+
+
+def unreadable(changes: Sequence[FileChange]) -> list[Problem]:
+    """Why the pull request's version of each data file that does not load cannot be read, with file:line."""
+    problems: list[Problem] = []
+    for change in changes:
+        if change.new is not None and _is_data(change.path):
+            try:
+                load_bytes(change.path, change.new, max_bytes=size_limit(change.path))
+            except LoadError as exc:
+                problems.extend(exc.problems)
+    return sorted(problems)
+
+
+def _is_data(path: str) -> bool:
+    return any(test(FileChange(path, "added", "100644", "100644")) for test, _ in DESCRIBERS[1:])
+
+
+def problems_md(problems: Sequence[Problem]) -> str:
+    """The problems as a Markdown list for the job summary (empty when there are none)."""
+    if not problems:
+        return ""
+    lines = [f"- {md(p.one_line(), 600)}" for p in problems]
+    return "\n### Files that do not load\n\n" + "\n".join(lines) + "\n"
 
 
 # --- check-pr verdicts ----------------------------------------------------------------

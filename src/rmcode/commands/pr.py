@@ -20,7 +20,7 @@ from ..issueform import FORM_KINDS, MAX_BODY_CHARS, FormKind, form_file
 from ..nudge import RENDERERS as NUDGE_RENDERERS
 from ..nudge import build_nudge
 from ..options import AS_OF, ROOT, as_date
-from ..prsummary import VERDICT_FORMATS
+from ..prsummary import VERDICT_FORMATS, problems_md
 from ..scaffold import LINK_HINT, read_existing, refuse, write_data_file
 
 LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
@@ -76,14 +76,21 @@ def check_pr(root: Path, base: str, head: str, author_id: int, author_login: str
 def pr_summary(root: Path, base: str, head: str) -> None:
     """Describe in plain words what a pull request changes (Markdown, for a job summary).
 
+    Data files of the pull request that do not load are listed with file and line
+    (on stdout in the summary, and on stderr), and the exit code is then 1.
+
     \b
     Example:
       rmcode pr-summary --base origin/main --head HEAD >> "$GITHUB_STEP_SUMMARY"
     """
     try:
-        click.echo(summarize_pr(root, base, head), nl=False)
+        summary, problems = summarize_pr(root, base, head)
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
+    click.echo(summary + problems_md(problems), nl=False)
+    for problem in problems:
+        click.echo(problem.format_text(), err=True)
+    sys.exit(1 if problems else 0)
 
 
 def _read_body(path: Path) -> str:
