@@ -215,11 +215,14 @@ def plain(text: str) -> str:
 
 
 def _who(verdict: Verdict) -> str:
-    login = verdict.author.login
-    return f"{plain(login)} (github_id {verdict.author.github_id})" if login else f"github_id {verdict.author.github_id}"
+    login, via = verdict.author.login, verdict.author.via
+    who = f"{plain(login)} (github_id {verdict.author.github_id})" if login else f"github_id {verdict.author.github_id}"
+    return f"{who}, opened by {plain(via)} for them" if via else who
 
 
 def _outcome(verdict: Verdict) -> str:
+    if verdict.unreviewed:
+        return "not allowed: no admin's review is required (see CODEOWNERS above)"
     if verdict.allowed:
         return "allowed: the author is a program admin" if verdict.admin and verdict.files else \
             "allowed: every change is the author's own to make"
@@ -234,6 +237,7 @@ def verdict_text(verdict: Verdict) -> str:
     width = max((len(f.decision) for f in verdict.files), default=0)
     lines = [f"check-pr: {len(verdict.files)} changed file{'s' * (len(verdict.files) != 1)} by {_who(verdict)}"]
     lines += [f"  {f.decision.ljust(width)}  {plain(f.path)} ({f.status}): {plain(f.reason)}" for f in verdict.files]
+    lines += [f"CODEOWNERS: {plain(verdict.owners)}"] if verdict.unreviewed and verdict.owners else []
     return "\n".join([*lines, _outcome(verdict)]) + "\n"
 
 
@@ -244,13 +248,15 @@ def verdict_md(verdict: Verdict) -> str:
     if verdict.files:
         lines += ["| decision | file | change | why |", "|---|---|---|---|"]
         lines += [f"| {icon[f.decision]} | {md(f.path, 300)} | {f.status} | {md(f.reason, 600)} |" for f in verdict.files]
+    if verdict.unreviewed and verdict.owners:
+        lines += ["", f"**CODEOWNERS**: {md(verdict.owners, 600)}"]
     return "\n".join(lines) + "\n"
 
 
 def verdict_json(verdict: Verdict) -> str:
     payload = {
-        "author": {"login": verdict.author.login, "github_id": verdict.author.github_id},
-        "admin": verdict.admin, "allowed": verdict.allowed, "passed": verdict.passed, "fail_on": verdict.fail_on,
+        "author": {"login": verdict.author.login, "github_id": verdict.author.github_id, "via": verdict.author.via},
+        "admin": verdict.admin, "codeowners": verdict.owners, "allowed": verdict.allowed, "passed": verdict.passed, "fail_on": verdict.fail_on,
         "counts": {d: verdict.count(d) for d in DECISIONS},
         "files": [{"path": f.path, "status": f.status, "decision": f.decision, "reason": f.reason}
                   for f in verdict.files],
