@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import SchemaError
+from .escape import gfm_text
 from .loader import load_bytes
 from .model import BREAKDOWN_KEYS, Pair, Source, Unmatched
 from .schema import validate_document
@@ -150,11 +151,8 @@ def _delta(old: float | None, new: float | None) -> str:
 
 
 def _cell(text: str) -> str:
-    """Markdown table cell: no line breaks, no table or HTML syntax, no @mentions."""
-    text = " ".join(text.split())
-    for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("@", "&#64;"), ("`", "\\`")):
-        text = text.replace(char, escaped)
-    return text
+    """Markdown table cell: no line breaks, no table, link or HTML syntax, no @mentions or autolinks."""
+    return gfm_text(text)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -24,12 +24,10 @@ from .authorize import (
     size_limit,
 )
 from .errors import LoadError, Problem
+from .escape import gfm_text
 from .loader import load_bytes
 from .schema import load_schema
 
-# user text never starts a line here, so only inline markup needs escaping
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 MAX_TEXT = 120
 _STATUS_WORDS: Mapping[Any, str] = {None: "removed", "proposed": "proposed", "active": "approved",
                                     "completed": "completed", "ended": "ended"}
@@ -37,10 +35,7 @@ _STATUS_WORDS: Mapping[Any, str] = {None: "removed", "proposed": "proposed", "ac
 
 def md(text: object, limit: int = MAX_TEXT) -> str:
     """``text`` as inert Markdown: one line, no markup, no HTML, no mentions, at most ``limit`` characters."""
-    value = " ".join(str(text).split())
-    value = value if len(value) <= limit else value[:limit - 1] + "…"
-    value = "".join(_ENTITIES.get(c, c) for c in value)
-    return _SPECIAL.sub(r"\\\1", value)
+    return gfm_text(text, limit)
 
 
 def _load(change: FileChange, side: str) -> Any:

@@ -555,3 +555,16 @@ def test_a_number_in_site_settings_is_a_problem_with_file_and_line(program_repo:
     result = run("build", "--root", str(root), "--out", str(root.parent / f"{root.name}-out"), "--as-of", AS_OF)
     assert (result.exit_code, result.output.splitlines()[0]) == (
         1, "site/mkdocs.yml:3:6: RM115 the number 777777777777…777777 (5,000 characters) is longer than 32 characters")
+
+
+def test_a_name_puts_no_live_link_or_mention_into_the_match_pull_request(program_repo: Callable[..., Path]) -> None:
+    name = "'[Dan](https://evil.example) www.evil.example <img src=x> @everyone'"
+    root = program_repo({"participants/dan.yaml": person("dan", 202, role="mentee", level=4, name=name,
+                                                         skills_wanted="[short-video]")})
+    result = run("match", "--root", str(root), "--diff", "--format", "md", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("| ben--dan |"))
+    assert ("skill \\[Dan\\](https&#58;//evil.example) www&#46;evil.example &lt;img src=x&gt; &#64;everyone wants"
+            in row)
+    for live in ("](", "://", "www.", "<img", "@everyone"):
+        assert live not in row.replace("\\](", ""), live
