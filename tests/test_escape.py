@@ -136,6 +136,8 @@ def test_joined_escapes_items_and_separator() -> None:
     ("*bold* _em_ `code` ~~s~~ a|b \\x", "\\*bold\\* \\_em\\_ \\`code\\` \\~\\~s\\~\\~ a\\|b \\\\x"),
     ("two\nlines\u202e", "two lines"),
     ("ana--cleo 0.85 Ana-María", "ana--cleo 0.85 Ana-María"),
+    ("wants: Short video; 10:30", "wants: Short video; 10:30"),
+    ("mailto:x xmpp:y ftp://z", "mailto&#58;x xmpp&#58;y ftp&#58;//z"),
 ])
 def test_gfm_text_leaves_no_link_mention_html_or_markup(text: str, inert: str) -> None:
     assert escape.gfm_text(text) == inert

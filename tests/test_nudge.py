@@ -106,7 +106,7 @@ def test_reasons_from_matches_are_inert_markdown(program_repo: ProgramRepo) -> N
     matches = mini_files()["matches.yaml"] + ("unmatched:\n  - login: dan\n    cohort: c1\n"
                                               "    reason: 'No mentor <b>@everyone</b> [x](y)'\n")
     output = invoke(program_repo(complete(**{"matches.yaml": matches})), "--as-of", "2026-03-01").output
-    assert ("- @dan (mentee, cohort `c1`): unmatched for 29 days&#58; "
+    assert ("- @dan (mentee, cohort `c1`): unmatched for 29 days: "
             "No mentor &lt;b&gt;&#64;everyone&lt;/b&gt; \\[x\\](y)\n") in output
 
 

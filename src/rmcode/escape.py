@@ -46,9 +46,10 @@ def _entities(text: str) -> str:
     return text.translate(_ENTITIES)
 
 
-_GFM_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", ":": "&#58;"}
+_GFM_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 _GFM_SPECIAL = frozenset("\\`*_[]|~")
-_WWW = re.compile(r"(?i)\b(www)\.")
+# what GitHub turns into a link without any markup: scheme://..., mailto:/xmpp: and www.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=/)|(?<=mailto):|(?<=xmpp):|(?<=\bwww)\.")
 
 
 def gfm_text(text: object, limit: int | None = None) -> str:
@@ -67,7 +68,7 @@ def gfm_text(text: object, limit: int | None = None) -> str:
     if limit is not None and len(value) > limit:
         value = value[:limit - 1] + "…"
     value = "".join(_GFM_ENTITIES.get(c) or (f"\\{c}" if c in _GFM_SPECIAL else c) for c in value)
-    return _WWW.sub(r"\1&#46;", value)
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group())};", value)
 
 
 def table_cell(text: str) -> str:
