@@ -305,7 +305,8 @@ def test_authorize_runs_base_code_on_pr_data_only() -> None:
         ' --author-id "$AUTHOR_ID" --author "$AUTHOR_LOGIN"'
         ' "${via[@]}" --fail-on rejected --format md >> "$GITHUB_STEP_SUMMARY"'
     )
-    assert job["steps"][-1]["env"] == {
+    check = next(step for step in job["steps"] if "check-pr" in step.get("run", ""))
+    assert check["env"] == {
         "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
         "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
         "AUTHOR_ID": "${{ steps.who.outputs.author_id }}",
