@@ -188,7 +188,8 @@ def test_matching_shows_breakdowns_of_public_pairs_only(hostile_repo: Path) -> N
 def test_public_report_is_a_whitelist(hostile_repo: Path) -> None:
     data = api.load_program(hostile_repo, AS_OF)
     public = public_report(data, build_report(data, AS_OF))
-    assert sorted(public) == ["as_of", "cohorts", "kpis", "pairs", "participation", "program", "surveys", "version"]
+    assert sorted(public) == ["aggregates_as_of", "as_of", "cohorts", "kpis", "pairs", "participation", "people", "program",
+                              "surveys", "version"]
     assert sorted(public["pairs"][1]) == [
         "cohort", "last_session", "mentee", "mentor", "milestones", "minutes", "next_due", "number", "progress",
         "sessions_committed", "sessions_confirmed", "sessions_expected", "sessions_held", "status", "wanted_covered",

@@ -70,7 +70,7 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> 
 
 def generate(root: Path, work: Path, day: dt.date) -> Path:
     """Render the program and the owner's sources into ``work``; return the mkdocs.yml written there."""
-    data = api.load_program(root, day)
+    data, day = api.load_as_of(root, day)
     overrides = read_overrides(root)
     settings = settings_from(overrides, git_remote(root))
     files = site_files(data, build_report(data, day, private=False), day, settings)
