@@ -208,7 +208,7 @@ def sparkline(values: Sequence[float | None], target: float | None, percent: boo
         f'<line x1="{pad}" x2="{width - pad}" y1="{xy(0, target).split(",")[1]}" y2="{xy(0, target).split(",")[1]}" '
         'class="rm-spark-target" stroke-dasharray="3 2"/>')
     last = xy(*points[-1]).split(",")
-    return (f'<svg class="rm-spark" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="rm-spark" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
             f'aria-hidden="true" focusable="false">{goal}'
             f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="2"/>'
             f'<circle cx="{last[0]}" cy="{last[1]}" r="2.5" fill="currentColor"/></svg>')
@@ -255,8 +255,9 @@ def _line(ax: Axes, c: Chart, colours: Colours) -> None:
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     else:
         ax.set_ylim(0, max(1.0, *known) * 1.1)  # never an axis around zero, even when every value is 0
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=max(known, default=0) >= 5))
-    ax.legend(loc="best", frameon=False)
+        whole = all(float(v).is_integer() for v in known) or max(known, default=0) >= 5
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=whole))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)  # below: never over a line
     ax.grid(axis="y", color=colours.grid)
 
 
