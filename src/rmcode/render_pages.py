@@ -15,7 +15,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .charts import BarChart, Chart, LineChart, Span, StackedChart, TimelineChart, sparkline, week_label
+from .charts import (
+    BarChart,
+    Chart,
+    LineChart,
+    Span,
+    StackedChart,
+    TimelineChart,
+    sparkline,
+    week_label,
+)
 from .model import BREAKDOWN_KEYS, Cohort, Program, ProgramData
 from .render_people import (
     STATUS_LABELS,
@@ -84,7 +93,7 @@ class KpiView:
     chart: LineChart | None
     rows: tuple[tuple[str, str], ...]
     anchor: str = ""
-    spark: Markup = Markup("")
+    spark: Markup | None = None
     trend: str = ""
 
 
@@ -122,7 +131,7 @@ def kpi_views(report: Report, min_group: int) -> list[KpiView]:
         direction = "at most" if k.get("direction") == "at-most" else "at least"
         views.append(KpiView(str(k["id"]), str(k["name"]), fmt_value(None if k.get("suppressed") else k.get("value"), unit),
                              fmt_value(k["target"], unit), direction, state, label, chart, rows,
-                             f"kpi-{slug(str(k['id']))}", Markup(sparkline(values, float(k["target"]), percent)),
+                             f"kpi-{slug(str(k['id']))}", Markup(sparkline(values, float(k["target"]), percent)) or None,
                              _trend(series, unit)))
     return views
 
@@ -277,7 +286,7 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, l
                                tuple(f"{p.mentor} / {p.mentee}" for p in shown), parts, tuple(p.parts for p in shown))
         charts.append(stacked)
     context = rules(data, report, on)[0] | {
-        "scored": scored, "means": list(zip(parts, (f"{m:.3f}" for m in means))), "mean_chart": mean_chart,
+        "scored": scored, "means": list(zip(parts, (f"{m:.2f}" for m in means))), "mean_chart": mean_chart,
         "public": public, "parts": parts, "stacked": stacked, "unmatched": len(data.unmatched),
         "pairs_total": len(data.pairs)}
     return context, charts
