@@ -98,26 +98,26 @@ def _cells(counts: Mapping[str, int], order: Sequence[str], k: int,
 
 def known_floors(data: ProgramData, people: Sequence[Participant],
                  progress: Sequence[PairProgress]) -> dict[str, Counter[str]]:
-    """What the site tells anyway, per table: people listed in the directory with that field public,
-    and people named in a pair. A reader knows each cell holds at least that many (see privacy.py)."""
+    """What the site tells anyway, per table: people listed in the directory (with their role and
+    cohort, and the department or level where public) and people in a listed pair. A reader knows
+    each cell holds at least that many (see ``privacy.suppress_cells``)."""
     fields = data.program.privacy.public_fields
     floors: dict[str, Counter[str]] = {"department": Counter(), "level": Counter(), "role": Counter(), "cohort": Counter()}
-    known: set[tuple[str, str]] = set()
+    known: set[str] = set()
     for p in people:
         shown = {f for f in p.visibility if p.visibility_of(f, fields) == "public"}
         if not shown:
             continue  # not listed
-        floors["role"][p.role] += 1
-        known.add((p.cohort, p.key))
+        known.add(p.key)
         if "department" in shown:
             floors["department"][p.department] += 1
         if "level" in shown:
             floors["level"][data.program.level_name(p.level)] += 1
-    roles = {p.key: p.role for p in people}
-    known |= {(x.pair.cohort, login.lower()) for x in progress for login in (x.pair.mentor, x.pair.mentee)
-              if login.lower() in roles}
-    for cohort, login in known:
-        floors["cohort"][f"{cohort}/{roles[login]}"] += 1
+    by_key = {p.key: p for p in people}
+    known |= {login.lower() for x in progress for login in (x.pair.mentor, x.pair.mentee) if login.lower() in by_key}
+    for key in known:
+        floors["role"][by_key[key].role] += 1
+        floors["cohort"][f"{by_key[key].cohort}/{by_key[key].role}"] += 1
     return floors
 
 
