@@ -314,7 +314,7 @@ def _timeline(ax: Axes, c: Chart, colours: Colours) -> None:
     ticks = _month_ticks(c)
     ax.set_xticks([t.toordinal() for t in ticks],
                   [t.strftime("%b %Y" if n == 0 or t.month == 1 else "%b") for n, t in enumerate(ticks)])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
 
 
 def _month_ticks(c: TimelineChart) -> list[dt.date]:
