@@ -250,10 +250,10 @@ SMALL_TEXT = """() => {
     if (!node.textContent.trim() || !el || el.closest('script, style, svg.rm-spark')) continue;
     const box = el.getBoundingClientRect(), style = getComputedStyle(el);
     if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || !el.offsetParent) continue;
-    if (parseFloat(style.fontSize) < %d) small.push(`${el.tagName}.${el.className}: ${style.fontSize} "${node.textContent.trim().slice(0, 30)}"`);
+    if (parseFloat(style.fontSize) < MIN_PX) small.push(`${el.tagName}.${el.className}: ${style.fontSize} "${node.textContent.trim().slice(0, 30)}"`);
   }
   return small;
-}""" % MIN_TEXT_PX
+}""".replace("MIN_PX", str(MIN_TEXT_PX))
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth, out = [];
   if (document.documentElement.scrollWidth > width) out.push(`page ${document.documentElement.scrollWidth} > ${width}`);
