@@ -21,6 +21,7 @@ import functools
 import io
 import math
 import re
+import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ THEMES: Mapping[Theme, Colours] = {
 INK, ACCENT, TARGET, MUTED = (getattr(THEMES["light"], n) for n in ("ink", "accent", "target", "muted"))
 PALETTE = THEMES["light"].palette
 MAX_LABEL = 28
+LABEL_LINE = 16
 WIDTH = 5.0  # inches at 72 dpi: 360 px
 
 
@@ -220,6 +222,14 @@ def _short(text: str, width: int = MAX_LABEL) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _label(text: str) -> str:
+    """An axis label in at most two lines of 16 characters, so a long name leaves room for the bars."""
+    lines = textwrap.wrap(clean(text), LABEL_LINE, break_long_words=True) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], _short(" ".join(lines[1:]), LABEL_LINE)]
+    return "\n".join(lines)
+
+
 def week_label(label: str, previous: str | None = None) -> str:
     """An ISO date as people read it ("7 Sep"), with the year on the first label and when it changes."""
     try:
@@ -264,7 +274,7 @@ def _line(ax: Axes, c: Chart, colours: Colours) -> None:
 def _bars(ax: Axes, c: Chart, colours: Colours) -> None:
     assert isinstance(c, BarChart)
     at = list(range(len(c.labels)))
-    labels = [_short(x) for x in c.labels]
+    labels = [_label(x) for x in c.labels]
     value_axis = ax.yaxis if c.columns else ax.xaxis
     if c.columns:  # an ordered scale: low on the left, high on the right
         ax.bar(at, c.values, color=colours.accent)
@@ -294,7 +304,7 @@ def _stacked(ax: Axes, c: Chart, colours: Colours) -> None:
         widths = [row[i] for row in c.values]
         ax.barh(ys, widths, left=left, color=colours.palette[i % len(colours.palette)], label=part)
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(ys, [_short(x) for x in c.labels])
+    ax.set_yticks(ys, [_label(x) for x in c.labels])
     ax.invert_yaxis()
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
 
@@ -309,7 +319,7 @@ def _timeline(ax: Axes, c: Chart, colours: Colours) -> None:
                 label="sessions" if y == 0 else None)
     ax.axvline(c.today.toordinal(), color=colours.target, linestyle="--", linewidth=1.5,
                label=f"{c.today.day} {c.today:%b %Y}")
-    ax.set_yticks([y + 0.15 for y in ys], [_short(s.label) for s in c.spans])
+    ax.set_yticks([y + 0.15 for y in ys], [_label(s.label) for s in c.spans])
     ax.invert_yaxis()
     ticks = _month_ticks(c)
     ax.set_xticks([t.toordinal() for t in ticks],
@@ -331,7 +341,7 @@ def _bar_size(c: Chart) -> tuple[float, float]:
         return WIDTH, 3.0
     rows = len(c.labels) if isinstance(c, (BarChart, StackedChart)) else 1
     extra = 1.2 if isinstance(c, StackedChart) else 0.0
-    return WIDTH, min(40.0, 1.2 + extra + 0.4 * max(rows, 2))
+    return WIDTH, min(40.0, 1.2 + extra + 0.5 * max(rows, 2))
 
 
 _DRAWERS: Mapping[type, Callable[[Axes, Chart, Colours], None]] = {

@@ -191,6 +191,7 @@ def test_hostile_text_raises_no_dialog_and_injects_nothing(page: tuple[Any, Watc
     tab, watch = page
     for name in _pages(sites, "hostile"):
         _visit(tab, f"{base_url}/hostile/{name}", "load")
+        tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # chart tables too
         for element in tab.locator(".rm-card, .md-content td").all()[:12]:
             element.hover()  # for onmouseover-style payloads
         assert tab.locator("iframe, img[src='x'], .md-content svg[onload]").count() == 0, name
