@@ -67,6 +67,7 @@ INK, ACCENT, TARGET, MUTED = (getattr(THEMES["light"], n) for n in ("ink", "acce
 PALETTE = THEMES["light"].palette
 MAX_LABEL = 28
 LABEL_LINE = 16
+TITLE_LINE = 40
 WIDTH = 5.0  # inches at 72 dpi: 360 px
 
 
@@ -159,7 +160,7 @@ def draw(chart: Chart, theme: Theme = "light") -> str:
         fig = Figure(figsize=_SIZE[type(chart)](chart), layout="constrained")
         ax = fig.subplots()
         _DRAWERS[type(chart)](ax, chart, colours)
-        ax.set_title(_short(chart.title, 48), loc="left", color=colours.ink)
+        ax.set_title(_title(chart.title), loc="left", color=colours.ink)
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
@@ -220,6 +221,12 @@ def _short(text: str, width: int = MAX_LABEL) -> str:
     # labels are people's text: one line, and no bidi override that would reorder the rest of the label
     text = clean(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _title(text: str) -> str:
+    """A chart title in at most two lines that fit the drawing's width."""
+    lines = textwrap.wrap(clean(text), TITLE_LINE) or [""]
+    return "\n".join(lines[:1] + ([_short(" ".join(lines[1:]), TITLE_LINE)] if len(lines) > 1 else []))
 
 
 def _label(text: str) -> str:
