@@ -1,0 +1,140 @@
+"""Sealed values: what only the program team may read, encrypted with age.
+
+A sealed value is an ASCII-armored age message (age-encryption.org/v1) whose plaintext is
+the JSON text of the original value, so a rating stays a number and a concern stays a
+mapping once opened. Admins can open one with the standard tools too::
+
+    age --decrypt -i key.txt <<'EOF'
+    -----BEGIN AGE ENCRYPTED FILE-----
+    ...
+    EOF
+
+This module is pure: it takes and returns values. Reading an identity file or the
+``RMCODE_IDENTITY`` environment variable happens at the edges (the CLI and ``repo``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyrage
+
+ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
+RECIPIENT_PREFIX = "age1"
+IDENTITY_PREFIX = "AGE-SECRET-KEY-1"
+# An armored message of a short value is ~400 characters; a sealed field is never a document.
+MAX_SEALED_CHARS = 64 * 1024
+
+JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+class SealError(Exception):
+    """A key, recipient or sealed value could not be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Keyring:
+    """The identities (secret keys) present on this machine; empty where no key is."""
+
+    identities: tuple[pyrage.x25519.Identity, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.identities)
+
+
+def is_sealed(value: object) -> bool:
+    """True for text that is shaped like an armored age message (not whether it opens)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text.startswith(ARMOR_BEGIN) and text.endswith(ARMOR_END)
+
+
+def parse_recipient(text: str) -> pyrage.x25519.Recipient:
+    """An age X25519 public key (``age1…``), or SealError with a hint."""
+    try:
+        return pyrage.x25519.Recipient.from_str(text.strip())
+    except Exception as exc:  # pyrage raises a bare ValueError/RecipientError depending on version
+        raise SealError(
+            f"{text[:20]!r} is not an age public key: expected 'age1' and 58 more characters "
+            "(run `rmcode keygen` to make one)") from exc
+
+
+def parse_identities(text: str) -> Keyring:
+    """The identities in an age identity file: one ``AGE-SECRET-KEY-1…`` per line, ``#`` comments."""
+    found: list[pyrage.x25519.Identity] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            found.append(pyrage.x25519.Identity.from_str(line))
+        except Exception as exc:
+            # never echo the line: it may be a mistyped secret key
+            raise SealError(f"line {number} of the identity is not an age secret key "
+                            "(expected AGE-SECRET-KEY-1…; make one with `rmcode keygen`)") from exc
+    if not found:
+        raise SealError("the identity holds no age secret key (expected a line AGE-SECRET-KEY-1…)")
+    return Keyring(tuple(found))
+
+
+def generate_identity() -> tuple[str, str]:
+    """A new (secret identity, public recipient) pair as text."""
+    identity = pyrage.x25519.Identity.generate()
+    return str(identity), str(identity.to_public())
+
+
+def seal(value: JsonValue, recipients: Sequence[str]) -> str:
+    """Encrypt ``value`` (as canonical JSON) to every recipient; returns the armored message."""
+    if not recipients:
+        raise SealError("no recipients to seal to: list the admins' age public keys in program.yaml")
+    keys = [parse_recipient(r) for r in recipients]
+    plain = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    armored: bytes = pyrage.encrypt(plain.encode("utf-8"), keys, armored=True)
+    return armored.decode("ascii").strip() + "\n"
+
+
+def unseal(text: str, keyring: Keyring) -> JsonValue:
+    """Open a sealed value with the keys present, or SealError saying why it cannot be read."""
+    if not keyring:
+        raise SealError("no program key here: pass --identity FILE or set RMCODE_IDENTITY")
+    if len(text) > MAX_SEALED_CHARS:
+        raise SealError(f"the sealed value is {len(text):,} characters, more than the "
+                        f"{MAX_SEALED_CHARS:,} a sealed field may hold")
+    if not is_sealed(text):
+        raise SealError("the value is not an armored age message (-----BEGIN AGE ENCRYPTED FILE-----)")
+    try:
+        plain = pyrage.decrypt(text.strip().encode("ascii"), list(keyring.identities))
+    except UnicodeEncodeError as exc:
+        raise SealError("the sealed value holds characters that armor never has: it was "
+                        "changed after sealing") from exc
+    except pyrage.DecryptError as exc:
+        raise SealError(_decrypt_reason(str(exc))) from exc
+    try:
+        value: JsonValue = json.loads(plain.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SealError("the sealed value opened but does not hold a JSON value: it was not "
+                        "written by rmcode (seal it with `rmcode seal`)") from exc
+    return value
+
+
+def _decrypt_reason(detail: str) -> str:
+    lowered = detail.lower()
+    if "no matching keys" in lowered or "no identity matched" in lowered:
+        return ("none of the keys here can open it: it was sealed to other recipients "
+                "(ask an admin to run `rmcode rekey`)")
+    return f"the sealed value is damaged or not an age message ({detail.strip()})"
+
+
+def unseal_all(texts: Iterable[str], keyring: Keyring) -> list[JsonValue | SealError]:
+    """Open many values; each failure is returned in place, so one bad value hides nothing else."""
+    out: list[JsonValue | SealError] = []
+    for text in texts:
+        try:
+            out.append(unseal(text, keyring))
+        except SealError as exc:
+            out.append(exc)
+    return out
