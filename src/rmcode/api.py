@@ -271,3 +271,15 @@ def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:
     if not result.valid or result.data is None:
         raise SchemaError(result.problems)
     return result.data
+
+
+def load_as_of(root: Path, as_of: dt.date | None = None) -> tuple[ProgramData, dt.date]:
+    """The program as it stood on ``as_of`` (default: HEAD's date), and that date.
+
+    Validated as of the later of ``as_of`` and the current date, so that a view of an
+    earlier day leaves out files dated later instead of rejecting them; then restricted to
+    what existed on that day, so every command shows the same program for the same date.
+    """
+    current = resolve_as_of(root, None)
+    day = as_of or current
+    return load_program(root, max(day, current)).on(day), day

@@ -439,3 +439,15 @@ class ProgramData:
 
     def by_login(self) -> dict[str, Participant]:
         return {p.key: p for p in self.participants}
+
+    def on(self, day: dt.date) -> ProgramData:
+        """The program as it stood on ``day``: people registered, pairs proposed or matched,
+        sessions logged and survey answers given by then (later files are left out, not errors)."""
+        people = tuple(p for p in self.participants if p.registered <= day)
+        present = {p.key for p in people}
+        return ProgramData(
+            self.program, people,
+            tuple(p for p in self.pairs if (p.proposed or p.matched or day) <= day),
+            tuple(u for u in self.unmatched if u.login.lower() in present),
+            tuple(c for c in self.checkins if c.date <= day),
+            tuple(r for r in self.responses if r.date <= day))

@@ -71,7 +71,7 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> 
 
 def generate(root: Path, work: Path, day: dt.date) -> Path:
     """Render the program and the owner's sources into ``work``; return the mkdocs.yml written there."""
-    data = api.load_program(root, day)
+    data, day = api.load_as_of(root, day)
     doc = read_overrides(root)
     overrides = doc.data if doc is not None else {}
     settings = settings_from(overrides, git_remote(root))

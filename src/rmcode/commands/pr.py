@@ -225,8 +225,8 @@ def nudge(root: Path, as_of: dt.datetime | None, fmt: str) -> None:
     Example:
       rmcode nudge --format md > nudge.md
     """
-    day = api.resolve_as_of(root, as_date(as_of))
-    click.echo(NUDGE_RENDERERS[fmt](build_nudge(api.load_program(root, day), day)), nl=False)
+    data, day = api.load_as_of(root, as_date(as_of))
+    click.echo(NUDGE_RENDERERS[fmt](build_nudge(data, day)), nl=False)
 
 
 COMMANDS = (check_pr, pr_summary, from_issue, codeowners, nudge)

@@ -30,11 +30,8 @@ PRIVATE_WARNING = ("This report is for program admins only: it quotes concerns a
 
 
 def _load(root: Path, as_of: dt.datetime | None) -> tuple[ProgramData, dt.date]:
-    """The program and the report date. Data is validated as of the later of the two dates, so
-    that a report on an earlier date ignores newer files instead of rejecting them."""
-    current = api.resolve_as_of(root, None)
-    day = as_date(as_of) or current
-    data = api.load_program(root, max(day, current))
+    """The program as it stood on the report date, and that date (see ``api.load_as_of``)."""
+    data, day = api.load_as_of(root, as_date(as_of))
     # the loaded program lives until exit: keep the collector from re-scanning it (about 20% faster)
     gc.freeze()
     return data, day
