@@ -167,3 +167,22 @@ def _fits(kind: Kind, name: str, value: JsonValue) -> bool:
 def _plain_validator(kind: Kind, name: str) -> Callable[[Any], Any]:
     from .schema import plain_field_schema  # the schemas are the one description of a field's shape
     return fastjsonschema.compile(plain_field_schema(kind, name))
+
+
+# KPI metrics computed from sealed values: (kind, field) they read
+METRIC_INPUTS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "average_rating": ("checkin", "rating"),
+    "first_session_fit_rate": ("checkin", "good_fit"),
+    "would_continue_share": ("survey-response", "answers"),
+})
+
+
+def still_sealed(data: ProgramData) -> frozenset[tuple[str, str]]:
+    """The (kind, field) pairs some object of ``data`` still holds sealed: what cannot be computed here."""
+    return frozenset((kind_of(x) or "", f) for x in sealed_items(data) for f in x.sealed)
+
+
+def needs_key(sealed: frozenset[tuple[str, str]], metric: str) -> bool:
+    """True when ``metric`` reads values that are still sealed: its number would be wrong here."""
+    inputs = METRIC_INPUTS.get(metric)
+    return inputs is not None and inputs in sealed
