@@ -16,7 +16,8 @@ from .loader import load_bytes
 from .model import SEALABLE, Program
 from .repo import FileRef, read_bytes, scan, write_atomic
 from .sealing import Keyring, SealError, is_sealed, seal, unseal
-from .sealwrite import Rewritten, Target, rewrite, seal_plain, sealed_targets
+from .seals import Target, sealed_targets
+from .sealwrite import Rewritten, rewrite, seal_plain
 from .validate import build_item
 
 

@@ -16,12 +16,9 @@ import yaml
 
 from .errors import LoadError, Problem
 from .loader import load_bytes
-from .model import Program
 from .sealing import JsonValue, is_sealed
-from .seals import sealed_fields
+from .seals import Target, value_at
 
-PathPart = str | int
-Target = tuple[PathPart, ...]  # the path of a value in the document: ("rating",), ("pairs", 3, "end_reason")
 # what to put in place of a value: given the current value, the new armored text (or None: leave it)
 Transform = Callable[[Target, Any], str | None]
 
@@ -32,21 +29,6 @@ class Rewritten:
 
     text: str
     changed: tuple[Target, ...]
-
-
-def sealed_targets(data: Any, schema: str, program: Program | None) -> list[Target]:
-    """Where the values a program seals sit in a loaded document of ``schema`` (present ones only)."""
-    if not isinstance(data, dict):
-        return []
-    if schema == "matches":
-        fields = sealed_fields(program, "pair")
-        pairs = data.get("pairs")
-        return [("pairs", i, f) for i, pair in enumerate(pairs if isinstance(pairs, list) else [])
-                if isinstance(pair, dict) for f in sorted(fields) if f in pair]
-    if schema not in ("participant", "checkin", "survey-response"):
-        return []
-    visibility = data.get("visibility") if isinstance(data.get("visibility"), dict) else None
-    return [(f,) for f in sorted(sealed_fields(program, schema, visibility)) if f in data]
 
 
 def seal_plain(seal: Callable[[JsonValue], str]) -> Transform:
@@ -66,7 +48,7 @@ def rewrite(path: str, text: str, targets: Sequence[Target], transform: Transfor
         key, value = _find(root, target)
         if key is None or value is None:
             continue
-        armored = transform(target, _get(data, target))
+        armored = transform(target, value_at(data, target))
         if armored is None:
             continue
         spans.append(_span(text, key, value, armored))
@@ -103,12 +85,6 @@ def _find(node: yaml.Node, target: Target) -> tuple[yaml.Node | None, yaml.Node 
         else:
             return None, None
     return key, node
-
-
-def _get(data: Any, target: Target) -> Any:
-    for part in target:
-        data = data[part]
-    return data
 
 
 def _span(text: str, key: yaml.Node, value: yaml.Node, armored: str) -> tuple[int, int, str]:
