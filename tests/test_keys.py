@@ -234,3 +234,15 @@ def test_check_pr_lets_a_partner_end_their_own_pair_and_nothing_more(program_rep
     _pr(root, {"matches.yaml": plain}, "cleo")
     code, output = _check(root, ("cleo", 201))
     assert code == 1 and "plain text in sealed field pairs.0.end_reason" in output and "he shouts" not in output
+
+
+def test_the_pre_commit_check_refuses_plain_text_and_changes_nothing(program_repo: ProgramRepo, tmp_path: Path) -> None:
+    root, _, _ = sealed_repo(program_repo, tmp_path)
+    before = (root / CHECKIN).read_bytes()
+    result = run("seal", "--check", "--root", str(root), str(root / CHECKIN), str(root / "participants/ben.yaml"))
+    assert result.exit_code == 1 and (root / CHECKIN).read_bytes() == before
+    assert f"{CHECKIN}:9:8: RM336 notes is sealed in this program but holds plain text" in result.output
+    assert not any(m in result.output for m in MARKERS)
+    run("seal", "--root", str(root), str(root / CHECKIN))
+    assert run("seal", "--check", "--root", str(root), str(root / CHECKIN)).exit_code == 0
+    assert run("seal", "--check", "--root", str(root)).exit_code == 0  # no data file staged

@@ -16,7 +16,7 @@ from .loader import load_bytes
 from .model import SEALABLE, Program
 from .repo import FileRef, read_bytes, scan, write_atomic
 from .sealing import Keyring, SealError, is_sealed, seal, unseal
-from .seals import Target, sealed_targets
+from .seals import Target, plain_targets, sealed_targets
 from .sealwrite import Rewritten, rewrite, seal_plain
 from .validate import build_item
 
@@ -60,6 +60,29 @@ def data_files(root: Path, paths: Iterable[Path] | None = None) -> list[FileRef]
                                      "pass files under participants/, checkins/, surveys/ or matches.yaml")])
         refs.append(FileRef(rel, schema))
     return refs
+
+
+def plain_problems(root: Path, refs: Sequence[FileRef], program: Program) -> list[Problem]:
+    """RM336 for every plain value in a sealed field of these files (the pre-commit hook); never the value."""
+    if not program.sealing.recipients:
+        return []
+    out: list[Problem] = []
+    for ref in refs:
+        content = read_bytes(root, ref)
+        if isinstance(content, Problem):
+            out.append(content)
+            continue
+        try:
+            doc = load_bytes(ref.path, content, max_bytes=None)
+        except LoadError as exc:
+            out += exc.problems
+            continue
+        for target in plain_targets(doc.data, ref.schema, program):
+            name = ".".join(map(str, target))
+            out.append(doc.problem("".join(f"/{t}" for t in target), "RM336",
+                                   f"{name} is sealed in this program but holds plain text",
+                                   f"run `rmcode seal {ref.path}`"))
+    return out
 
 
 def seal_files(root: Path, refs: Sequence[FileRef], program: Program) -> list[Change]:

@@ -45,21 +45,32 @@ Read sealed values with --identity FILE or RMCODE_IDENTITY. See docs/sealing.md.
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--all", "everything", is_flag=True, help="Seal every data file of the program (migration).")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a sealed field holds plain text (pre-commit).")
 @ROOT
-def seal(files: tuple[Path, ...], everything: bool, root: Path) -> None:
+def seal(files: tuple[Path, ...], everything: bool, check: bool, root: Path) -> None:
     """Encrypt the plain values of sealed fields in place, keeping comments and everything else.
 
     \b
     Example:
       rmcode seal checkins/ana--cleo/2026-02-10-ana.yaml
       rmcode seal --all          # after adding sealing.recipients to program.yaml
+      rmcode seal --check participants/ana.yaml   # what the pre-commit hook runs
     """
-    from ..keyops import data_files, load_program_file, seal_files
+    from ..errors import SchemaError
+    from ..keyops import data_files, load_program_file, plain_problems, seal_files
 
+    if check and not files and not everything:
+        return  # pre-commit passes no file when none of the staged files is program data
     if bool(files) == everything:
         raise click.UsageError("pass FILE... or --all")
     program = load_program_file(root)
-    changes = seal_files(root, data_files(root, None if everything else [_in(root, f) for f in files]), program)
+    refs = data_files(root, None if everything else [_in(root, f) for f in files])
+    if check:
+        problems = plain_problems(root, refs, program)
+        if problems:
+            raise SchemaError(problems)
+        return
+    changes = seal_files(root, refs, program)
     for change in changes:
         click.echo(f"sealed {change.values} value{'s' * (change.values != 1)} in {change.path}")
     total = sum(c.values for c in changes)
