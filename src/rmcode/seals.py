@@ -51,7 +51,7 @@ def sealed_fields(program: Program | Sealing | None, kind: str,
     The default set, plus ``sealing.fields`` of program.yaml, plus (for a profile) the
     sealable fields the person marked ``visibility: admins``. Fields that matching and
     validation need in plain text (level, department, languages, ...) are never sealed;
-    ``admins`` on them keeps them off the site only (validate warns, RM338).
+    ``admins`` on them keeps them off the site only (the schema's visibility description says so).
     """
     fields = set(DEFAULT_SEALED.get(kind, ()))
     sealing = program.sealing if isinstance(program, Program) else program
