@@ -9,7 +9,7 @@ plain field keeps its default) until ``open_data`` opens them with a keyring.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -27,7 +27,7 @@ from .model import (
     Sealing,
     SurveyResponse,
 )
-from .sealing import JsonValue, Keyring, SealError, is_sealed, unseal
+from .sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal
 
 Kind = Literal["participant", "checkin", "survey-response", "pair"]
 KINDS: tuple[Kind, ...] = ("participant", "checkin", "survey-response", "pair")
@@ -225,3 +225,11 @@ def needs_key(sealed: frozenset[tuple[str, str]], metric: str) -> bool:
     """True when ``metric`` reads values that are still sealed: its number would be wrong here."""
     inputs = METRIC_INPUTS.get(metric)
     return inputs is not None and inputs in sealed
+
+
+def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, ...]:
+    """Pairs whose plain end reason is sealed to ``recipients`` (unchanged when there are none)."""
+    if not recipients:
+        return tuple(pairs)
+    return tuple(dataclasses.replace(p, end_reason="", sealed=MappingProxyType(
+        {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
