@@ -27,7 +27,7 @@ from .model import (
     Sealing,
     SurveyResponse,
 )
-from .sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal
+from .sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal_many
 
 Kind = Literal["participant", "checkin", "survey-response", "pair"]
 KINDS: tuple[Kind, ...] = ("participant", "checkin", "survey-response", "pair")
@@ -154,16 +154,18 @@ def open_data(data: ProgramData, keyring: Keyring) -> Opened:
         return Opened(data, 0, tuple(Unread(x.source.path, f, "no program key here")
                                      for x in sealed_items(data) for f in x.sealed))
     unread: list[Unread] = []
-    people = tuple(_open(x, keyring, unread) for x in data.participants)
-    pairs = tuple(_open(x, keyring, unread) for x in data.pairs)
-    checkins = tuple(_open(x, keyring, unread) for x in data.checkins)
-    responses = tuple(_open(x, keyring, unread) for x in data.responses)
+    texts = sorted({text for x in sealed_items(data) for text in x.sealed.values()})
+    results = dict(zip(texts, unseal_many(texts, keyring)))  # on every core for a large program
+    people = tuple(_open(x, results, unread) for x in data.participants)
+    pairs = tuple(_open(x, results, unread) for x in data.pairs)
+    checkins = tuple(_open(x, results, unread) for x in data.checkins)
+    responses = tuple(_open(x, results, unread) for x in data.responses)
     opened = count_sealed(data) - len(unread)
     new = dataclasses.replace(data, participants=people, pairs=pairs, checkins=checkins, responses=responses)
     return Opened(new, opened, tuple(unread))
 
 
-def _open(item: Any, keyring: Keyring, unread: list[Unread]) -> Any:
+def _open(item: Any, results: Mapping[str, JsonValue | SealError], unread: list[Unread]) -> Any:
     if not item.sealed:
         return item
     kind = kind_of(item)
@@ -171,11 +173,10 @@ def _open(item: Any, keyring: Keyring, unread: list[Unread]) -> Any:
     changes: dict[str, Any] = {}
     left: dict[str, str] = {}
     for name, text in item.sealed.items():
-        try:
-            value = unseal(text, keyring)
-        except SealError as exc:
+        value = results[text]
+        if isinstance(value, SealError):
             left[name] = text
-            unread.append(Unread(item.source.path, name, str(exc)))
+            unread.append(Unread(item.source.path, name, str(value)))
             continue
         if not _fits(kind, name, value):
             left[name] = text
