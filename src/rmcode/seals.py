@@ -183,7 +183,8 @@ def _open(item: Any, results: Mapping[str, JsonValue | SealError], unread: list[
             unread.append(Unread(item.source.path, name, "it opened, but its value does not fit the field"))
             continue
         changes.update(_as_fields(name, value))
-    return dataclasses.replace(item, sealed=MappingProxyType(left), **changes)
+    return dataclasses.replace(item, sealed=MappingProxyType(left), sealed_to=item.sealed_to if left else frozenset(),
+                               **changes)
 
 
 def _as_fields(name: str, value: JsonValue) -> dict[str, Any]:
@@ -232,5 +233,5 @@ def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, 
     """Pairs whose plain end reason is sealed to ``recipients`` (unchanged when there are none)."""
     if not recipients:
         return tuple(pairs)
-    return tuple(dataclasses.replace(p, end_reason="", sealed=MappingProxyType(
+    return tuple(dataclasses.replace(p, end_reason="", sealed_to=p.sealed_to | {len(recipients)}, sealed=MappingProxyType(
         {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
