@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import fastjsonschema
 
+from .errors import RmcodeError
 from .model import (
     SEALABLE,
     CheckIn,
@@ -235,3 +236,14 @@ def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, 
         return tuple(pairs)
     return tuple(dataclasses.replace(p, end_reason="", sealed_to=p.sealed_to | {len(recipients)}, sealed=MappingProxyType(
         {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
+
+
+def open_with_key(data: ProgramData, keyring: Keyring) -> Opened:
+    """``open_data`` for commands: a key that opens none of the sealed values is an error, not a quiet
+    report full of "needs the program key" (a wrong --identity, or a publish secret of another program)."""
+    opened = open_data(data, keyring)
+    if keyring and opened.unread and not opened.opened:
+        raise RmcodeError(f"the key given opens none of the {len(opened.unread):,} sealed values: it is not a key "
+                          "they were sealed to (check --identity or RMCODE_IDENTITY; after an admin change, "
+                          "an admin runs `rmcode rekey`)")
+    return opened
