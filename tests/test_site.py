@@ -256,7 +256,7 @@ def test_unreadable_site_settings_say_where(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         site.build(root, tmp_path / "out")
     problem = caught.value.problems[0]
-    assert (problem.path, problem.line, problem.code) == ("site/mkdocs.yml", 3, "RM803")
+    assert (problem.path, problem.line, problem.code) == ("site/mkdocs.yml", 3, "RM100")
 
 
 def test_a_source_page_may_not_replace_a_generated_one(tmp_path: Path) -> None:

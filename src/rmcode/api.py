@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from . import cache
+from .codeowners import PATH as CODEOWNERS_PATH
+from .codeowners import drift_problem
 from .errors import LoadError, Problem, SchemaError
 from .loader import Document, load_bytes
 from .model import ProgramData
@@ -242,11 +244,25 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
             items = {path: record[1] for path, record in records.items() if record[1] is not None}
             problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
             present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
-            return validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files), present,
-                                  Reread(records, _read(root)))
+            result = validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files),
+                                    present, Reread(records, _read(root)))
+            return _with_codeowners(root, result)
     finally:
         if changed is not None:
             changed()  # reaps git
+
+
+def _with_codeowners(root: Path, result: Validation) -> Validation:
+    """Add the drift of a committed .github/CODEOWNERS from program.yaml's admins (a missing file is
+    check-pr's concern: a program run without GitHub has none)."""
+    path = root / CODEOWNERS_PATH
+    if result.data is None or not (path.exists() or path.is_symlink()):
+        return result
+    content = read_bytes(root, FileRef(CODEOWNERS_PATH, "data"))
+    problem = content if isinstance(content, Problem) else drift_problem(content, result.data)
+    if problem is None:
+        return result
+    return Validation(result.data, tuple(sorted((*result.problems, problem))), result.files)
 
 
 def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:

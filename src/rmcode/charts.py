@@ -32,6 +32,7 @@ RC: dict[str, Any] = {
 INK, ACCENT, TARGET, MUTED = "#1f2937", "#3f51b5", "#b45309", "#9ca3af"
 PALETTE = ("#3f51b5", "#0f766e", "#b45309", "#7c3aed", "#be123c", "#15803d", "#475569")
 MAX_LABEL = 28
+STACKED_LABEL = 2 * MAX_LABEL + 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,7 @@ def _stacked(ax: Axes, c: Chart) -> None:
         widths = [row[i] for row in c.values]
         ax.barh(ys, widths, left=left, color=PALETTE[i % len(PALETTE)], label=part)
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(ys, [_short(x) for x in c.labels])
+    ax.set_yticks(ys, [_short(x, STACKED_LABEL) for x in c.labels])  # "mentor / mentee", both names in full
     ax.invert_yaxis()
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
 
@@ -191,7 +192,9 @@ def _month_ticks(c: TimelineChart) -> list[dt.date]:
 def _bar_size(c: Chart) -> tuple[float, float]:
     rows = len(c.labels) if isinstance(c, (BarChart, StackedChart)) else 1
     extra = 0.6 if isinstance(c, StackedChart) else 0.0
-    return 6.0, min(40.0, 1.2 + extra + 0.36 * max(rows, 2))
+    # stacked charts label a pair with both full names: wider, so the bars keep their room
+    longest = max((len(_short(x, STACKED_LABEL)) for x in c.labels), default=0) if isinstance(c, StackedChart) else 0
+    return 6.0 + 0.1 * max(0, longest - MAX_LABEL), min(40.0, 1.2 + extra + 0.36 * max(rows, 2))
 
 
 _DRAWERS: Mapping[type, Callable[[Axes, Chart], None]] = {

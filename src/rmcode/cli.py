@@ -15,7 +15,7 @@ from .errors import RmcodeError
 # their command runs, so `rmcode validate` never pays for scipy, matplotlib or mkdocs.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("data", "validate"), "schema": ("data", "schema"),
-    "match": ("match", "match"),
+    "match": ("match", "match"), "impact": ("match", "impact"),
     "status": ("progress", "status"), "report": ("progress", "report"),
     "build": ("site", "build"), "serve": ("site", "serve"),
     "init": ("scaffold", "init"), "register": ("scaffold", "register"), "log": ("scaffold", "log"),

@@ -373,23 +373,32 @@ class Participant:
         chosen = self.visibility.get(field, "program")
         return "program" if chosen == "public" and field not in public_fields else chosen
 
-    def utc_offset_hours(self, on: dt.date) -> float:
+    def utc_offset_minutes(self, on: dt.date) -> int:
+        """The exact UTC offset at noon on ``on`` (Asia/Kathmandu: 345), 0 for an unknown zone."""
         try:
             zone = ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            return 0.0
+            return 0
         offset = dt.datetime.combine(on, dt.time(12), zone).utcoffset() or dt.timedelta()
-        return offset.total_seconds() / 3600
+        return round(offset.total_seconds() / 60)
 
-    def slots_utc(self, on: dt.date) -> frozenset[int]:
-        """Weekly availability as half-hour slot numbers in UTC (Monday 00:00 = 0), on date ``on``."""
-        shift = round(self.utc_offset_hours(on) * 2)
+    def utc_offset_hours(self, on: dt.date) -> float:
+        return self.utc_offset_minutes(on) / 60
+
+    def slots_utc(self, on: dt.date, step: int = 30) -> frozenset[int]:
+        """Weekly availability as slots of ``step`` minutes in UTC (Monday 00:00 UTC = 0), on date ``on``.
+
+        Exact when ``step`` divides 30 and the UTC offset in minutes (15 for Asia/Kathmandu);
+        a week has ``7 * 1440 // step`` slots.
+        """
+        week = 7 * 1440 // step
+        shift = self.utc_offset_minutes(on) // step
         slots: set[int] = set()
         for entry in self.availability:
             day, span = entry.split(" ")
-            start, end = (int(t[:2]) * 2 + int(t[3:]) // 30 for t in span.split("-"))
-            base = DAYS.index(day) * 48
-            slots.update((base + s - shift) % SLOTS_PER_WEEK for s in range(start, end))
+            start, end = ((int(t[:2]) * 60 + int(t[3:])) // step for t in span.split("-"))
+            base = DAYS.index(day) * 1440 // step
+            slots.update((base + s - shift) % week for s in range(start, end))
         return frozenset(slots)
 
 

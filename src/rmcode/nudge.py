@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, cast
 
+from .escape import gfm_text
 from .flags import Flag, find_flags
 from .model import Participant, ProgramData
 from .progress import PairProgress, pair_facts, progress_of
@@ -114,10 +115,7 @@ def _person_line(n: PersonNudge) -> str:
 
 def _inline(text: str) -> str:
     # reasons are written by `rmcode match`, but stay inert in an issue all the same
-    value = " ".join(text.split())[:300]
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("@", "&#64;")):
-        value = value.replace(char, entity)
-    return "".join(f"\\{c}" if c in "\\`*_[]|~" else c for c in value)
+    return gfm_text(text, 300)
 
 
 _SECTIONS: tuple[tuple[str, str, Callable[[Nudge], list[Any]]], ...] = (

@@ -77,9 +77,9 @@ def _question(q: Mapping[str, Any]) -> dict[str, Any]:
 
 def _groups(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     rows = list(rows)
-    # a suppressed group is left out by name too: "Legal: hidden" would still say someone from Legal takes part
-    return {"groups": [{"group": r["group"], "count": r["count"]} for r in rows if r.get("count") is not None],
-            "hidden_groups": sum(1 for r in rows if r.get("count") is None)}
+    # a suppressed group is left out by name too: "Legal: hidden" would still say someone from Legal takes part,
+    # and so is how many were left out (docs/site.md: small groups are not listed, not even as a count)
+    return {"groups": [{"group": r["group"], "count": r["count"]} for r in rows if r.get("count") is not None]}
 
 
 def public_profiles(data: ProgramData) -> list[dict[str, Any]]:

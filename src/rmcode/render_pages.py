@@ -235,9 +235,10 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, l
     charts: list[Chart] = []
     mean_chart = None
     if scored >= program.privacy.min_group_size:
-        mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion",
+        shown_means = tuple(round(m, 3) for m in means)  # the bars are labelled with what the table says
+        mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion to the score (0 to 1)",
                               f"Bar chart of the average score contribution per criterion over {scored} pairs: "
-                              + ", ".join(f"{p} {v:.2f}" for p, v in zip(parts, means)) + ".", parts, means)
+                              + ", ".join(f"{p} {v:.3f}" for p, v in zip(parts, means)) + ".", parts, shown_means)
         charts.append(mean_chart)
     stacked = None
     if public:

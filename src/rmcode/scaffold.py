@@ -118,8 +118,8 @@ def render_files(settings: InitSettings) -> dict[str, str]:
 
 
 def _codeowners(settings: InitSettings) -> str:
-    from .codeowners import HEADER
-    return f"{HEADER}\n* @{settings.admin_login.lower()}\n"
+    from .codeowners import owners_text
+    return owners_text([settings.admin_login])
 
 
 def set_form_options(text: str, field: str, options: list[str]) -> str:
