@@ -35,6 +35,7 @@ from .render_people import (
     public_breakdowns,
 )
 from .report import UNIT_FORMAT
+from .seals import NEEDS_KEY
 
 Report = Mapping[str, Any]
 Context = dict[str, Any]
@@ -118,6 +119,8 @@ def kpi_views(report: Report, min_group: int) -> list[KpiView]:
         state, label = _KPI_STATES[k.get("met")]
         if k.get("suppressed"):
             state, label = "suppressed", f"Hidden: fewer than {min_group} people"
+        if k.get("needs_key"):  # built without the program key: sealed ratings or answers stay unread
+            state, label = "needs-key", "Computed only where the program key is"
         series = [] if k.get("suppressed") else list(k.get("series") or [])
         labels = [str(s["week"]) for s in series]
         rows = tuple((f"Week of {week_label(w)}", fmt_value(s.get("value"), unit)) for w, s in zip(labels, series))
@@ -129,7 +132,8 @@ def kpi_views(report: Report, min_group: int) -> list[KpiView]:
             + (f": {_trend(series, unit)} to {fmt_value(k.get('value'), unit)}." if _trend(series, unit) else "."),
             tuple(labels), values, float(k["target"]), percent) if any(v is not None for v in values) else None
         direction = "at most" if k.get("direction") == "at-most" else "at least"
-        views.append(KpiView(str(k["id"]), str(k["name"]), fmt_value(None if k.get("suppressed") else k.get("value"), unit),
+        shown = NEEDS_KEY if k.get("needs_key") else fmt_value(None if k.get("suppressed") else k.get("value"), unit)
+        views.append(KpiView(str(k["id"]), str(k["name"]), shown,
                              fmt_value(k["target"], unit), direction, state, label, chart, rows,
                              f"kpi-{slug(str(k['id']))}", Markup(sparkline(values, float(k["target"]), percent)) or None,
                              _trend(series, unit)))
