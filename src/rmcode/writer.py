@@ -15,6 +15,7 @@ import yaml
 
 from .loader import load_bytes, plain_reads_as_text
 from .schema import load_schema
+from .sealing import is_sealed
 
 # where each kind of file lives, as the number of folders below the repository root
 DEPTH = {"program": 0, "matches": 0, "participant": 1, "checkin": 2, "survey-response": 2}
@@ -35,6 +36,8 @@ class _Dumper(yaml.SafeDumper):
 def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
     # Quote anything a YAML reader could take for something else (yes, 0755, 12:30, dates),
     # and keep multi-line text readable as a literal block.
+    if is_sealed(text) and text.endswith("\n") and not text.endswith("\n\n"):
+        return dumper.represent_scalar(_STR, text, style="|")  # armor lines stay readable, as `age` prints them
     if _SPECIAL.search(text):
         # YAML reads these as line breaks or drops them unless they are escaped in double quotes
         return dumper.represent_scalar(_STR, text, style='"')
