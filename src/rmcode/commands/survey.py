@@ -11,8 +11,26 @@ import click
 from .. import scaffold as scaffold_api
 from ..model import ProgramData, Question, Survey
 from ..options import ROOT
-from ..survey_form import Answer, answer_value, answers_from_flags, describe, response_data, surveys_for
-from .scaffold import DRY_RUN, FORCE, NO_INPUT, ON, _ask_login, _as_in_profile, _load, _pairs_of, _today, _write
+from ..survey_form import (
+    Answer,
+    answer_value,
+    answers_from_flags,
+    describe,
+    response_data,
+    surveys_for,
+)
+from .scaffold import (
+    DRY_RUN,
+    FORCE,
+    NO_INPUT,
+    ON,
+    _as_in_profile,
+    _ask_login,
+    _load,
+    _pairs_of,
+    _today,
+    _write,
+)
 
 
 def _pick_survey(data: ProgramData, login: str, wanted: str | None, interactive: bool) -> Survey:
