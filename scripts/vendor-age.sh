@@ -27,14 +27,15 @@ npm ci --no-audit --no-fund --loglevel=error
 node -e '
 const fs = require("fs"), path = require("path");
 const meta = JSON.parse(fs.readFileSync("meta.json", "utf8"));
-const pkgs = new Set();
+const dirs = new Set();  // the package folder of every bundled file, nested copies included
 for (const input of Object.keys(meta.inputs)) {
-  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
-  if (m) pkgs.add(m[1]);
+  const at = input.lastIndexOf("node_modules/");
+  const m = at < 0 ? null : input.slice(at).match(/^node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  if (m) dirs.add(input.slice(0, at) + "node_modules/" + m[1]);
 }
 const out = ["Third-party code in age.js (bundled by scripts/vendor-age.sh from the npm registry).", ""];
-for (const name of [...pkgs].sort()) {
-  const dir = path.join("node_modules", name);
+for (const dir of [...dirs].sort()) {
+  const name = dir.slice(dir.lastIndexOf("node_modules/") + "node_modules/".length);
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   const file = fs.readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
   if (!file) { throw new Error(name + " ships no licence file"); }
