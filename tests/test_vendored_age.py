@@ -38,7 +38,7 @@ def test_the_bundle_names_the_pinned_version() -> None:
 
 def test_every_bundled_package_has_its_licence_beside_the_bundle() -> None:
     text = (ASSET_DIR / "age.LICENSE.txt").read_text(encoding="utf-8")
-    sections = re.findall(r"^(\S+) (\S+) \((\S+)\)$", text, re.M)
+    sections = re.findall(r"^(\S+) (\S+) \((\S+)\)$", text, re.MULTILINE)
     assert sorted((name, version) for name, version, _ in sections) == sorted(
         (path.rsplit("node_modules/", 1)[1], version) for path, version in _bundled().items())
     assert ("age-encryption", "0.3.1", "BSD-3-Clause") in sections
