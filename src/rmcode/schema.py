@@ -187,7 +187,7 @@ def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> li
     if kind == "format":
         hint = "write dates as YYYY-MM-DD, e.g. 2026-09-21" if error.validator_value == "date" else described
         return [doc.problem(pointer, "RM205", f"{field}: {_short(error.instance)} is not a valid {error.validator_value}", hint)]
-    if isinstance(error.schema, dict) and error.schema.get("title") == "Sealed value":
+    if isinstance(error.schema, dict) and error.schema.get("title") == "Sealed value" and kind not in _RANGE:
         return [doc.problem(pointer, "RM210", f"{field}: the sealed value is damaged (not a complete age message)",
                             "restore it from git, or write the value again and run `rmcode seal FILE`")]
     if kind == "pattern":

@@ -17,12 +17,22 @@ from typing import Any, Literal
 
 import fastjsonschema
 
-from .model import SEALABLE, CheckIn, Pair, Participant, Program, ProgramData, SurveyResponse
-from .sealing import JsonValue, Keyring, SealError, unseal
+from .model import (
+    SEALABLE,
+    CheckIn,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Sealing,
+    SurveyResponse,
+)
+from .sealing import JsonValue, Keyring, SealError, is_sealed, unseal
 
 Kind = Literal["participant", "checkin", "survey-response", "pair"]
 KINDS: tuple[Kind, ...] = ("participant", "checkin", "survey-response", "pair")
 Sealable = Participant | CheckIn | SurveyResponse | Pair
+Target = tuple[str | int, ...]  # the path of a value in a document: ("rating",), ("pairs", 3, "end_reason")
 
 # what rmcode seals in every program (SEALING.md); a program adds to it, never removes from it
 DEFAULT_SEALED: Mapping[str, frozenset[str]] = MappingProxyType({
@@ -34,7 +44,8 @@ DEFAULT_SEALED: Mapping[str, frozenset[str]] = MappingProxyType({
 NEEDS_KEY = "needs the program key"
 
 
-def sealed_fields(program: Program | None, kind: str, visibility: Mapping[str, str] | None = None) -> frozenset[str]:
+def sealed_fields(program: Program | Sealing | None, kind: str,
+                  visibility: Mapping[str, str] | None = None) -> frozenset[str]:
     """The fields of a file of ``kind`` whose values are sealed in ``program``.
 
     The default set, plus ``sealing.fields`` of program.yaml, plus (for a profile) the
@@ -43,11 +54,39 @@ def sealed_fields(program: Program | None, kind: str, visibility: Mapping[str, s
     ``admins`` on them keeps them off the site only (validate warns, RM338).
     """
     fields = set(DEFAULT_SEALED.get(kind, ()))
-    if program is not None:
-        fields |= program.sealing.fields.get(kind, frozenset())
+    sealing = program.sealing if isinstance(program, Program) else program
+    if sealing is not None:
+        fields |= sealing.fields.get(kind, frozenset())
     if kind == "participant" and visibility:
         fields |= {f for f, v in visibility.items() if v == "admins" and f in SEALABLE["participant"]}
     return frozenset(fields)
+
+
+def sealed_targets(data: Any, schema: str, program: Program | Sealing | None) -> list[Target]:
+    """Where the values a program seals sit in a loaded document of ``schema`` (present ones only)."""
+    if not isinstance(data, dict):
+        return []
+    if schema == "matches":
+        fields = sealed_fields(program, "pair")
+        pairs = data.get("pairs")
+        return [("pairs", i, f) for i, pair in enumerate(pairs if isinstance(pairs, list) else [])
+                if isinstance(pair, dict) for f in sorted(fields) if f in pair]
+    if schema not in ("participant", "checkin", "survey-response"):
+        return []
+    visibility = data.get("visibility") if isinstance(data.get("visibility"), dict) else None
+    return [(f,) for f in sorted(sealed_fields(program, schema, visibility)) if f in data]
+
+
+def plain_targets(data: Any, schema: str, program: Program | Sealing | None) -> list[Target]:
+    """Where a loaded document holds plain text in a field ``program`` seals (check-pr, pre-commit)."""
+    return [t for t in sealed_targets(data, schema, program) if not is_sealed(value_at(data, t))]
+
+
+def value_at(data: Any, target: Target) -> Any:
+    """The value at ``target`` in a loaded document."""
+    for part in target:
+        data = data[part]
+    return data
 
 
 def kind_of(item: object) -> Kind | None:
@@ -167,3 +206,22 @@ def _fits(kind: Kind, name: str, value: JsonValue) -> bool:
 def _plain_validator(kind: Kind, name: str) -> Callable[[Any], Any]:
     from .schema import plain_field_schema  # the schemas are the one description of a field's shape
     return fastjsonschema.compile(plain_field_schema(kind, name))
+
+
+# KPI metrics computed from sealed values: (kind, field) they read
+METRIC_INPUTS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "average_rating": ("checkin", "rating"),
+    "first_session_fit_rate": ("checkin", "good_fit"),
+    "would_continue_share": ("survey-response", "answers"),
+})
+
+
+def still_sealed(data: ProgramData) -> frozenset[tuple[str, str]]:
+    """The (kind, field) pairs some object of ``data`` still holds sealed: what cannot be computed here."""
+    return frozenset((kind_of(x) or "", f) for x in sealed_items(data) for f in x.sealed)
+
+
+def needs_key(sealed: frozenset[tuple[str, str]], metric: str) -> bool:
+    """True when ``metric`` reads values that are still sealed: its number would be wrong here."""
+    inputs = METRIC_INPUTS.get(metric)
+    return inputs is not None and inputs in sealed
