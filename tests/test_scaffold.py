@@ -89,6 +89,17 @@ def test_issue_forms_offer_the_new_programs_cohorts_and_skills(tmp_path: Path) -
     assert form["skills_wanted"]["attributes"]["options"] == [s["id"] for s in program["skills"]]
 
 
+def test_the_session_form_links_to_the_new_programs_own_site(tmp_path: Path) -> None:
+    def intro(root: Path) -> str:
+        form = yaml.safe_load((root / ".github/ISSUE_TEMPLATE/log-session.yml").read_text())
+        return str(form["body"][0]["attributes"]["value"])
+    with_repo = intro(new_program(tmp_path / "a", "--repository", "Acme/mentoring"))
+    assert "[Log a session page](https://acme.github.io/mentoring/log-session.html)" in with_repo
+    without = intro(new_program(tmp_path / "b"))
+    assert "Give them on the Log a session page\nof the program's site" in without
+    assert "rmcode-dev" not in with_repo + without
+
+
 def test_workflows_can_install_rmcode_from_the_program_repository(tmp_path: Path) -> None:
     pyproject = tomllib.loads((new_program(tmp_path) / "pyproject.toml").read_text())
     assert pyproject["project"]["dependencies"] == [f"rmcode=={__version__}"]

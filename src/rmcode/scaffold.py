@@ -41,6 +41,8 @@ FORM_OPTIONS: Mapping[str, Mapping[str, str]] = {
     ".github/ISSUE_TEMPLATE/register.yml": {"cohort": "cohorts", "skills_offered": "skills", "skills_wanted": "skills"},
     ".github/ISSUE_TEMPLATE/log-session.yml": {"topics": "skills"},
 }
+# the issue form links to this repository's own site; a new program's form links to its own
+OWN_LOG_LINK = "[Log a session page](https://rmcode-dev.github.io/rmcode/log-session.html)"
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 LINK_HINT = "replace the link with a real folder or file"
 
@@ -115,8 +117,19 @@ def render_files(settings: InitSettings) -> dict[str, str]:
         if path in files:
             for field, key in fields.items():
                 files[path] = set_form_options(files[path], field, [str(x["id"]) for x in program[key]])
+    log_form = ".github/ISSUE_TEMPLATE/log-session.yml"
+    if log_form in files:
+        files[log_form] = files[log_form].replace(OWN_LOG_LINK, _log_link(settings))
     files[".github/CODEOWNERS"] = _codeowners(settings)
     return dict(sorted(files.items()))
+
+
+def _log_link(settings: InitSettings) -> str:
+    """The new program's Log a session page on GitHub Pages, where the publish workflow puts the site."""
+    if not settings.repository:
+        return "Log a session page"
+    owner, name = settings.repository.split("/", 1)
+    return f"[Log a session page](https://{owner.lower()}.github.io/{name}/log-session.html)"
 
 
 def _codeowners(settings: InitSettings) -> str:
