@@ -156,7 +156,7 @@ def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
         """))
     result = invoke(log, "--root", str(root), "--as-of", "2026-04-20", "--no-input", "--login", "cleo",
                     "--topics", "generative-ai", "--rating", "5", "--goal", "use-ai-weekly:started")
-    assert result.output == "wrote checkins/ana--cleo/2026-04-20-cleo.yaml\n"
+    assert result.stdout == "wrote checkins/ana--cleo/2026-04-20-cleo.yaml\n"
     assert (root / "checkins/ana--cleo/2026-04-20-cleo.yaml").read_text() == textwrap.dedent("""\
         # yaml-language-server: $schema=../../schemas/checkin.schema.json
         pair: ana--cleo
@@ -247,7 +247,9 @@ def test_log_a_missed_session(program_repo: ProgramRepo) -> None:
     root = program_repo()
     result = invoke(log, "--root", str(root), "--as-of", "2026-03-03", "--no-input", "--login", "ana",
                     "--not-held", "--date", "2026-03-02", "--concern", "Cancelled twice")
-    assert result.output == "wrote checkins/ana--cleo/2026-03-02-ana.yaml\n"
+    assert result.stdout == "wrote checkins/ana--cleo/2026-03-02-ana.yaml\n"
+    assert result.stderr == ("note: concern is plain text, readable by everyone with access to the repository: "
+                             "this program lists no keys to seal with (sealing.recipients in program.yaml)\n")
     data = yaml.safe_load((root / "checkins/ana--cleo/2026-03-02-ana.yaml").read_text())
     assert (data["held"], data["minutes"], data["concern"]) == (False, 0, {"level": "low", "note": "Cancelled twice"})
 

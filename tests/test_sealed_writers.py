@@ -106,6 +106,9 @@ def test_register_without_program_keys_writes_plain(program_repo: ProgramRepo) -
                  "--self-id", "generation=gen-z")
     assert result.exit_code == 0, result.output
     assert _data(root / "participants/eve.yaml")["self_identification"] == {"generation": "gen-z"}
+    assert result.stderr == ("note: self_identification is plain text, readable by everyone with access to the "
+                             "repository: this program lists no keys to seal with (sealing.recipients in "
+                             "program.yaml)\n")
     assert run("validate", "--root", str(root), "--as-of", "2026-03-03").output == "ok: 8 files valid\n"
 
 

@@ -29,7 +29,8 @@ from .loader import load_bytes
 from .model import Program
 from .repo import discover
 from .schema import SCHEMA_NAMES, schema_text, validate_document
-from .sealed_write import PLAIN_IN_SEALED, seal_document
+from .keyops import load_program_file
+from .sealed_write import PLAIN_IN_SEALED, fields_to_seal, seal_document
 from .validate import validate_documents
 from .writer import render
 
@@ -263,6 +264,12 @@ def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Pat
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return path
+
+
+def left_plain(root: Path, rel: str, data: Mapping[str, Any]) -> list[str]:
+    """The fields of ``data`` that rmcode seals but that ``save`` wrote in plain text (the program lists no keys)."""
+    program = load_program_file(root)
+    return [] if program.sealing.keys else fields_to_seal(KIND_OF_FOLDER[rel.split("/", 1)[0]], data, program)
 
 
 def save(root: Path, rel: str, data: Mapping[str, Any], as_of: dt.date, force: bool = False,

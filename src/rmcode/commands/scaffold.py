@@ -46,6 +46,11 @@ def _load(root: Path) -> ProgramData:
 def _write(root: Path, rel: str, data: Mapping[str, Any], on: dt.date, force: bool, dry_run: bool) -> None:
     text = scaffold_api.save(root, rel, data, on, force, dry_run)
     click.echo(text if dry_run else f"wrote {rel}", nl=not dry_run)
+    plain = scaffold_api.left_plain(root, rel, data)
+    if plain:
+        click.echo(f"note: {', '.join(plain)} {'is' if len(plain) == 1 else 'are'} plain text, readable by everyone "
+                   "with access to the repository: this program lists no keys to seal with (sealing.recipients "
+                   "in program.yaml)", err=True)
 
 
 # --- register -------------------------------------------------------------------------------
@@ -161,9 +166,9 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
 
     Asks for what the flags leave out (with choices from program.yaml), or with
     --no-input takes everything from flags. Never replaces an existing profile without
-    --force; with --force the existing values are the defaults. Your email and
-    self-identification answers are sealed (encrypted to the program team's keys)
-    before the file is written.
+    --force; with --force the existing values are the defaults. When program.yaml
+    lists keys (sealing.recipients), your email and self-identification answers are
+    sealed (encrypted to the program team's keys) before the file is written.
 
     \b
     Example:
@@ -277,6 +282,9 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
 
     Asks for what the flags leave out (your pairs, today's date and the program's
     session length are the defaults), or with --no-input takes everything from flags.
+    When program.yaml lists keys (sealing.recipients), the rating, fit answer, notes
+    and concern are sealed (encrypted to the program team's keys) before the file is
+    written.
 
     \b
     Example:

@@ -96,8 +96,9 @@ def survey(root: Path, login: str | None, survey_id: str | None, pair: str | Non
     """Answer a survey: surveys/<survey-id>/<login>.yaml, answers sealed for the program team.
 
     Asks each question of the survey (the flags may answer some or all of them), checks
-    the answers against program.yaml, then encrypts them to the program's keys before
-    anything is written: only the program team can read them.
+    the answers against program.yaml, then encrypts them to the program's keys
+    (sealing.recipients) before anything is written: only the program team can read
+    them. A program without keys gets plain answers, and a note saying so.
 
     \b
     Example:
