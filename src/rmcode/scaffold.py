@@ -25,11 +25,11 @@ import jinja2
 from . import __version__, api
 from .authorize import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH
 from .errors import LoadError, Problem, RmcodeError, SchemaError
+from .keyops import load_program_file
 from .loader import load_bytes
 from .model import Program
 from .repo import discover
 from .schema import SCHEMA_NAMES, schema_text, validate_document
-from .keyops import load_program_file
 from .sealed_write import PLAIN_IN_SEALED, fields_to_seal, seal_document
 from .validate import validate_documents
 from .writer import render
