@@ -30,9 +30,8 @@ from .loader import load_bytes
 from .model import Program
 from .repo import discover
 from .schema import SCHEMA_NAMES, schema_text, validate_document
-from .sealed_write import PLAIN_IN_SEALED, fields_to_seal, seal_document
 from .validate import validate_documents
-from .writer import render
+from .writer import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
 
 PACKAGE_DIR = "scaffold"
 RENAMES: Mapping[str, str] = {"github": ".github", "gitignore": ".gitignore",
