@@ -174,7 +174,7 @@ def build_report(data: ProgramData, as_of: dt.date, private: bool = False, opene
         report["sealed"] = {"opened": opened, "unread": unread}
     if private:
         report["flags"] = [f.as_dict() for f in find_flags(data, as_of, ctx.pairs, progress)]
-        if opened or unread:
+        if program.sealing.recipients:  # notes are sealed: shown to admins once opened with the key
             report["notes"] = [{"pair": c.pair, "author": c.author, "date": c.date.isoformat(), "note": c.notes,
                                 "path": c.source.path} for c in data.checkins if c.notes and c.date <= as_of]
     return report

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem
 from .loader import Document
-from .model import SEALABLE, CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
+from .model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
 from .seals import plain_sealed, sealed_items
 
 _OPEN_STATUSES = ("proposed", "active")
@@ -99,11 +99,6 @@ def _sealing(ctx: _Context) -> None:
             else:
                 ctx.add(item.source.path, f"/{name}", "RM336", f"{name} is sealed in this program but holds plain text",
                         f"run `rmcode seal {item.source.path}`")
-    for p in ctx.data.participants:
-        for name, seen in p.visibility.items():
-            if seen == "admins" and name not in SEALABLE["participant"]:
-                ctx.warn(p.source.path, f"/visibility/{name}", "RM338", f"{name} stays plain text: matching needs it",
-                         "visibility admins keeps it off the site; anyone with access to the repository can read it")
 
 
 def _participants(ctx: _Context) -> None:
@@ -392,7 +387,8 @@ def _responses(ctx: _Context) -> None:
         if survey is None:
             ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", suggest(r.survey, [s.id for s in ctx.program.surveys]) or "use a survey id from program.yaml's surveys")
             continue
-        _answers(ctx, r, survey)
+        if "answers" not in r.sealed:  # sealed answers are checked where they are written and opened
+            _answers(ctx, r, survey)
 
 
 def _answers(ctx: _Context, r: SurveyResponse, survey: Survey) -> None:

@@ -138,3 +138,28 @@ def unseal_all(texts: Iterable[str], keyring: Keyring) -> list[JsonValue | SealE
         except SealError as exc:
             out.append(exc)
     return out
+
+
+PARALLEL_FROM = 2000  # values; below this a process pool costs more than it saves
+
+
+def unseal_many(texts: Sequence[str], keyring: Keyring) -> list[JsonValue | SealError]:
+    """``unseal_all`` on every core for many values (opening is ~0.4 ms of X25519 and ChaCha20 each)."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < PARALLEL_FROM or workers < 2 or not keyring:
+        return unseal_all(texts, keyring)
+    from concurrent.futures import ProcessPoolExecutor
+
+    secrets = "\n".join(str(i) for i in keyring.identities)
+    size = -(-len(texts) // (workers * 4))
+    chunks = [list(texts[i:i + size]) for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        parts = pool.map(_unseal_chunk, [(secrets, chunk) for chunk in chunks])
+        return [value for part in parts for value in part]
+
+
+def _unseal_chunk(job: tuple[str, list[str]]) -> list[JsonValue | SealError]:
+    secrets, texts = job
+    return unseal_all(texts, parse_identities(secrets))

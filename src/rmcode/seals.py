@@ -9,7 +9,7 @@ plain field keeps its default) until ``open_data`` opens them with a keyring.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -27,7 +27,7 @@ from .model import (
     Sealing,
     SurveyResponse,
 )
-from .sealing import JsonValue, Keyring, SealError, is_sealed, unseal
+from .sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal_many
 
 Kind = Literal["participant", "checkin", "survey-response", "pair"]
 KINDS: tuple[Kind, ...] = ("participant", "checkin", "survey-response", "pair")
@@ -51,7 +51,7 @@ def sealed_fields(program: Program | Sealing | None, kind: str,
     The default set, plus ``sealing.fields`` of program.yaml, plus (for a profile) the
     sealable fields the person marked ``visibility: admins``. Fields that matching and
     validation need in plain text (level, department, languages, ...) are never sealed;
-    ``admins`` on them keeps them off the site only (validate warns, RM338).
+    ``admins`` on them keeps them off the site only (the schema's visibility description says so).
     """
     fields = set(DEFAULT_SEALED.get(kind, ()))
     sealing = program.sealing if isinstance(program, Program) else program
@@ -154,16 +154,18 @@ def open_data(data: ProgramData, keyring: Keyring) -> Opened:
         return Opened(data, 0, tuple(Unread(x.source.path, f, "no program key here")
                                      for x in sealed_items(data) for f in x.sealed))
     unread: list[Unread] = []
-    people = tuple(_open(x, keyring, unread) for x in data.participants)
-    pairs = tuple(_open(x, keyring, unread) for x in data.pairs)
-    checkins = tuple(_open(x, keyring, unread) for x in data.checkins)
-    responses = tuple(_open(x, keyring, unread) for x in data.responses)
+    texts = sorted({text for x in sealed_items(data) for text in x.sealed.values()})
+    results = dict(zip(texts, unseal_many(texts, keyring)))  # on every core for a large program
+    people = tuple(_open(x, results, unread) for x in data.participants)
+    pairs = tuple(_open(x, results, unread) for x in data.pairs)
+    checkins = tuple(_open(x, results, unread) for x in data.checkins)
+    responses = tuple(_open(x, results, unread) for x in data.responses)
     opened = count_sealed(data) - len(unread)
     new = dataclasses.replace(data, participants=people, pairs=pairs, checkins=checkins, responses=responses)
     return Opened(new, opened, tuple(unread))
 
 
-def _open(item: Any, keyring: Keyring, unread: list[Unread]) -> Any:
+def _open(item: Any, results: Mapping[str, JsonValue | SealError], unread: list[Unread]) -> Any:
     if not item.sealed:
         return item
     kind = kind_of(item)
@@ -171,11 +173,10 @@ def _open(item: Any, keyring: Keyring, unread: list[Unread]) -> Any:
     changes: dict[str, Any] = {}
     left: dict[str, str] = {}
     for name, text in item.sealed.items():
-        try:
-            value = unseal(text, keyring)
-        except SealError as exc:
+        value = results[text]
+        if isinstance(value, SealError):
             left[name] = text
-            unread.append(Unread(item.source.path, name, str(exc)))
+            unread.append(Unread(item.source.path, name, str(value)))
             continue
         if not _fits(kind, name, value):
             left[name] = text
@@ -225,3 +226,11 @@ def needs_key(sealed: frozenset[tuple[str, str]], metric: str) -> bool:
     """True when ``metric`` reads values that are still sealed: its number would be wrong here."""
     inputs = METRIC_INPUTS.get(metric)
     return inputs is not None and inputs in sealed
+
+
+def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, ...]:
+    """Pairs whose plain end reason is sealed to ``recipients`` (unchanged when there are none)."""
+    if not recipients:
+        return tuple(pairs)
+    return tuple(dataclasses.replace(p, end_reason="", sealed=MappingProxyType(
+        {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
