@@ -68,7 +68,7 @@ def _files(keyed: bool) -> dict[str, str]:
     files["participants/dan.yaml"] = person("dan", 202, role="mentee", level=4, skills_wanted="[short-video]",
                                             paused=f"{{until: 2026-12-01, reason: {MARKS['pause']}}}")
     files["checkins/ana--cleo/2026-02-10-ana.yaml"] = files["checkins/ana--cleo/2026-02-10-ana.yaml"].replace(
-        "rating: 5\ngood_fit: true\n", "")
+        "topics: [generative-ai]\nrating: 5\ngood_fit: true\n", "topics: [data-literacy]\n")
     return files
 
 
@@ -176,6 +176,7 @@ def small_groups_are_hidden(programs: dict[bool, Program], tmp: Path) -> None:
 def sessions_show_only_that_and_when(programs: dict[bool, Program], tmp: Path) -> None:
     pairs = html.unescape(programs[True].page("pairs.html"))
     assert "2026-02-11" in pairs  # the last session's date is shown, nothing of its content
+    assert "data-literacy" not in pairs and "Data literacy" not in pairs  # the topic of ana's session
     never_published(programs, tmp)
 
 
@@ -270,7 +271,7 @@ CLAIMS: tuple[Claim, ...] = (
           "numbers about groups of at least 3 people.", only_public_fields_reach_the_site),
     Claim("pairs.html", None, "A person's name appears only if they made it public.",
           only_public_fields_reach_the_site),
-    Claim("pairs.html", None, "What pairs talk about stays between them.", sessions_show_only_that_and_when),
+    Claim("pairs.html", None, "What pairs talk about is never shown on this site.", sessions_show_only_that_and_when),
     Claim("participants.html", None, "Each person decides, field by field, what is public; this page shows only "
           "that.", only_public_fields_reach_the_site),
     Claim("faq.html", None, "Only the fields you mark public in your profile appear on this site.",
