@@ -171,8 +171,8 @@ def test_rekey_moves_every_value_to_the_current_recipients(program_repo: Program
     assert result.exit_code == 0 and "7 sealed values re-encrypted to 1 recipient in 3 files" in result.output
     opened = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--identity", str(new))
     assert MARKERS[1] in opened.stdout
-    assert run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--identity", str(old)).stdout.count(
-        "could not be read") == 1
+    stale = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--identity", str(old))
+    assert stale.exit_code == 1 and "the key given opens none of the 7 sealed values" in stale.output
 
 
 def test_erase_removes_a_leavers_files(program_repo: ProgramRepo) -> None:
@@ -246,3 +246,22 @@ def test_the_pre_commit_check_refuses_plain_text_and_changes_nothing(program_rep
     run("seal", "--root", str(root), str(root / CHECKIN))
     assert run("seal", "--check", "--root", str(root), str(root / CHECKIN)).exit_code == 0
     assert run("seal", "--check", "--root", str(root)).exit_code == 0  # no data file staged
+
+
+def test_match_seals_the_end_reason_it_writes_and_keeps_it_on_the_next_run(program_repo: ProgramRepo,
+                                                                           tmp_path: Path) -> None:
+    root, key, _ = sealed_repo(program_repo, tmp_path)
+    run("seal", "--all", "--root", str(root))
+    (root / "participants/cleo.yaml").unlink()  # cleo withdraws: match ends ana--cleo
+    for name in ("checkins", "surveys"):
+        for path in (root / name).rglob("cleo.yaml"):
+            path.unlink()
+    assert run("match", "--root", str(root), "--as-of", AS_OF).exit_code == 0
+    first = (root / "matches.yaml").read_text()
+    assert "status: ended" in first and "end_reason: |\n      -----BEGIN AGE ENCRYPTED FILE-----" in first
+    assert "withdrew" not in first
+    assert run("validate", "--root", str(root), "--as-of", AS_OF).exit_code == 0
+    assert run("match", "--root", str(root), "--as-of", AS_OF).exit_code == 0
+    assert (root / "matches.yaml").read_text() == first
+    opened = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--format", "json", "--identity", str(key))
+    assert '"unread":0' in opened.stdout.replace(" ", "")

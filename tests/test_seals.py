@@ -143,3 +143,15 @@ def test_a_bad_recipient_key_in_program_yaml_is_a_schema_problem(program_repo: P
     root = program_repo({"program.yaml": MINI_PROGRAM + "sealing:\n  recipients:\n    - {name: Amy, key: age1nope}\n"})
     result = run("validate", "--root", str(root), "--as-of", AS_OF)
     assert result.exit_code == 1 and "RM206 key:" in result.output
+
+
+def test_values_sealed_to_a_different_number_of_recipients_are_a_warning(program_repo: ProgramRepo) -> None:
+    both = CHECKIN + f"notes: {block('n', [PUBLIC, OTHER_PUBLIC])}"
+    root = program_repo({"program.yaml": with_recipients(), CHECKIN_PATH: both})
+    result = run("validate", "--root", str(root), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert ("RM339 warning: 1 file (e.g. checkins/ana--cleo/2026-02-10-ana.yaml) hold values sealed to 2 recipients, "
+            "not to the 1 listed here") in result.output
+    assert sealing.x25519_stanzas(sealing.seal(1, [PUBLIC, OTHER_PUBLIC])) == 2
+    root = program_repo({"program.yaml": with_recipients(), CHECKIN_PATH: CHECKIN + f"notes: {block('n')}"})
+    assert "RM339" not in run("validate", "--root", str(root), "--as-of", AS_OF).output

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .sealing import ARMOR_BEGIN
+from .sealing import ARMOR_BEGIN, x25519_stanzas
 
 Role = Literal["mentor", "mentee"]
 PairStatus = Literal["proposed", "active", "completed", "ended"]
@@ -24,6 +24,7 @@ SEALABLE: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "pair": ("end_reason",),
 })
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+_NONE: frozenset[int] = frozenset()
 BREAKDOWN_KEYS = ("skills", "working_style", "cross_department", "timezone", "availability", "preferences")
 
 
@@ -189,16 +190,19 @@ class Sealing:
         return tuple(r.key for r in self.recipients)
 
 
-def _split_sealed(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Mapping[str, Any], Mapping[str, str]]:
+def _split_sealed(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Mapping[str, Any], Mapping[str, str],
+                                                                          frozenset[int]]:
     """``raw`` without the values that are sealed (armored age text), and those sealed texts.
 
     A sealed value stays opaque in the domain: its plain field keeps its default and the armor
-    is kept in ``sealed`` until ``seals.open_data`` opens it with a key.
+    is kept in ``sealed`` until ``seals.open_data`` opens it with a key. ``counts``: how many recipients
+    each was sealed to (validate compares them with program.yaml's list).
     """
     sealed = {n: raw[n] for n in names if isinstance(raw.get(n), str) and raw[n].lstrip().startswith(ARMOR_BEGIN)}
     if not sealed:
-        return raw, _EMPTY
-    return {k: v for k, v in raw.items() if k not in sealed}, MappingProxyType(dict(sorted(sealed.items())))
+        return raw, _EMPTY, _NONE
+    counts = frozenset(x25519_stanzas(text) for text in sealed.values())
+    return {k: v for k, v in raw.items() if k not in sealed}, MappingProxyType(dict(sorted(sealed.items()))), counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,10 +331,11 @@ class Participant:
     source: Source = Source("")
     email: str = ""
     sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Participant:
-        raw, sealed = _split_sealed(raw, SEALABLE["participant"])
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["participant"])
         goals = raw.get("goals", {})
         pause = raw.get("paused")
         return cls(
@@ -348,7 +353,7 @@ class Participant:
             prefer=frozenset(x.lower() for x in raw.get("prefer", ())),
             bio=raw.get("bio", ""), visibility=_frozen(raw.get("visibility")),
             self_identification=_frozen(raw.get("self_identification")), source=source,
-            email=raw.get("email", ""), sealed=sealed,
+            email=raw.get("email", ""), sealed=sealed, sealed_to=sealed_to,
         )
 
     @property
@@ -404,14 +409,15 @@ class Pair:
     reason: str = ""
     source: Source = Source("matches.yaml")
     sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Pair:
-        raw, sealed = _split_sealed(raw, SEALABLE["pair"])
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["pair"])
         return cls(raw["id"], raw["cohort"], raw["mentor"], raw["mentee"], raw["status"],
                    _opt_date(raw.get("proposed")), _opt_date(raw.get("matched")), _opt_date(raw.get("ended")),
                    raw.get("end_reason", ""), raw.get("score"), _frozen(raw.get("breakdown")),
-                   raw.get("reason", ""), source, sealed)
+                   raw.get("reason", ""), source, sealed, sealed_to)
 
     @staticmethod
     def make_id(mentor: str, mentee: str) -> str:
@@ -444,16 +450,17 @@ class CheckIn:
     source: Source = Source("")
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source, lines: Mapping[str, int] | None = None) -> CheckIn:
-        raw, sealed = _split_sealed(raw, SEALABLE["checkin"])
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["checkin"])
         concern = raw.get("concern")
         return cls(raw["pair"], _date(raw["date"]), raw["author"], raw["minutes"], raw.get("held", True),
                    tuple(raw.get("topics", ())), tuple((g["goal"], g["progress"]) for g in raw.get("goals", ())),
                    raw.get("rating"), raw.get("good_fit"), raw.get("next_steps", ""), raw.get("notes", ""),
                    (concern.get("level", "low") if concern else None), (concern or {}).get("note", ""), source,
-                   MappingProxyType(dict(lines or {})), sealed)
+                   MappingProxyType(dict(lines or {})), sealed, sealed_to)
 
     def at(self, key: str) -> Source:
         """Where a top-level field of this check-in is written: evidence for a flag."""
@@ -469,12 +476,13 @@ class SurveyResponse:
     answers: Mapping[str, bool | int | str]
     source: Source
     sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> SurveyResponse:
-        raw, sealed = _split_sealed(raw, SEALABLE["survey-response"])
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["survey-response"])
         return cls(raw["survey"], raw["respondent"], _date(raw["date"]), raw.get("pair"),
-                   _frozen(raw.get("answers")), source, sealed)
+                   _frozen(raw.get("answers")), source, sealed, sealed_to)
 
 
 @dataclass(frozen=True, slots=True)

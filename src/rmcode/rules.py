@@ -90,6 +90,14 @@ def _sealing(ctx: _Context) -> None:
                      "readable by everyone with access to the repository",
                      "run `rmcode keygen`, list the public key under sealing.recipients, then `rmcode seal --all`")
         return
+    listed = len(program.sealing.recipients)
+    others = [x for x in sealed_items(ctx.data) if x.sealed_to and x.sealed_to != {listed}]
+    if others:
+        counts = sorted({n for x in others for n in x.sealed_to} - {listed})
+        ctx.warn(program.source.path, "/sealing/recipients", "RM339",
+                 f"{len(others)} file{'s' * (len(others) != 1)} (e.g. {others[0].source.path}) hold values sealed to "
+                 f"{' or '.join(map(str, counts))} recipient{'s' * (counts != [1])}, not to the {listed} listed here",
+                 "run `rmcode rekey --identity KEY` to seal them to the current recipients (docs/sealing.md)")
     for item, fields in plain:
         for name in fields:
             if isinstance(item, Pair):

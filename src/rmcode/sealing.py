@@ -15,6 +15,8 @@ This module is pure: it takes and returns values. Reading an identity file or th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +53,25 @@ def is_sealed(value: object) -> bool:
         return False
     text = value.strip()
     return text.startswith(ARMOR_BEGIN) and text.endswith(ARMOR_END)
+
+
+def x25519_stanzas(text: str) -> int:
+    """How many X25519 recipients an armored message was sealed to (its header lists one stanza each).
+
+    The stanzas are anonymous (they do not say *which* keys), but their number is plain: a value
+    sealed to three keys while program.yaml lists two was sealed to a different list. -1 when the
+    header cannot be read (validation reports the damaged armor).
+    """
+    lines = text.strip().split("\n")[1:-1]
+    for upto in (4, 8, len(lines)):  # the header is at the start: 4 lines hold one or two stanzas
+        try:
+            header = base64.b64decode("".join(lines[:upto]).replace(" ", ""), validate=True)
+        except (binascii.Error, ValueError):
+            return -1
+        end = header.find(b"\n--- ")
+        if end >= 0:
+            return header[:end].count(b"\n-> X25519 ")
+    return -1
 
 
 def parse_recipient(text: str) -> pyrage.x25519.Recipient:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import fastjsonschema
 
+from .errors import RmcodeError
 from .model import (
     SEALABLE,
     CheckIn,
@@ -183,7 +184,8 @@ def _open(item: Any, results: Mapping[str, JsonValue | SealError], unread: list[
             unread.append(Unread(item.source.path, name, "it opened, but its value does not fit the field"))
             continue
         changes.update(_as_fields(name, value))
-    return dataclasses.replace(item, sealed=MappingProxyType(left), **changes)
+    return dataclasses.replace(item, sealed=MappingProxyType(left), sealed_to=item.sealed_to if left else frozenset(),
+                               **changes)
 
 
 def _as_fields(name: str, value: JsonValue) -> dict[str, Any]:
@@ -232,5 +234,16 @@ def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, 
     """Pairs whose plain end reason is sealed to ``recipients`` (unchanged when there are none)."""
     if not recipients:
         return tuple(pairs)
-    return tuple(dataclasses.replace(p, end_reason="", sealed=MappingProxyType(
+    return tuple(dataclasses.replace(p, end_reason="", sealed_to=p.sealed_to | {len(recipients)}, sealed=MappingProxyType(
         {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
+
+
+def open_with_key(data: ProgramData, keyring: Keyring) -> Opened:
+    """``open_data`` for commands: a key that opens none of the sealed values is an error, not a quiet
+    report full of "needs the program key" (a wrong --identity, or a publish secret of another program)."""
+    opened = open_data(data, keyring)
+    if keyring and opened.unread and not opened.opened:
+        raise RmcodeError(f"the key given opens none of the {len(opened.unread):,} sealed values: it is not a key "
+                          "they were sealed to (check --identity or RMCODE_IDENTITY; after an admin change, "
+                          "an admin runs `rmcode rekey`)")
+    return opened

@@ -30,7 +30,7 @@ from .errors import BuildError, Problem, RmcodeError
 from .render import SiteSettings, site_files
 from .repo import read_keyring
 from .report import build_report
-from .seals import open_data
+from .seals import open_with_key
 from .site_config import MARKER, mkdocs_config, settings_from
 
 SOURCES = "site"
@@ -74,7 +74,7 @@ def generate(root: Path, work: Path, day: dt.date) -> Path:
     """Render the program and the owner's sources into ``work``; return the mkdocs.yml written there."""
     # the publish job gets the program key as RMCODE_IDENTITY: sealed ratings and answers then count
     # in the KPIs (small groups suppressed as always); without it they say "needs the program key"
-    opened = open_data(api.load_program(root, day), read_keyring())
+    opened = open_with_key(api.load_program(root, day), read_keyring())
     data = opened.data
     overrides = read_overrides(root)
     settings = settings_from(overrides, git_remote(root))

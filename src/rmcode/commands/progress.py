@@ -35,12 +35,12 @@ def _load(root: Path, as_of: dt.datetime | None, identity: Path | None = None) -
     Data is validated as of the later of the two dates, so that a report on an earlier date
     ignores newer files instead of rejecting them."""
     from ..repo import read_keyring
-    from ..seals import open_data
+    from ..seals import open_with_key
 
     keyring = read_keyring(identity)  # a bad key fails before the long part
     current = api.resolve_as_of(root, None)
     day = as_date(as_of) or current
-    opened = open_data(api.load_program(root, max(day, current)), keyring)
+    opened = open_with_key(api.load_program(root, max(day, current)), keyring)
     data = opened.data
     # the loaded program lives until exit: keep the collector from re-scanning it (about 20% faster)
     gc.freeze()
