@@ -89,6 +89,17 @@ def test_issue_forms_offer_the_new_programs_cohorts_and_skills(tmp_path: Path) -
     assert form["skills_wanted"]["attributes"]["options"] == [s["id"] for s in program["skills"]]
 
 
+def test_the_session_form_links_to_the_new_programs_own_site(tmp_path: Path) -> None:
+    def intro(root: Path) -> str:
+        form = yaml.safe_load((root / ".github/ISSUE_TEMPLATE/log-session.yml").read_text())
+        return str(form["body"][0]["attributes"]["value"])
+    with_repo = intro(new_program(tmp_path / "a", "--repository", "Acme/mentoring"))
+    assert "[Log a session page](https://acme.github.io/mentoring/log-session.html)" in with_repo
+    without = intro(new_program(tmp_path / "b"))
+    assert "Give them on the Log a session page\nof the program's site" in without
+    assert "rmcode-dev" not in with_repo + without
+
+
 def test_workflows_can_install_rmcode_from_the_program_repository(tmp_path: Path) -> None:
     pyproject = tomllib.loads((new_program(tmp_path) / "pyproject.toml").read_text())
     assert pyproject["project"]["dependencies"] == [f"rmcode=={__version__}"]
@@ -145,7 +156,7 @@ def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
         """))
     result = invoke(log, "--root", str(root), "--as-of", "2026-04-20", "--no-input", "--login", "cleo",
                     "--topics", "generative-ai", "--rating", "5", "--goal", "use-ai-weekly:started")
-    assert result.output == "wrote checkins/ana--cleo/2026-04-20-cleo.yaml\n"
+    assert result.stdout == "wrote checkins/ana--cleo/2026-04-20-cleo.yaml\n"
     assert (root / "checkins/ana--cleo/2026-04-20-cleo.yaml").read_text() == textwrap.dedent("""\
         # yaml-language-server: $schema=../../schemas/checkin.schema.json
         pair: ana--cleo
@@ -236,7 +247,9 @@ def test_log_a_missed_session(program_repo: ProgramRepo) -> None:
     root = program_repo()
     result = invoke(log, "--root", str(root), "--as-of", "2026-03-03", "--no-input", "--login", "ana",
                     "--not-held", "--date", "2026-03-02", "--concern", "Cancelled twice")
-    assert result.output == "wrote checkins/ana--cleo/2026-03-02-ana.yaml\n"
+    assert result.stdout == "wrote checkins/ana--cleo/2026-03-02-ana.yaml\n"
+    assert result.stderr == ("note: concern is plain text, readable by everyone with access to the repository: "
+                             "this program lists no keys to seal with (sealing.recipients in program.yaml)\n")
     data = yaml.safe_load((root / "checkins/ana--cleo/2026-03-02-ana.yaml").read_text())
     assert (data["held"], data["minutes"], data["concern"]) == (False, 0, {"level": "low", "note": "Cancelled twice"})
 

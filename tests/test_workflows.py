@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
+from rmcode.seals import DEFAULT_SEALED
+
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
@@ -399,13 +401,14 @@ def test_register_form_offers_the_taxonomy() -> None:
     assert fields["skills_wanted"]["attributes"]["options"] == skills
     published = schema["properties"]["visibility"]["propertyNames"]["enum"]
     assert set(fields["visibility"]["attributes"]["options"]) <= set(published)
+    assert not fields.keys() & DEFAULT_SEALED["participant"]  # issues are public: sealed values are never asked
 
 
 def test_log_session_form_offers_the_taxonomy() -> None:
     fields = _form_fields(_load(GITHUB / "ISSUE_TEMPLATE" / "log-session.yml"))
     _, skills = _taxonomy()
     assert fields["topics"]["attributes"]["options"] == skills
-    assert fields["rating"]["attributes"]["options"] == ["1", "2", "3", "4", "5"]
+    assert not fields.keys() & DEFAULT_SEALED["checkin"]  # issues are public: sealed values are never asked
     assert fields["held"]["attributes"]["options"] == ["yes", "no"]
 
 

@@ -27,12 +27,13 @@ from . import escape, render_data, render_join, render_pages
 from .charts import Chart, dark_path, draw_all
 from .model import ProgramData
 from .render_join import SiteSettings
+from .render_logform import log_form
 
 __all__ = ["NAV", "PAGES", "SiteSettings", "environment", "render_page", "site_files"]
 
 Report = Mapping[str, Any]
 Builder = Callable[[ProgramData, Report, dt.date, SiteSettings], tuple[dict[str, Any], list[Chart]]]
-ASSETS = ("rmcode.css", "rmcode.js")
+ASSETS = ("rmcode.css", "rmcode.js", "log-form.js", "age.js", "age.LICENSE.txt")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
@@ -47,6 +48,10 @@ def _no_charts(fn: Callable[[ProgramData, Report, dt.date, SiteSettings], dict[s
 def _downloads(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> dict[str, Any]:
     return {"program": data.program, "files": render_data.DOWNLOADS, "api": render_data.API,
             "schemas": render_data.SCHEMA_NAMES, "as_of": on.isoformat()}
+
+
+def _log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> dict[str, Any]:
+    return render_join.log_session(data, report, on, settings) | {"form": log_form(data.program, settings)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ PAGES: tuple[Page, ...] = (
     Page("dashboard.md", "KPI dashboard", "dashboard.md.j2", _plain(render_pages.dashboard)),
     Page("matching.md", "Matching explained", "matching.md.j2", _plain(render_pages.matching)),
     Page("join.md", "Join", "join.md.j2", _no_charts(render_join.join), live=True),
-    Page("log-session.md", "Log a session", "log-session.md.j2", _no_charts(render_join.log_session), live=True),
+    Page("log-session.md", "Log a session", "log-session.md.j2", _no_charts(_log_session), live=True),
     Page("downloads.md", "Downloads", "downloads.md.j2", _no_charts(_downloads)),
 )
 NAV: tuple[tuple[str, str], ...] = tuple((p.title, p.path) for p in PAGES)

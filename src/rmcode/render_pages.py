@@ -35,7 +35,7 @@ from .render_people import (
     public_breakdowns,
 )
 from .report import UNIT_FORMAT
-from .seals import NEEDS_KEY
+from .seals import NEEDS_KEY, sealed_fields
 
 Report = Mapping[str, Any]
 Context = dict[str, Any]
@@ -171,7 +171,25 @@ def rules(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list
     criteria = [(CRITERIA[k][0], CRITERIA[k][1], f"{weights[k]:.0%}") for k in BREAKDOWN_KEYS if weights[k] > 0]
     return {"program": program, "criteria": criteria, "constraints": constraints(program),
             "cohorts": [(c, cohort_phase(c, on)) for c in sorted(program.cohorts, key=lambda c: (c.start, c.id))],
-            "public_fields": sorted(program.privacy.public_fields)}, []
+            "public_fields": sorted(program.privacy.public_fields), "sealing": sealing_terms(program)}, []
+
+
+# what a sealed field is called on the site, per kind of file (rules page, privacy section)
+SEALED_TERMS: Mapping[str, Mapping[str, str]] = {
+    "checkin": {"rating": "session ratings", "good_fit": "first-session fit answers", "notes": "session notes",
+                "concern": "concerns", "next_steps": "next steps"},
+    "survey-response": {"answers": "survey answers"},
+    "participant": {"self_identification": "self-identification answers", "email": "email addresses",
+                    "bio": "bios", "title": "job titles", "location": "locations"},
+    "pair": {"end_reason": "reasons for ending a pair"},
+}
+
+
+def sealing_terms(program: Program) -> dict[str, list[str]]:
+    """What the program seals, in words, and who holds the keys."""
+    sealed = [term for kind, terms in SEALED_TERMS.items()
+              for field, term in terms.items() if field in sealed_fields(program, kind)]
+    return {"sealed": sealed, "recipients": [r.name for r in program.sealing.recipients]}
 
 
 def constraints(program: Program) -> list[str]:

@@ -169,7 +169,7 @@ def test_match_proposes_the_best_pairs_and_explains_the_rest(journey: Journey) -
 def test_logs_are_written_for_the_pair_and_validate(journey: Journey) -> None:
     for login in ("jose", "ceo-bob"):
         result = journey.steps[f"log {login}"]
-        assert (result.exit_code, result.output) == (0, f"wrote checkins/jose--ceo-bob/2026-02-12-{login}.yaml\n")
+        assert (result.exit_code, result.stdout) == (0, f"wrote checkins/jose--ceo-bob/2026-02-12-{login}.yaml\n")
     checkin = yaml.safe_load((journey.root / "checkins/jose--ceo-bob/2026-02-12-jose.yaml").read_text("utf-8"))
     assert (checkin["author"], checkin["next_steps"], checkin["goals"]) == \
         ("jose", "no: 12:30 #1", [{"goal": "no", "progress": "started"}])

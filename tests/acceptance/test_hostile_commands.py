@@ -454,7 +454,7 @@ def test_match_reasons_print_no_terminal_escapes(program_repo: Callable[..., Pat
 
 def _issue(pair: str, date: str, notes: str) -> str:
     return (f"### Pair id\n\n{pair}\n\n### Date\n\n{date}\n\n### Held\n\nyes\n\n### Minutes\n\n45\n\n"
-            f"### Notes\n\n{notes}\n")
+            f"### Next steps\n\n{notes}\n")
 
 
 WRITTEN_LOG = "checkins/ana--cleo/2026-02-20-ana.yaml"

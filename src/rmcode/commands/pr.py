@@ -17,13 +17,14 @@ from ..codeowners import render_codeowners
 from ..errors import SchemaError
 from ..gitdiff import GitError, summarize_pr
 from ..gitdiff import check_pr as run_check_pr
-from ..issueform import FORM_KINDS, MAX_BODY_CHARS, FormKind, form_file
+from ..issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormKind, form_file
 from ..model import ProgramData
 from ..nudge import RENDERERS as NUDGE_RENDERERS
 from ..nudge import build_nudge
 from ..options import AS_OF, ROOT, as_date
 from ..prsummary import VERDICT_FORMATS, problems_md
 from ..scaffold import LINK_HINT, read_existing, refuse, write_data_file
+from ..seals import sealed_fields
 
 LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
 # GitHub Apps act as "<app-slug>[bot]" (github-actions[bot], dependabot[bot])
@@ -134,6 +135,12 @@ def _read_body(path: Path) -> str:
         raise refuse(path, "RM608", "is not valid UTF-8", "save the issue body as UTF-8") from None
 
 
+def _sealed_by(root: Path, kind: str) -> frozenset[str]:
+    """What the program at ``root`` seals in a file of ``kind``; the default set if it does not validate."""
+    data = api.validate(root).data
+    return sealed_fields(data.program if data is not None else None, kind)
+
+
 @click.command("from-issue")
 @ROOT
 @click.option("--issue-file", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -149,14 +156,16 @@ def from_issue(root: Path, issue_file: Path, kind: FormKind, author: str, author
     """Turn a submitted issue form into a profile or check-in file; print its path.
 
     Identity comes from --author and --author-id (the issue's author), never from the
-    form. Answers the schema does not accept are refused with a message per field.
+    form. Answers the schema does not accept are refused with a message per field, and so
+    is any answer to a field the program seals (issues are public): the message names the
+    field, never the answer.
 
     \b
     Example:
       rmcode from-issue --issue-file body.md --kind register --author octocat --author-id 583231
     """
     made = form_file(kind, _read_body(issue_file), author, author_id, as_date(day) or dt.date.today(),
-                     lambda rel: read_existing(root, rel))
+                     lambda rel: read_existing(root, rel), _sealed_by(root, SCHEMA_OF[kind]))
     if dry_run:
         click.echo(made.text, nl=False)
         return

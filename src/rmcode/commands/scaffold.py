@@ -46,6 +46,11 @@ def _load(root: Path) -> ProgramData:
 def _write(root: Path, rel: str, data: Mapping[str, Any], on: dt.date, force: bool, dry_run: bool) -> None:
     text = scaffold_api.save(root, rel, data, on, force, dry_run)
     click.echo(text if dry_run else f"wrote {rel}", nl=not dry_run)
+    plain = scaffold_api.left_plain(root, rel, data)
+    if plain:
+        click.echo(f"note: {', '.join(plain)} {'is' if len(plain) == 1 else 'are'} plain text, readable by everyone "
+                   "with access to the repository: this program lists no keys to seal with (sealing.recipients "
+                   "in program.yaml)", err=True)
 
 
 # --- register -------------------------------------------------------------------------------
@@ -144,6 +149,9 @@ def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[st
 @click.option("--location")
 @click.option("--capacity", type=click.IntRange(1, 20), help="Mentors: how many mentees you can take.")
 @click.option("--prefer", help="Comma-separated logins you would like to be paired with.")
+@click.option("--email", help="Your work email, for private reminders (sealed: only the program team can read it).")
+@click.option("--self-id", "self_id", multiple=True, metavar="QUESTION=ANSWER",
+              help="An optional self-identification answer, e.g. generation=gen-z (sealed); repeatable.")
 @click.option("--public", multiple=True, type=click.Choice(PUBLIC_FIELDS),
               help="A field to show on the public site; repeatable.")
 @click.option("--registered", type=click.DateTime(formats=["%Y-%m-%d"]), help="Registration date; default: today.")
@@ -152,12 +160,15 @@ def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[st
 @FORCE
 @DRY_RUN
 def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_run: bool,
-             registered: dt.datetime | None, goals: tuple[str, ...], public: tuple[str, ...], **flags: Any) -> None:
+             registered: dt.datetime | None, goals: tuple[str, ...], public: tuple[str, ...], self_id: tuple[str, ...],
+             email: str | None, **flags: Any) -> None:
     """Write your profile, participants/<login>.yaml, checked before it is written.
 
     Asks for what the flags leave out (with choices from program.yaml), or with
     --no-input takes everything from flags. Never replaces an existing profile without
-    --force; with --force the existing values are the defaults.
+    --force; with --force the existing values are the defaults. When program.yaml
+    lists keys (sealing.recipients), your email and self-identification answers are
+    sealed (encrypted to the program team's keys) before the file is written.
 
     \b
     Example:
@@ -182,7 +193,21 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
     profile.update({"goals": merged} if merged else {})
     if public:
         profile["visibility"] = {**existing.get("visibility", {}), **{f: "public" for f in public}}
+    if email:
+        profile["email"] = email
+    if self_id:
+        profile["self_identification"] = _self_identification(self_id)
     _write(root, rel, profile, on, force, dry_run)
+
+
+def _self_identification(values: Sequence[str]) -> dict[str, str]:
+    answers = {}
+    for value in values:
+        question, sep, answer = value.partition("=")
+        if not sep or not question.strip():
+            raise click.BadParameter("write QUESTION=ANSWER", param_hint="--self-id")
+        answers[question.strip()] = answer.strip()
+    return answers
 
 
 # --- log ------------------------------------------------------------------------------------
@@ -257,6 +282,9 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
 
     Asks for what the flags leave out (your pairs, today's date and the program's
     session length are the defaults), or with --no-input takes everything from flags.
+    When program.yaml lists keys (sealing.recipients), the rating, fit answer, notes
+    and concern are sealed (encrypted to the program team's keys) before the file is
+    written.
 
     \b
     Example:
