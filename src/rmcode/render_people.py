@@ -58,6 +58,7 @@ class PairRow:
     """One pair on the pairs page: names only where public, never private content."""
 
     number: int
+    id: str
     cohort: str
     mentor: str
     mentee: str
@@ -136,7 +137,7 @@ def pair_rows(data: ProgramData, report_pairs: list[Mapping[str, Any]]) -> list[
     for number, rp in enumerate(report_pairs, 1):
         status = str(rp["status"])
         rows.append(PairRow(
-            number=number, cohort=_cohort_name(data, str(rp["cohort"])),
+            number=number, id=str(rp["id"]), cohort=_cohort_name(data, str(rp["cohort"])),
             mentor=public_name(people.get(str(rp["mentor"]).lower()), data) or _ANONYMOUS["mentor"],
             mentee=public_name(people.get(str(rp["mentee"]).lower()), data) or _ANONYMOUS["mentee"],
             status=status, status_label=STATUS_LABELS.get(status, status),

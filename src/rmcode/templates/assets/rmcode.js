@@ -31,3 +31,30 @@
   form.hidden = false;
   apply();
 }());
+
+// Pair pages: the "Log a session" links carry the build's date; use the reader's today.
+(function () {
+  "use strict";
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var now = new Date();
+  var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  Array.prototype.forEach.call(document.querySelectorAll("a.rm-log, a.rm-log-github"), function (link) {
+    var asOf = link.getAttribute("data-as-of");
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    if (link.classList.contains("rm-log")) {
+      url.searchParams.set("date", today);
+    } else {
+      var filename = url.searchParams.get("filename") || "";
+      var value = url.searchParams.get("value") || "";
+      url.searchParams.set("filename", filename.replace("/" + asOf + "-", "/" + today + "-"));
+      url.searchParams.set("value", value.replace("date: '" + asOf + "'", "date: '" + today + "'"));
+    }
+    link.setAttribute("href", url.toString());
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".rm-due[data-due]"), function (due) {
+    if (due.getAttribute("data-due") < today && !due.classList.contains("rm-overdue")) {
+      due.classList.add("rm-overdue");
+      due.appendChild(document.createTextNode(" (overdue)"));
+    }
+  });
+}());
