@@ -73,9 +73,10 @@ def shared_slot(mentor: Participant, mentee: Participant, on: dt.date, minutes: 
     shared = sorted(mine & theirs)
     need = max(1, -(-minutes // SLOT_MINUTES))
     long_enough = [s for s in shared if all((s + k) % week in theirs and (s + k) % week in mine for k in range(need))]
-    pick = (long_enough or shared or sorted(mine) or [None])[0]
-    if pick is None:
+    candidates = long_enough or shared or sorted(mine)
+    if not candidates:
         return None
+    pick = candidates[0]
     return Slot(pick // _SLOTS_PER_DAY, (pick % _SLOTS_PER_DAY) * SLOT_MINUTES, mentee.timezone)
 
 
