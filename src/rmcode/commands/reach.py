@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def notify(root: Path, as_of: dt.datetime | None, dry_run: bool, identity: Path 
     counts = {label: sum(r.outcome == key for r in results) for key, label in _LABELS.items()}
     click.echo(", ".join(f"{n} {label}" for label, n in counts.items() if n) or "nothing to send today")
     if any(r.outcome == "failed" for r in results):
-        raise click.exceptions.Exit(1)
+        sys.exit(1)
 
 
 COMMANDS = (calendar, notify)
