@@ -73,7 +73,7 @@ def test_the_program_calendar_lists_every_date(program_repo: ProgramRepo, tmp_pa
         ("Cohort one: milestone due: Agree on goals", dt.date(2026, 2, 15), dt.date(2026, 2, 16)),
         ("Cohort one: survey due: Closing survey", dt.date(2026, 6, 30), dt.date(2026, 7, 1)),
     ]
-    assert [str(e["UID"]) for e in cal.walk("VEVENT")][0] == "c1.registration@mini.rmcode"
+    assert next(str(e["UID"]) for e in cal.walk("VEVENT")) == "c1.registration@mini.rmcode"
 
 
 def test_output_is_byte_identical_and_names_nobody_private(program_repo: ProgramRepo, tmp_path: Path) -> None:

@@ -205,8 +205,9 @@ def test_a_server_that_stays_down_is_reported_and_nothing_is_lost(setup: Setup, 
 
 
 def test_an_interrupted_send_is_not_repeated(setup: Setup, smtp: Smtp) -> None:
-    from rmcode.delivery import SentLog
     import datetime as dt
+
+    from rmcode.delivery import SentLog
 
     SentLog.open(setup.log, "mini").record("matched:ana--cleo:ana", "sending", "email", dt.date(2026, 2, 3))
     result = setup.notify()
