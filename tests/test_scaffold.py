@@ -212,15 +212,20 @@ def test_register_dry_run_prints_and_writes_nothing(program_repo: ProgramRepo) -
 def test_register_asks_with_choices_from_the_program(program_repo: ProgramRepo) -> None:
     root = program_repo()
     answers = ["eve", "301", "Eve Example", "mentor", "", "9", "1", "Sales", "", "Europe/Berlin", "en, de",
-               "generative-ai, cooking", "generative-ai", "", "tue 09:00-11:00", "", "Present to the board"]
+               "generative-ai, cooking", "Generative AI", "Tuesday 9-11am", "", "4", "name, bio",
+               "Present to the board"]
     result = invoke(register, "--root", str(root), "--as-of", "2026-01-20", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "Error: 9 is not one of: 1, 2, 3, 4, 5" in result.output
-    assert "Error: cooking is not one of: generative-ai, short-video, data-literacy" in result.output
+    assert "Error: 9 is not one of: 1, 2" in result.output  # a mentor is offered the mentor levels only
+    assert ("Error: cooking: not in the skills list; choose from generative-ai (Generative AI), "
+            "short-video (Short video), data-literacy (Data literacy)") in result.output
+    assert "Skills you want to learn" not in result.output
     data = yaml.safe_load((root / "participants" / "eve.yaml").read_text())
     assert (data["cohort"], data["level"], data["languages"], data["skills_offered"], data["goals"]) == (
         "c1", 1, ["en", "de"], ["generative-ai"],
         {"grow": [{"id": "present-to-the-board", "text": "Present to the board"}]})
+    assert (data["availability"], data["working_style"], data["visibility"]) == (
+        ["tue 09:00-11:00"], {"structure": 4}, {"name": "public", "bio": "public"})
 
 
 def test_log_defaults_to_your_pair_today_and_the_programs_session_length(program_repo: ProgramRepo) -> None:
