@@ -20,7 +20,7 @@ from conftest import ProgramRepo, person
 
 from rmcode import __version__
 from rmcode.commands.data import validate
-from rmcode.commands.scaffold import init, log, register
+from rmcode.commands.scaffold import forms, init, log, register
 from rmcode.scaffold import InitSettings, render_files, target_path, template_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,10 +65,26 @@ def test_init_writes_a_complete_program_repository(tmp_path: Path) -> None:
     assert (root / ".github" / "CODEOWNERS").read_text().endswith("\n* @amy-admin\n")
 
 
-def test_a_new_program_validates_on_the_first_try(tmp_path: Path) -> None:
+PLACEHOLDER_WARNINGS = (
+    "program.yaml:20:19: RM931 warning: template text is still here: “Replace this text…”\n"
+    "    hint: write your program's own text\n"
+    "program.yaml:23:11: RM932 warning: mentoring@example.com is an example address\n"
+    "    hint: give a real contact address\n")
+
+
+def test_a_new_program_validates_on_the_first_try_and_names_what_to_replace(tmp_path: Path) -> None:
     root = new_program(tmp_path)
     result = invoke(validate, "--root", str(root), "--as-of", OPENS)
+    assert (result.output, result.exit_code) == (PLACEHOLDER_WARNINGS + "ok: 1 files valid (2 warnings)\n", 0)
+
+
+def test_no_warning_once_the_placeholders_are_replaced(tmp_path: Path) -> None:
+    root = new_program(tmp_path, "--contact-email", "mentoring@acme.com", "--repository", "acme/mentoring")
+    program = root / "program.yaml"
+    program.write_text(program.read_text().replace("Replace this text with your program's own objective.", "Ours."))
+    result = invoke(validate, "--root", str(root), "--as-of", OPENS)
     assert (result.output, result.exit_code) == ("ok: 1 files valid\n", 0)
+    assert yaml.safe_load(program.read_text())["contact"]["email"] == "mentoring@acme.com"
 
 
 def test_a_new_program_builds_on_the_first_try(tmp_path: Path) -> None:
@@ -121,10 +137,36 @@ def test_init_without_input_needs_the_admin(tmp_path: Path) -> None:
 
 
 def test_init_asks_for_what_is_missing(tmp_path: Path) -> None:
-    result = invoke(init, str(tmp_path / "x"), "--opens", OPENS, input="My Program\nAcme\noctocat\n583231\n")
+    answers = ["My Program", "Acme", "octo cat", "octocat", "abc", "583231", "", "mentoring-at-acme",
+               "mentoring@acme.com", "acme mentoring", "https://github.com/acme/mentoring.git"]
+    result = invoke(init, str(tmp_path / "x"), "--opens", OPENS, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load((tmp_path / "x" / "program.yaml").read_text())["admins"] == [
-        {"login": "octocat", "github_id": 583231}]
+    assert "Error: 'octo cat' is not a GitHub login" in result.output
+    assert "Error: 'abc' is not a whole number of at least 1" in result.output
+    assert "Error: 'mentoring-at-acme' is not an e-mail address" in result.output
+    assert "Error: 'acme mentoring' is not a GitHub repository: write owner/name, e.g. acme/mentoring" in result.output
+    program = yaml.safe_load((tmp_path / "x" / "program.yaml").read_text())
+    assert program["admins"] == [{"login": "octocat", "github_id": 583231}]
+    assert (program["contact"]["name"], program["contact"]["email"]) == ("Program team", "mentoring@acme.com")
+    assert "repository: acme/mentoring" in (tmp_path / "x" / "site" / "mkdocs.yml").read_text()
+
+
+def test_forms_follow_program_yaml(tmp_path: Path) -> None:
+    root = new_program(tmp_path)
+    program = root / "program.yaml"
+    program.write_text(program.read_text().replace("name: Generative AI", "name: Generative AI\n  - id: robotics\n"
+                                                   "    name: Robotics", 1))
+    assert "robotics" in program.read_text()
+    warned = invoke(validate, "--root", str(root), "--as-of", OPENS).output
+    assert (".github/ISSUE_TEMPLATE/log-session.yml:1:1: RM930 warning: the form's choices (cohorts, levels, "
+            "skills) do not follow program.yaml") in warned
+    assert invoke(forms, "--root", str(root), "--check").exit_code == 1
+    result = invoke(forms, "--root", str(root))
+    assert result.output == ("wrote .github/ISSUE_TEMPLATE/log-session.yml\n"
+                             "wrote .github/ISSUE_TEMPLATE/register.yml\n")
+    assert "        - robotics\n" in (root / ".github/ISSUE_TEMPLATE/register.yml").read_text()
+    assert "RM930" not in invoke(validate, "--root", str(root), "--as-of", OPENS).output
+    assert invoke(forms, "--root", str(root), "--check").output == "ok: the issue forms follow program.yaml\n"
 
 
 def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
@@ -159,7 +201,8 @@ def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
             progress: started
         rating: 5
         """)
-    assert invoke(validate, "--root", str(root), "--as-of", "2026-04-20").output == "ok: 5 files valid\n"
+    assert invoke(validate, "--root", str(root), "--as-of", "2026-04-20").output == (
+        PLACEHOLDER_WARNINGS + "ok: 5 files valid (2 warnings)\n")
     site = pytest.importorskip("rmcode.commands.site")
     assert invoke(site.build, "--root", str(root), "--as-of", "2026-04-20").exit_code == 0
 

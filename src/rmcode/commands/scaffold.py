@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,30 @@ def _login_answer(text: str) -> str:
         return parse_login(text)
     except Invalid as exc:
         raise click.UsageError(str(exc)) from None
+
+
+PLACEHOLDER_EMAIL = "mentoring@example.com"
+
+
+def _id_answer(text: str) -> int:
+    try:
+        return whole(1)(text)
+    except Invalid as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _email_answer(text: str) -> str:
+    value = text.strip()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise click.UsageError(f"{value[:60]!r} is not an e-mail address")
+    return value
+
+
+def _repository_answer(text: str) -> str:
+    value = text.strip().removeprefix("https://github.com/").removesuffix(".git").strip("/")
+    if value and not REPOSITORY.match(value):
+        raise click.UsageError(f"{value[:60]!r} is not a GitHub repository: write owner/name, e.g. acme/mentoring")
+    return value
 
 
 def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[str, Any]:
@@ -399,8 +424,8 @@ def _program_id(folder: Path) -> str:
 @click.option("--admin", "admin_login", help="Your GitHub login: the first program admin.")
 @click.option("--admin-id", type=click.IntRange(min=1), help="Your numeric GitHub id (api.github.com/users/LOGIN).")
 @click.option("--id", "program_id", help="A short id; default: from the folder name.")
-@click.option("--contact-name", default="Program team", show_default=True)
-@click.option("--contact-email", default="mentoring@example.com", show_default=True)
+@click.option("--contact-name", help="Who participants contact, e.g. a team's name.  [default: Program team]")
+@click.option("--contact-email", help="The program's contact address (shown on the site).")
 @click.option("--repository", help="The GitHub repository (owner/name) the site's links open.")
 @click.option("--opens", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="First day of registration for the first cohort; default: today.")
@@ -411,23 +436,32 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
 
     Writes a commented program.yaml, an empty participants/ folder, the JSON Schemas,
     workflows, issue forms, CODEOWNERS, site settings and a README for program owners.
+    Asks for what the flags leave out: the program, its first admin, the contact and the
+    GitHub repository. With --no-input the contact is a placeholder that `rmcode
+    validate` warns about until it is replaced.
 
     \b
     Example:
       rmcode init acme-mentoring --name "Acme Reverse Mentoring" --organisation Acme \\
-        --admin octocat --admin-id 583231
+        --admin octocat --admin-id 583231 --contact-email mentoring@acme.com --repository acme/mentoring
     """
-    asks = {"name": ("Program name", "Reverse Mentoring"), "organisation": ("Organisation", None),
-            "admin_login": ("Your GitHub login (the first admin)", None),
-            "admin_id": ("Your numeric GitHub id (https://api.github.com/users/LOGIN)", None)}
+    asks: dict[str, tuple[str, str | None, Callable[[str], Any]]] = {
+            "name": ("Program name", "Reverse Mentoring", str), "organisation": ("Organisation", None, str),
+            "admin_login": ("Your GitHub login (the first admin)", None, _login_answer),
+            "admin_id": ("Your numeric GitHub id (https://api.github.com/users/LOGIN)", None, _id_answer),
+            "contact_name": ("Who participants contact (a team or a person)", "Program team", str),
+            "contact_email": ("The program's contact e-mail address", PLACEHOLDER_EMAIL, _email_answer),
+            "repository": ("The GitHub repository, owner/name (empty: set it later in site/mkdocs.yml)", "",
+                           _repository_answer)}
     values = dict(flags)
-    for key, (prompt, default) in asks.items():
+    for key, (prompt, default, read) in asks.items():
         if values.get(key) is None and not no_input:
-            values[key] = click.prompt(prompt, default=default, type=int if key == "admin_id" else str)
+            values[key] = click.prompt(prompt, default=default, value_proc=read, show_default=bool(default))
         if values.get(key) is None:
             values[key] = default
         if values[key] is None:
             raise click.UsageError(f"missing --{key.replace('_login', '').replace('_', '-')} (required with --no-input)")
+    values["repository"] = values["repository"] or None
     if not LOGIN.match(str(values["admin_login"])):
         raise click.BadParameter(f"{values['admin_login']!r} is not a GitHub login", param_hint="--admin")
     if opens and opens.date() > dt.date.max - dt.timedelta(days=366):
@@ -445,4 +479,39 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
                "  then read README.md: it lists the GitHub settings that make the rules binding.")
 
 
-COMMANDS = (init, register, log)
+@click.command()
+@ROOT
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a form does not follow program.yaml.")
+def forms(root: Path, check: bool) -> None:
+    """Generate the issue forms' choices (cohorts, levels, skills) from program.yaml.
+
+    Rewrites only the option lists of .github/ISSUE_TEMPLATE/register.yml and
+    log-session.yml; `rmcode validate` warns while they are out of date, and the
+    publish workflow proposes the regenerated forms as a pull request.
+
+    \b
+    Example:
+      rmcode forms            # update the forms, then commit them
+      rmcode forms --check    # in CI: exit 1 when they are out of date
+    """
+    from ..forms import FORM_FIELDS, updated_forms
+
+    program = _load(root).program
+    texts = {rel: (root / rel).read_text(encoding="utf-8") for rel in FORM_FIELDS if (root / rel).is_file()}
+    if not texts:
+        raise scaffold_api.refuse(".github/ISSUE_TEMPLATE", "RM629", "holds no issue forms of rmcode",
+                                  "run `rmcode init` in a new folder and copy its .github/ISSUE_TEMPLATE")
+    fresh = updated_forms(program, texts)
+    changed = sorted(rel for rel, text in fresh.items() if text != texts[rel])
+    for rel in changed:
+        if check:
+            click.echo(f"out of date: {rel}")
+        else:
+            scaffold_api.write_files(root, {rel: fresh[rel]}, force=True)
+            click.echo(f"wrote {rel}")
+    if not changed:
+        click.echo("ok: the issue forms follow program.yaml")
+    sys.exit(1 if check and changed else 0)
+
+
+COMMANDS = (init, register, log, forms)
