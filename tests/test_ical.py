@@ -10,6 +10,8 @@ import icalendar
 import recurring_ical_events
 from conftest import ProgramRepo, person, run
 
+from rmcode.ical import pair_token
+
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 # the mentee lives in Berlin (free Tuesdays 15:00-17:00), the mentor in New York (09:00-11:00 there):
 # the same hours while both zones keep winter time
@@ -85,9 +87,9 @@ def test_output_is_byte_identical_and_names_nobody_private(program_repo: Program
     for p in first.iterdir():
         assert p.read_bytes() == (second / p.name).read_bytes()
     text = (first / "ana--cleo.ics").read_text()
-    # neither made a name public: the event says "your mentor", never "Ana" or "Cleo"
-    assert "SUMMARY:Mentoring session: your mentor and your mentee" in text
-    assert "Ana" not in text and "Cleo" not in text
+    # the file is the pair's own (it tells when they are free): it names them; the UID does not spell logins
+    assert "SUMMARY:Mentoring session: Ana and Cleo" in text
+    assert f"UID:{pair_token('mini', 'ana--cleo')}.sessions@mini.rmcode" in text
     assert "DTSTAMP:20260202T000000Z" in text
 
 
@@ -95,7 +97,7 @@ def test_one_pair_to_stdout_and_unknown_pairs(program_repo: ProgramRepo) -> None
     root = program_repo(PEOPLE)
     result = run("calendar", "--root", str(root), "--as-of", "2026-02-02", "--pair", "ana--cleo", "--out", "-")
     assert result.exit_code == 0
-    assert result.output.count("BEGIN:VCALENDAR") == 1 and "UID:ana--cleo.sessions@mini.rmcode" in result.output
+    assert result.output.count("BEGIN:VCALENDAR") == 1 and f"UID:{pair_token('mini', 'ana--cleo')}.sessions@mini.rmcode" in result.output
     bad = run("calendar", "--root", str(root), "--pair", "nobody--here", "--out", "-")
     assert bad.exit_code == 1
     assert "matches.yaml: RM910 no pair 'nobody--here'" in bad.output + str(bad.stderr_bytes or b"", "utf-8")

@@ -8,14 +8,16 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import ProgramRepo, person, run
 
+from rmcode.ical import pair_token
 from rmcode.sealing import generate_identity, seal
 
 GOALS = "{learn: [{id: g1, text: Learn it}], grow: [{id: g2, text: Grow}]}"
@@ -129,9 +131,20 @@ def setup(program_repo: ProgramRepo, tmp_path: Path, monkeypatch: pytest.MonkeyP
 def _mails(smtp: Smtp) -> list[tuple[str, str, str]]:
     out = []
     for envelope in smtp.received:
-        msg = message_from_bytes(envelope.content)
-        out.append((envelope.rcpt_tos[0], str(msg["Subject"]), msg.get_payload(decode=True).decode().replace("\r\n", "\n")))
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        body = msg.get_body(("plain",))
+        assert body is not None
+        out.append((envelope.rcpt_tos[0], str(msg["Subject"]), body.get_content().replace("\r\n", "\n")))
     return sorted(out)
+
+
+def _invites(smtp: Smtp) -> list[icalendar.Calendar]:
+    found = []
+    for envelope in smtp.received:
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        found += [icalendar.Calendar.from_ical(part.get_content()) for part in msg.iter_attachments()
+                  if part.get_content_type() == "text/calendar"]
+    return found
 
 
 def test_each_message_goes_out_exactly_once(setup: Setup, smtp: Smtp, hooks: Hooks) -> None:
@@ -142,9 +155,17 @@ def test_each_message_goes_out_exactly_once(setup: Setup, smtp: Smtp, hooks: Hoo
     assert [(to, subject) for to, subject, _ in mails] == [
         ("ana.alves@corp.example", "Mini program: you have been matched"),
         ("cleo.cruz@corp.example", "Mini program: you have been matched")]
+    page = f"{SITE}/pairs/{pair_token('mini', 'ana--cleo')}.html#pair=ana--cleo"
     assert ("your mentee is Cleo Cruz.\nYour pair id is ana--cleo. The pair's page has the milestones, a calendar "
-            f"of your sessions and the button to log a session: {SITE}/pairs/ana--cleo.html\n") in mails[0][2]
+            f"of your sessions and the button to log a session: {page}\n") in mails[0][2]
     assert "your mentor is Ana Alves." in mails[1][2]
+    # each gets the session series: every 14 days at the first time both are free, in the mentee's zone
+    for invite in _invites(smtp):
+        series = [e for e in invite.walk("VEVENT") if "RRULE" in e]
+        assert [(str(e["DTSTART"].dt), e["DTSTART"].params["TZID"]) for e in series] == [
+            ("2026-02-03 09:00:00+01:00", "Europe/Berlin")]
+        assert str(series[0]["SUMMARY"]) == "Mentoring session: Ana Alves and Cleo Cruz"
+    assert len(_invites(smtp)) == 2
     assert sorted((path, body["text"].split("\n")[0]) for path, body in hooks.posts if path == "/slack") == [
         ("/slack", "*Cohort one starts*"), ("/slack", "*Cohort one: match results published*")]
     assert sorted(body["title"] for path, body in hooks.posts if path == "/teams") == [

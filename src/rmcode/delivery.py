@@ -94,12 +94,14 @@ def webhooks_from_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def send_email(settings: SmtpSettings, to: str, subject: str, body: str, message_id: str,
-               timeout: float = 30.0) -> None:
+               attachment: tuple[str, bytes] | None = None, timeout: float = 30.0) -> None:
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = settings.sender, to, subject
     msg["Message-ID"] = f"<{message_id}@rmcode>"
     msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     msg.set_content(body)
+    if attachment is not None:
+        msg.add_attachment(attachment[1], maintype="text", subtype="calendar", filename=attachment[0])
     try:
         if settings.security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout,
@@ -269,7 +271,8 @@ class Deliverer:
             settings = self.smtp
             if settings is None:
                 return None, ("not-configured", "set RMCODE_SMTP_HOST and RMCODE_SMTP_FROM")
-            return (lambda: send_email(settings, address, m.subject, m.body, self.log.digest(key)[:32])), None
+            return (lambda: send_email(settings, address, m.subject, m.body, self.log.digest(key)[:32],
+                                       m.attachment)), None
         url = self.webhooks.get(channel)
         if url is None:
             return None, ("not-configured", "set RMCODE_SLACK_WEBHOOK or RMCODE_TEAMS_WEBHOOK")

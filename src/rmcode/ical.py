@@ -14,7 +14,8 @@ from the as-of date, and events are written in a fixed order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -148,15 +149,24 @@ def _safe_years(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
         year=min(9998, last.year + 1), month=12, day=31)
 
 
+def pair_token(program_id: str, pair_id: str) -> str:
+    """A stable name for a pair on the public site that does not spell its partners' logins."""
+    return hashlib.sha256(f"{program_id}:{pair_id}".encode()).hexdigest()[:16]
+
+
 def pair_calendar(program: Program, progress: PairProgress, mentor: Participant | None, mentee: Participant | None,
                   names: tuple[str, str], start: dt.date, end: dt.date, as_of: dt.date,
                   page_url: str | None = None) -> bytes:
-    """The pair's iCalendar file: the session series (when a slot is known) and its milestones.
+    """The pair's iCalendar file: the session series (when both partners are given) and its milestones.
 
-    ``names`` are what may be shown (public names, or "your mentor"/"your mentee");
-    ``start``/``end`` are the pair's mentoring phase as rmcode.progress counts it.
+    The series reveals when the partners are free and the mentee's time zone, so it is
+    only for the pair itself (their e-mail, `rmcode calendar`); the public site passes no
+    partners and gets the milestones alone. ``names`` are what the events may say;
+    ``start``/``end`` are the pair's mentoring phase as rmcode.progress counts it. UIDs
+    use :func:`pair_token`, never the pair id (it spells the logins).
     """
     pair = progress.pair
+    uid = pair_token(program.id, pair.id)
     cal = _calendar(f"{program.name}: mentoring sessions")
     stamp = _stamp(as_of)
     zones: list[str] = []
@@ -165,15 +175,15 @@ def pair_calendar(program: Program, progress: PairProgress, mentor: Participant 
         slot = shared_slot(mentor, mentee, start, program.commitment.minutes)
         if slot is not None:
             event = session_series(
-                f"{pair.id}.sessions@{program.id}.rmcode", f"Mentoring session: {names[0]} and {names[1]}", slot,
+                f"{uid}.sessions@{program.id}.rmcode", f"Mentoring session: {names[0]} and {names[1]}", slot,
                 start, end, program.commitment.cadence_days, program.commitment.minutes, stamp,
-                f"Reverse mentoring session ({program.commitment.minutes} minutes). After it, log it with pair "
-                f"id {pair.id}.{link}")
+                f"Reverse mentoring session ({program.commitment.minutes} minutes). After it, log it on your "
+                f"pair's page.{link}")
             if event is not None:
                 cal.add_component(event)
                 zones.append(slot.zone)
     for m in progress.milestones:
-        cal.add_component(_all_day(f"{pair.id}.milestone.{m.id}@{program.id}.rmcode", f"Milestone due: {m.name}",
+        cal.add_component(_all_day(f"{uid}.milestone.{m.id}@{program.id}.rmcode", f"Milestone due: {m.name}",
                                    m.due, m.due, stamp))
     return _finish(cal, zones, *_safe_years(start, end))
 
@@ -219,6 +229,3 @@ def program_calendar(program: Program, as_of: dt.date) -> bytes:
     return _finish(cal, (), as_of, as_of)
 
 
-def ics_names(pairs: Sequence[str]) -> dict[str, str]:
-    """Pair id -> the calendar file's path inside the site."""
-    return {p: f"calendar/{p}.ics" for p in pairs}

@@ -20,9 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .ical import pair_token
 from .model import Cohort, Participant, Program, ProgramData
 from .nudge import build_nudge
 from .progress import PairProgress, progress_of
+from .render_pair import calendars
 
 WINDOW_DAYS = 7
 SESSION_NOTICE_DAYS = 2  # remind this many days before a session is due
@@ -37,6 +39,7 @@ class Message:
     to: str  # a login for email; "announcements" for the chat webhooks
     subject: str
     body: str
+    attachment: tuple[str, bytes] | None = None  # (file name, content): the pair's session series
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +50,9 @@ class _Ctx:
     people: Mapping[str, Participant]
 
     def pair_link(self, pair_id: str) -> str:
+        """The pair's page, with the id in the fragment: the page fills in the forms, the server never sees it."""
         if self.site_url:
-            return f"{self.site_url.rstrip('/')}/pairs/{pair_id}.html"
+            return f"{self.site_url.rstrip('/')}/pairs/{pair_token(self.data.program.id, pair_id)}.html#pair={pair_id}"
         return "the Pairs page of the program site"
 
     def name(self, login: str) -> str:
@@ -71,6 +75,8 @@ def _matched(ctx: _Ctx, p: PairProgress) -> list[Message]:
     if p.pair.status != "active" or not ctx.recent(p.pair.matched):
         return []
     program = ctx.data.program
+    series = calendars(ctx.data, ctx.on, {p.pair.id}, lambda pid: ctx.pair_link(pid) if ctx.site_url else None)
+    invite = ("mentoring-sessions.ics", series[f"calendar/{p.pair.id}.ics"])
     out = []
     for me, other in _sides(p):
         role = "mentor" if other == p.pair.mentor else "mentee"
@@ -80,7 +86,9 @@ def _matched(ctx: _Ctx, p: PairProgress) -> list[Message]:
             f"Your pair id is {p.pair.id}. The pair's page has the milestones, a calendar of your sessions and "
             f"the button to log a session: {ctx.pair_link(p.pair.id)}\n\nThe program asks for "
             f"{program.commitment.sessions} sessions of at least {program.commitment.minutes} minutes, one every "
-            f"{program.commitment.cadence_days} days. Please get in touch with each other this week.\n"))
+            f"{program.commitment.cadence_days} days. Please get in touch with each other this week.\n"
+            "The attached calendar file holds a series of sessions at the first weekly time you are both free "
+            "and your milestones; move any of them as you agree.\n", invite))
     return out
 
 

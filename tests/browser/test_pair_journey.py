@@ -1,5 +1,8 @@
 """A mentee's journey in headless Chromium on the built demo: home -> Pairs -> my pair -> "Log a session".
 
+The mentee knows their pair id from the private "you have been matched" e-mail; the site never
+prints it (it spells both logins) and finds the page from it in the browser.
+
 The prefilled GitHub "new file" form is captured (the browser never leaves 127.0.0.1) and its
 file is committed to a clone of the demo and validated. The browser's clock is set to the
 day after the build: the buttons carry the reader's today, not the build's date.
@@ -21,6 +24,7 @@ import pytest
 from test_site_browser import ARGS, CHROMIUM, DEMO_AS_OF, REPO, _Quiet, _require_chromium
 
 from rmcode import api, site
+from rmcode.ical import pair_token
 from rmcode.render_people import public_name
 
 pytestmark = pytest.mark.browser
@@ -68,6 +72,10 @@ def tab(browser: Any) -> Iterator[tuple[Any, list[str]]]:
     page.close()
 
 
+def data_id() -> str:
+    return api.load_program(REPO, DEMO_AS_OF).program.id
+
+
 def _mentee() -> tuple[str, str, str]:
     """(pair id, mentee login, mentee's public name) of the first active demo pair whose mentee is named."""
     data = api.load_program(REPO, DEMO_AS_OF)
@@ -86,11 +94,16 @@ def test_a_mentee_finds_their_pair_and_logs_a_session(tab: tuple[Any, list[str]]
     page.goto(f"{base_url}/index.html")
     page.get_by_role("article").get_by_role("link", name="Pairs and progress").click()
     page.wait_for_url("**/pairs.html")
-    row = page.locator("tr", has_text=name).first
-    row.get_by_role("link").click()
-    page.wait_for_url(f"**/pairs/{pair_id}.html")
-    assert page.get_by_role("heading", level=1).inner_text().startswith(f"Pair {pair_id}")
-    assert page.locator("code", has_text=pair_id).count() >= 1
+    box = page.get_by_label("Find your pair by its id")
+    box.fill("nobody--here")
+    page.get_by_role("button", name="Open my pair's page").click()
+    page.get_by_text("No pair with this id is listed here.").wait_for()
+    box.fill(pair_id)
+    page.get_by_role("button", name="Open my pair's page").click()
+    page.wait_for_url(f"**/pairs/{pair_token(data_id(), pair_id)}.html#pair={pair_id}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Your pair")
+    assert page.locator(".rm-pair-id code").inner_text() == pair_id
+    assert page.get_by_text(f"Mentee: {name}").count() == 1
 
     button = page.get_by_role("link", name=f"Log a session as {name}")
     query = parse_qs(urlsplit(button.get_attribute("href")).query)
@@ -100,7 +113,7 @@ def test_a_mentee_finds_their_pair_and_logs_a_session(tab: tuple[Any, list[str]]
     assert parse_qs(urlsplit(page.url).query)["date"] == [TODAY.isoformat()]
 
     page.go_back()
-    page.wait_for_url(f"**/pairs/{pair_id}.html")
+    page.wait_for_url(f"**/pairs/{pair_token(data_id(), pair_id)}.html#pair={pair_id}")
     page.locator("p", has_text=f"Log a session as {name}").get_by_role("link", name="or create the file on GitHub").click()
     page.wait_for_url("https://github.com/**")
     fields = parse_qs(urlsplit(github[-1]).query)
@@ -122,8 +135,11 @@ def test_every_pair_page_is_linked_and_overdue_is_marked(tab: tuple[Any, list[st
     page.goto(f"{base_url}/pairs.html")
     links = page.eval_on_selector_all(".md-content td a", "els => els.map(e => e.getAttribute('href'))")
     assert sorted(links) == sorted(f"pairs/{p.stem}.html" for p in (demo / "pairs").glob("*.html"))
-    report = api.load_program(REPO, DEMO_AS_OF)
-    assert len(links) == len([p for p in report.pairs if p.proposed is None or p.proposed <= DEMO_AS_OF])
+    data = api.load_program(REPO, DEMO_AS_OF)
+    logins = [p.login for p in data.participants]
+    for text in [p.read_text() for p in (demo / "pairs").glob("*.html")] + [(demo / "pairs.html").read_text()]:
+        assert not [login for login in logins if login in text]  # no pair id, no login on any page
+    assert len(links) == len([p for p in data.pairs if (p.proposed or p.matched or DEMO_AS_OF) <= DEMO_AS_OF])
     # a pair whose next session was due before the reader's today is highlighted as overdue
     overdue = 0
     for href in links:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -24,6 +24,7 @@ from ..delivery import (
     webhooks_from_env,
 )
 from ..errors import Problem, RmcodeError
+from ..ical import pair_token
 from ..loader import load_bytes
 from ..model import ProgramData
 from ..notify import Message, plan
@@ -40,6 +41,12 @@ def _site_url(root: Path, given: str | None) -> str | None:
     return str(value) if isinstance(value, str) and value.startswith("https://") else None
 
 
+def _page_url(data: ProgramData, url: str | None) -> Callable[[str], str | None]:
+    if not url:
+        return lambda _pid: None
+    return lambda pid: f"{url.rstrip('/')}/pairs/{pair_token(data.program.id, pid)}.html#pair={pid}"
+
+
 @click.command("calendar")
 @ROOT
 @AS_OF
@@ -51,8 +58,9 @@ def calendar(root: Path, as_of: dt.datetime | None, out: Path, pairs: tuple[str,
     """Write iCalendar files: the program's dates and each pair's session series.
 
     A pair's series repeats every commitment.cadence_days at the first weekly time both
-    partners are free, in the mentee's time zone, until the cohort ends. The same files
-    are on the site (calendar/ folder), linked from the home page and each pair's page.
+    partners are free, in the mentee's time zone, until the cohort ends. These files are
+    private (they tell when people are free): the site carries the program calendar and
+    each pair's milestones only; `rmcode notify` sends each pair its series.
 
     \b
     Example:
@@ -67,8 +75,7 @@ def calendar(root: Path, as_of: dt.datetime | None, out: Path, pairs: tuple[str,
         raise RmcodeError([Problem("matches.yaml", 0, 0, "RM910", f"no pair {p!r}", "see `rmcode status` for pair ids")
                            for p in unknown])
     url = _site_url(root, site_url)
-    files = calendars(data, day, set(pairs) if pairs else None,
-                      (lambda pid: f"{url.rstrip('/')}/pairs/{pid}.html") if url else (lambda _pid: None))
+    files = calendars(data, day, set(pairs) if pairs else None, _page_url(data, url))
     if pairs:
         files = {k: v for k, v in files.items() if k != "calendar/program.ics"}
     if str(out) == "-":
