@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import socket
 import threading
@@ -19,6 +20,8 @@ from test_render import hostile_files
 
 from rmcode import api, site
 from rmcode.errors import BuildError
+from rmcode.repo import read_keyring
+from rmcode.seals import count_sealed, open_data
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_AS_OF = dt.date(2026, 11, 24)
@@ -45,7 +48,17 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (REPO / "program.yaml").is_file():
         pytest.fail("the demo program is missing from the repository root")
-    return site.build(REPO, tmp_path_factory.mktemp("demo") / "out", DEMO_AS_OF).out
+    # built the way the publish job builds: with the program key (for the demo, the DEMO-ONLY key),
+    # so sealed values are open while rendering and no private one may reach a page
+    saved = os.environ.get("RMCODE_IDENTITY")
+    os.environ["RMCODE_IDENTITY"] = str(REPO / "demo-only.key")
+    try:
+        return site.build(REPO, tmp_path_factory.mktemp("demo") / "out", DEMO_AS_OF).out
+    finally:
+        if saved is None:
+            del os.environ["RMCODE_IDENTITY"]
+        else:
+            os.environ["RMCODE_IDENTITY"] = saved
 
 
 class Page(HTMLParser):
@@ -326,7 +339,8 @@ def _published_text(out: Path) -> dict[Path, str]:
 
 
 def _private_values() -> dict[str, list[str]]:
-    data = api.load_program(REPO, DEMO_AS_OF)
+    data = open_data(api.load_program(REPO, DEMO_AS_OF), read_keyring(REPO / "demo-only.key")).data
+    assert not count_sealed(data)
     return {
         "self-identification": sorted({v for p in data.participants for v in p.self_identification.values()}),
         "avoid lists": sorted({x for p in data.participants for x in p.avoid}),

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import LoadError
 from .loader import MAX_BYTES, load_bytes
+from .model import Sealing
 from .repo import MATCHES_MAX_BYTES
 from .schema import validate_document
+from .seals import plain_targets
 
 Decision = Literal["allowed", "needs-admin", "rejected"]
 Status = Literal["added", "modified", "deleted", "type-changed"]
@@ -72,6 +74,7 @@ class Roster:
     admins: frozenset[int]
     pairs: Mapping[str, tuple[str, str]]
     profile_id: Callable[[str], int | None]
+    sealing: Sealing = field(default_factory=Sealing)  # program.yaml's sealing on the base branch: plain text in a sealed field is rejected
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,7 @@ def decide(changes: Sequence[FileChange], tree: Collection[str], author: Author,
                              {c.path for c in changes if c.status == "deleted"})
     verdicts = []
     for change in sorted(changes, key=lambda c: c.path):
-        decision, reason = _hazard(change, variants) or (
+        decision, reason = _hazard(change, variants) or _plain_sealed(change, roster) or (
             ("allowed", "you are a program admin") if admin else _by_kind(change, author, roster))
         verdicts.append(FileVerdict(change.path, change.status, decision, reason))
     return Verdict(author, admin, tuple(verdicts), fail_on)
@@ -211,7 +214,53 @@ def _by_kind(change: FileChange, author: Author, roster: Roster) -> Ruling:
         match = pattern.fullmatch(change.path)
         if match:
             return rule(change, match.groups(), author, roster)
-    return "needs-admin", next(reason for test, reason in _ADMIN_ONLY if test(change.path))
+    ending = _end_own_pair(change, author, roster) if change.path == "matches.yaml" else None
+    return ending or ("needs-admin", next(reason for test, reason in _ADMIN_ONLY if test(change.path)))
+
+
+# --- sealed data (docs/sealing.md) ------------------------------------------------------
+
+_SCHEMAS = ((PROFILE_PATH, "participant"), (CHECKIN_PATH, "checkin"), (SURVEY_PATH, "survey-response"))
+_ENDING = frozenset({"status", "ended", "end_reason"})  # what ending a pair may change
+
+
+def _plain_sealed(change: FileChange, roster: Roster) -> Ruling | None:
+    """Plain text in a field the program seals: nobody commits it, admins included."""
+    schema = "matches" if change.path == "matches.yaml" else next(
+        (name for pattern, name in _SCHEMAS if pattern.fullmatch(change.path)), None)
+    if schema is None or change.new is None or not roster.sealing.recipients:
+        return None
+    try:
+        data = load_bytes(change.path, change.new, max_bytes=size_limit(change.path)).data
+    except LoadError:
+        return None  # the rules for the file's kind reject what does not load
+    plain = plain_targets(data, schema, roster.sealing)
+    if not plain:
+        return None
+    fields = ", ".join(".".join(map(str, t)) for t in plain)
+    return "rejected", f"plain text in sealed field{'s' * (len(plain) > 1)} {fields}: run `rmcode seal {change.path}`"
+
+
+def _end_own_pair(change: FileChange, author: Author, roster: Roster) -> Ruling | None:
+    """Either partner may end their own pair: status ended, the day, a (sealed) reason, nothing else."""
+    versions = _versions(change, "matches")
+    old, new = versions.old, versions.new
+    if versions.unusable or old is None or new is None or len(old["pairs"]) != len(new["pairs"]):
+        return None
+    if {k: v for k, v in old.items() if k != "pairs"} != {k: v for k, v in new.items() if k != "pairs"}:
+        return None
+    changed = [(a, b) for a, b in zip(old["pairs"], new["pairs"]) if a != b]
+    if len(changed) != 1:
+        return None
+    before, after = changed[0]
+    keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    if (not keys <= _ENDING or before.get("status") not in ("proposed", "active") or after.get("status") != "ended"
+            or "ended" not in after or not after.get("end_reason")):
+        return None
+    mine = [who for who in (before["mentor"], before["mentee"]) if roster.profile_id(who) == author.github_id]
+    if not mine:
+        return None
+    return "allowed", f"{mine[0]} ends their own pair {before['id']}"
 
 
 class _Unreadable(Exception):

@@ -28,6 +28,7 @@ from .authorize import (
 )
 from .errors import LoadError
 from .loader import load_bytes
+from .model import Sealing
 from .prsummary import summarize
 
 _STATUS: Mapping[str, Status] = {"A": "added", "M": "modified", "D": "deleted", "T": "type-changed"}
@@ -201,7 +202,15 @@ def roster(base: Snapshot) -> Roster:
         profile = _load(base, path) if path else None
         value = profile.get("github_id") if isinstance(profile, dict) else None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
-    return Roster(admins, pairs, profile_id)
+    return Roster(admins, pairs, profile_id, _sealing(program))
+
+
+def _sealing(program: Any) -> Sealing:
+    """The base branch's sealing section; one that does not fit its schema counts as absent."""
+    try:
+        return Sealing.from_raw(program.get("sealing") if isinstance(program, dict) else None)
+    except (AttributeError, KeyError, TypeError):
+        return Sealing()
 
 
 def _items(doc: Any, key: str) -> Sequence[dict[str, Any]]:

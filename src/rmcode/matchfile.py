@@ -46,6 +46,8 @@ def _pair_lines(p: Pair) -> list[str]:
             lines.append(f"    {name}: {day.isoformat()}")
     if p.end_reason:
         lines.append(f"    end_reason: {_scalar(p.end_reason)}")
+    elif "end_reason" in p.sealed:  # kept as it was sealed: rmcode match never opens it
+        lines += ["    end_reason: |", *(f"      {line}" for line in p.sealed["end_reason"].strip("\n").split("\n"))]
     if p.score is not None:
         lines.append(f"    score: {_number(p.score)}")
     keys = [k for k in BREAKDOWN_KEYS if k in p.breakdown] + sorted(set(p.breakdown) - set(BREAKDOWN_KEYS))

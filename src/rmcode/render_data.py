@@ -57,6 +57,7 @@ def public_report(data: ProgramData, report: Report) -> dict[str, Any]:
         "version": 1, "as_of": report["as_of"], "program": _pick(report["program"], ("id", "name", "organisation")),
         "kpis": [_pick(k, _KPI_FIELDS) | {"series": [] if k.get("suppressed") else
                                           [_pick(s, ("week", "value")) for s in k.get("series", [])]}
+                 | ({"needs_key": True} if k.get("needs_key") else {})
                  for k in report["kpis"]],
         "pairs": pairs,
         "cohorts": [_pick(c, _COHORT_FIELDS) for c in report["cohorts"]],

@@ -24,6 +24,7 @@ from .render_people import (
     public_breakdowns,
 )
 from .report import UNIT_FORMAT
+from .seals import NEEDS_KEY
 
 Report = Mapping[str, Any]
 Context = dict[str, Any]
@@ -93,6 +94,8 @@ def kpi_views(report: Report, min_group: int) -> list[KpiView]:
         state, label = _KPI_STATES[k.get("met")]
         if k.get("suppressed"):
             state, label = "suppressed", f"Hidden: fewer than {min_group} people"
+        if k.get("needs_key"):  # built without the program key: sealed ratings or answers stay unread
+            state, label = "needs-key", "Computed only where the program key is"
         series = [] if k.get("suppressed") else list(k.get("series") or [])
         rows = tuple((str(s["week"]), fmt_value(s.get("value"), unit)) for s in series)
         chart = LineChart(
@@ -101,7 +104,8 @@ def kpi_views(report: Report, min_group: int) -> list[KpiView]:
             tuple(r[0] for r in rows), tuple(s.get("value") for s in series), float(k["target"]),
             unit in _PERCENT_UNITS) if any(s.get("value") is not None for s in series) else None
         direction = "at most" if k.get("direction") == "at-most" else "at least"
-        views.append(KpiView(str(k["id"]), str(k["name"]), fmt_value(None if k.get("suppressed") else k.get("value"), unit),
+        shown = NEEDS_KEY if k.get("needs_key") else fmt_value(None if k.get("suppressed") else k.get("value"), unit)
+        views.append(KpiView(str(k["id"]), str(k["name"]), shown,
                              fmt_value(k["target"], unit), direction, state, label, chart, rows))
     return views
 

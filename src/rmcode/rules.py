@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import Problem
 from .loader import Document
 from .model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
+from .seals import plain_sealed, sealed_items
 
 _OPEN_STATUSES = ("proposed", "active")
 
@@ -71,7 +72,41 @@ def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.
     _pairs(ctx)
     _checkins(ctx)
     _responses(ctx)
+    _sealing(ctx)
     return ctx.out
+
+
+def _sealing(ctx: _Context) -> None:
+    """Plain text in a sealed field: an error once the program has keys (RM336), else one warning (RM337)."""
+    program = ctx.program
+    plain = [(item, fields) for item in sealed_items(ctx.data) if (fields := plain_sealed(item, program))]
+    if not program.sealing.recipients:
+        # a program that has not set up sealing is told once it starts to (docs/sealing.md): a
+        # warning on every program without keys would drown the first steps of a new program
+        if plain and program.sealing.declared:
+            count = sum(len(fields) for _, fields in plain)
+            ctx.warn(program.source.path, "/sealing", "RM337", f"{count} value{'s' * (count != 1)} that rmcode seals "
+                     f"(concerns, notes, ratings, survey answers, ...) {'are' if count != 1 else 'is'} plain text, "
+                     "readable by everyone with access to the repository",
+                     "run `rmcode keygen`, list the public key under sealing.recipients, then `rmcode seal --all`")
+        return
+    listed = len(program.sealing.recipients)
+    others = [x for x in sealed_items(ctx.data) if x.sealed_to and x.sealed_to != {listed}]
+    if others:
+        counts = sorted({n for x in others for n in x.sealed_to} - {listed})
+        ctx.warn(program.source.path, "/sealing/recipients", "RM339",
+                 f"{len(others)} file{'s' * (len(others) != 1)} (e.g. {others[0].source.path}) hold values sealed to "
+                 f"{' or '.join(map(str, counts))} recipient{'s' * (counts != [1])}, not to the {listed} listed here",
+                 "run `rmcode rekey --identity KEY` to seal them to the current recipients (docs/sealing.md)")
+    for item, fields in plain:
+        for name in fields:
+            if isinstance(item, Pair):
+                ctx.out.append(Problem(item.source.path, item.source.line, 1, "RM336",
+                                       f"pair {item.id}: {name} is sealed in this program but holds plain text",
+                                       f"run `rmcode seal {item.source.path}`"))
+            else:
+                ctx.add(item.source.path, f"/{name}", "RM336", f"{name} is sealed in this program but holds plain text",
+                        f"run `rmcode seal {item.source.path}`")
 
 
 def _participants(ctx: _Context) -> None:
@@ -360,7 +395,8 @@ def _responses(ctx: _Context) -> None:
         if survey is None:
             ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", suggest(r.survey, [s.id for s in ctx.program.surveys]) or "use a survey id from program.yaml's surveys")
             continue
-        _answers(ctx, r, survey)
+        if "answers" not in r.sealed:  # sealed answers are checked where they are written and opened
+            _answers(ctx, r, survey)
 
 
 def _answers(ctx: _Context, r: SurveyResponse, survey: Survey) -> None:
