@@ -15,7 +15,7 @@ from typing import Any
 import icalendar
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import ProgramRepo, person, run
+from conftest import MINI_PROGRAM, ProgramRepo, person, run
 
 from rmcode.ical import pair_token
 from rmcode.sealing import generate_identity, seal
@@ -262,3 +262,28 @@ def test_the_public_issue_names_nobody_the_private_mail_does(setup: Setup, smtp:
     assert "- Stalled pairs (no session for 28 days or more): 1" in issue
     for word in ("ana", "cleo", "Ana", "Cleo", "corp.example", "@"):
         assert word not in issue
+
+
+def test_addresses_come_from_sealed_profiles(program_repo: ProgramRepo, tmp_path: Path, smtp: Smtp,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    secret, public = generate_identity()
+    key = tmp_path / "key.txt"
+    key.write_text(secret + "\n")
+    program = MINI_PROGRAM + f"sealing:\n  recipients:\n    - name: Amy (admin)\n      key: {public}\n"
+
+    def sealed_email(address: str) -> str:
+        return "|\n" + "".join(f"  {line}\n" for line in seal(address, [public]).splitlines())
+    files = {**FILES, "program.yaml": program,
+             "participants/ana.yaml": FILES["participants/ana.yaml"] + "email: " + sealed_email(ADDRESSES["ana"]),
+             "participants/cleo.yaml": FILES["participants/cleo.yaml"] + "email: " + sealed_email(ADDRESSES["cleo"])}
+    root = program_repo(files)
+    assert run("validate", "--root", str(root), "--as-of", "2026-02-03").exit_code == 0
+    for name, value in {"RMCODE_SMTP_HOST": "127.0.0.1", "RMCODE_SMTP_PORT": str(smtp.port),
+                        "RMCODE_SMTP_SECURITY": "none", "RMCODE_SMTP_FROM": "mentoring@corp.example",
+                        "RMCODE_IDENTITY": str(key)}.items():
+        monkeypatch.setenv(name, value)
+    result = run("notify", "--root", str(root), "--as-of", "2026-02-03", "--sent-log", str(tmp_path / "log"))
+    assert "2 sent" in result.output
+    assert [to for to, _, _ in _mails(smtp)] == ["ana.alves@corp.example", "cleo.cruz@corp.example"]
+    for path in (root / "participants").iterdir():
+        assert "corp.example" not in path.read_text()  # never in the repository in plain text

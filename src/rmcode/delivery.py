@@ -36,7 +36,7 @@ from typing import Literal
 
 from .errors import Problem, RmcodeError
 from .notify import Message
-from .sealing import Keyring, SealError, is_sealed, parse_identities, unseal
+from .sealing import Keyring, SealError, is_sealed, unseal
 
 Outcome = Literal["sent", "would-send", "already-sent", "uncertain", "failed", "no-address", "not-configured"]
 WEBHOOK_ENV: Mapping[str, str] = {"slack": "RMCODE_SLACK_WEBHOOK", "teams": "RMCODE_TEAMS_WEBHOOK"}
@@ -297,19 +297,6 @@ class Deliverer:
         failure = _with_retries(send, self.attempts, self.wait, self.sleep)
         self.log.record(key, "failed" if failure else "sent", channel, self.on)
         return done("failed", failure) if failure else done("sent")
-
-
-def keyring_from(identity: Path | None, env: Mapping[str, str]) -> Keyring:
-    """The program key from --identity FILE or $RMCODE_IDENTITY (the key itself, or a path to it)."""
-    try:
-        text = identity.read_text(encoding="utf-8") if identity else env.get("RMCODE_IDENTITY", "")
-        if text and not text.lstrip().startswith(("AGE-SECRET-KEY-", "#")):
-            text = Path(text.strip()).read_text(encoding="utf-8")
-        return parse_identities(text) if text.strip() else Keyring()
-    except (OSError, SealError) as exc:
-        where = str(identity) if identity else "$RMCODE_IDENTITY"
-        raise RmcodeError([Problem(where, 0, 0, "RM904", f"the program key cannot be read: {exc}",
-                                   "pass --identity FILE with an age identity (`rmcode keygen` makes one)")]) from None
 
 
 def open_addresses(sealed: Mapping[str, tuple[str, object]], keyring: Keyring) -> tuple[dict[str, str], list[Problem]]:

@@ -19,17 +19,16 @@ from ..delivery import (
     SmtpSettings,
     check_log_path,
     default_log_path,
-    keyring_from,
     open_addresses,
     webhooks_from_env,
 )
 from ..errors import Problem, RmcodeError
 from ..ical import pair_token
-from ..loader import load_bytes
 from ..model import ProgramData
 from ..notify import Message, plan
-from ..options import AS_OF, ROOT, as_date
+from ..options import AS_OF, IDENTITY, ROOT, as_date
 from ..render_pair import calendars
+from ..repo import read_keyring
 
 
 def _site_url(root: Path, given: str | None) -> str | None:
@@ -89,17 +88,13 @@ def calendar(root: Path, as_of: dt.datetime | None, out: Path, pairs: tuple[str,
     click.echo(f"wrote {len(files)} calendar file{'s' * (len(files) != 1)} to {out}")
 
 
-def _sealed_emails(root: Path, data: ProgramData, roster: Path | None) -> dict[str, tuple[str, object]]:
+def _sealed_emails(data: ProgramData, roster: Path | None) -> dict[str, tuple[str, object]]:
     """{login: (where, sealed value)} from the profiles' ``email`` field, then a roster file (it wins)."""
     found: dict[str, tuple[str, object]] = {}
     for person in data.participants:
-        path = root / person.source.path
-        try:
-            document = load_bytes(person.source.path, path.read_bytes()).data
-        except (OSError, RmcodeError):
-            continue
-        if isinstance(document, Mapping) and document.get("email") is not None:
-            found[person.key] = (person.source.path, document["email"])
+        value = person.sealed.get("email") or person.email or None  # plain text is refused later, never used
+        if value:
+            found[person.key] = (person.source.path, value)
     if roster is not None:
         try:
             loaded = yaml.safe_load(roster.read_text(encoding="utf-8"))
@@ -133,8 +128,7 @@ def _print_dry(messages: Sequence[Message], results: Sequence[Delivery]) -> None
 @ROOT
 @AS_OF
 @click.option("--dry-run", is_flag=True, help="Print every message that would go out; send nothing, record nothing.")
-@click.option("--identity", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The program key (age identity) that opens sealed addresses; default: $RMCODE_IDENTITY.")
+@IDENTITY
 @click.option("--addresses", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="A YAML file of login: sealed e-mail address (an HR roster export), kept outside the repository.")
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -173,8 +167,8 @@ def notify(root: Path, as_of: dt.datetime | None, dry_run: bool, identity: Path 
     messages = plan(data, day, _site_url(root, site_url))
     log_path = sent_log or default_log_path(data.program.id, env)
     check_log_path(log_path, root)
-    keyring = keyring_from(identity, env)
-    emails = _sealed_emails(root, data, addresses)
+    keyring = read_keyring(identity, env)
+    emails = _sealed_emails(data, addresses)
     book, problems = open_addresses(emails, keyring) if keyring else ({}, [])
     if emails and not keyring:
         click.echo(f"warning: {len(emails)} sealed e-mail addresses need the program key "
