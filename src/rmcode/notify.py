@@ -121,7 +121,7 @@ def _survey_due(ctx: _Ctx, p: PairProgress) -> list[Message]:
                                f"{program.name}: please answer “{survey.name}” by {state.due}",
                                f"Hello {ctx.name(me)},\n\nthe survey “{survey.name}” is due on {state.due} "
                                f"(milestone: {m.name}). Your answers go to the program team only.\n"
-                               f"Answer it with `rmcode survey` or from the program site: "
+                               f"Your pair's page: "
                                f"{ctx.pair_link(p.pair.id)}\n"))
     return out
 

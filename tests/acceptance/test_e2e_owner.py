@@ -96,7 +96,11 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
 def _walk(root: Path) -> Journey:
     j = Journey(root)
     j.do("init", "init", str(root), "--no-input", "--name", "Acmé Reverse Mentoring", "--organisation", "Acme: Inc #1",
-         "--admin", "octocat", "--admin-id", ADMIN_ID, "--opens", "2026-01-05", "--repository", "acme/mentoring")
+         "--admin", "octocat", "--admin-id", ADMIN_ID, "--opens", "2026-01-05", "--repository", "acme/mentoring",
+         "--contact-email", "mentoring@acme.example")
+    program = root / "program.yaml"  # the owner writes the objective, as `rmcode validate` asks
+    program.write_text(program.read_text(encoding="utf-8").replace(
+        "Replace this text with your program's own objective.", "Leaders learn; juniors are heard."), encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "rmcode init", "2026-01-05T09:00:00+00:00")
     for login in PEOPLE:
