@@ -33,6 +33,7 @@ from .model import Participant, ProgramData
 from .progress import PairProgress, pair_facts, progress_of
 from .render_join import SiteSettings, checkin_template
 from .render_people import STATUS_LABELS, is_public, public_name
+from .seals import sealed_fields
 
 Render = Callable[[str, str, Mapping[str, Any]], str]  # (template, title, context) -> page text
 PROGRAM_ICS = "calendar/program.ics"
@@ -70,6 +71,10 @@ def github_template(data: ProgramData, settings: SiteSettings) -> tuple[str | No
     if base is None:
         return None, ""
     text = checkin_template(PAIR, AUTHOR, dt.date.fromisoformat(DATE), data.program)
+    if data.program.sealing.recipients:
+        # sealed fields (rating, fit, notes...) cannot be typed in plain text into a GitHub file: leave them out
+        sealed = sealed_fields(data.program, "checkin")
+        text = "".join(line for line in text.splitlines(keepends=True) if line.split(":", 1)[0] not in sealed)
     return f"{base}/new/{url_path(settings.branch)}", text
 
 
