@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import importlib
@@ -15,9 +16,9 @@ from typing import Any
 from . import cache
 from .codeowners import PATH as CODEOWNERS_PATH
 from .codeowners import drift_problem
-from .errors import LoadError, Problem, SchemaError
+from .errors import LoadError, Problem, RmcodeError, SchemaError
 from .loader import Document, load_bytes
-from .model import ProgramData
+from .model import Program, ProgramData
 from .repo import (
     FileRef,
     Scan,
@@ -283,3 +284,22 @@ def load_as_of(root: Path, as_of: dt.date | None = None) -> tuple[ProgramData, d
     current = resolve_as_of(root, None)
     day = as_of or current
     return load_program(root, max(day, current)).on(day), day
+def repository_warnings(root: Path, program: Program) -> list[Problem]:
+    """Warnings about the repository beyond its data: issue forms behind program.yaml, template text left in."""
+    from .forms import FORM_FIELDS, placeholder_warnings, stale_forms
+
+    def read(rel: str) -> str | None:
+        path = root / rel
+        try:
+            return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+        except (OSError, UnicodeDecodeError):
+            return None
+    forms = {rel: text for rel in FORM_FIELDS if (text := read(rel)) is not None}
+    pages = ["program.yaml", "site/mkdocs.yml"] + sorted(
+        p.relative_to(root).as_posix() for p in (root / "site" / "docs").glob("*.md") if (root / "site").is_dir())
+    texts = {rel: text for rel in pages if (text := read(rel)) is not None}
+    try:
+        stale = stale_forms(program, forms)
+    except RmcodeError as exc:  # a form without the option lists rmcode fills in
+        stale = [dataclasses.replace(p, severity="warning") for p in exc.problems]
+    return stale + placeholder_warnings(texts)

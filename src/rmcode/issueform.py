@@ -113,6 +113,14 @@ def _whole_number(text: str) -> int:
     return int(value)
 
 
+def _level(text: str) -> int:
+    """A level as the form lists it ("6 - Director (mentees)") or as a bare number."""
+    found = re.match(r"\s*([0-9]{1,6})(?:\s+-\s.*)?\s*$", text)
+    if not found:
+        raise ValueError(f"'{text.strip()[:40]}' is not a level number")
+    return int(found.group(1))
+
+
 def _yes_no(text: str) -> bool:
     value = text.strip().lower()
     if value not in ("yes", "no"):
@@ -156,7 +164,7 @@ def _public(text: str) -> dict[str, str]:
 Converter = Callable[[str], Any]
 CONVERTERS: Mapping[FormKind, Mapping[str, Converter]] = {
     "register": {
-        "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _whole_number,
+        "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _level,
         "department": _one_line, "manager": _one_line, "location": _one_line, "timezone": _one_line,
         "languages": _languages, "skills_offered": _items, "skills_wanted": _items, "goals": _lines,
         "availability": _availability, "capacity": _whole_number, "prefer": _items, "bio": _text,

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import escape, render_data, render_join, render_pages
+from . import escape, render_data, render_join, render_pages, render_pair
 from .charts import Chart, dark_path, draw_all
 from .model import ProgramData
 from .render_join import SiteSettings
@@ -161,6 +161,8 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
         charts |= {c.path: c for c in page_charts}
     files |= {PurePosixPath(path): svg for path, svg in draw_all([charts[p] for p in sorted(charts)]).items()}
     files |= {PurePosixPath(path): text for path, text in render_data.data_files(published, report).items()}
+    files |= render_pair.pair_files(published, report, figures, settings, lambda template, title, context: env.get_template(
+        template).render(page_title=title, nav=NAV, dates=dates, **context))
     templates = resources.files("rmcode") / "templates" / "assets"
     files |= {PurePosixPath("assets/rmcode", name): (templates / name).read_text(encoding="utf-8") for name in ASSETS}
     return dict(sorted(files.items()))

@@ -225,7 +225,7 @@ def codeowners(root: Path, as_of: dt.datetime | None, check: bool, to_stdout: bo
 @click.option("--format", "fmt", type=click.Choice(sorted(NUDGE_RENDERERS)), default="md", show_default=True,
               help="md for the nudge issue, json for tools.")
 def nudge(root: Path, as_of: dt.datetime | None, fmt: str) -> None:
-    """List pairs behind or stalled and profiles incomplete or unmatched, mentioning the people.
+    """Count pairs behind or stalled and profiles incomplete or unmatched, naming nobody.
 
     The nudge workflow keeps one issue with this text. It never includes concerns,
     ratings or notes (see `rmcode report --private` for those).
