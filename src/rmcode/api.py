@@ -26,6 +26,7 @@ from .repo import (
     read_bytes,
     scan,
 )
+from .roster import HrRoster
 from .validate import DIGEST_CHARS, Reader, Record, Reread, Validation, build_item, validate_items
 
 Progress = Callable[[int, int], None]
@@ -242,11 +243,22 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
             items = {path: record[1] for path, record in records.items() if record[1] is not None}
             problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
             present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
+            roster = _roster(root, problems)
             return validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files), present,
-                                  Reread(records, _read(root)))
+                                  Reread(records, _read(root)), roster)
     finally:
         if changed is not None:
             changed()  # reaps git
+
+
+def _roster(root: Path, problems: list[Problem]) -> HrRoster | None:
+    """roster.csv where the program has one; a damaged one is a problem, and then no roster."""
+    from .roster_run import load_roster
+    try:
+        return load_roster(root)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("scaffold", "init"), "register": ("scaffold", "register"), "log": ("scaffold", "log"),
     "check-pr": ("pr", "check_pr"), "pr-summary": ("pr", "pr_summary"), "from-issue": ("pr", "from_issue"),
     "codeowners": ("pr", "codeowners"), "nudge": ("pr", "nudge"),
+    "roster": ("roster", "roster"),
 }
 
 

@@ -1,0 +1,84 @@
+"""rmcode roster import: the HR roster from the company's CSV export."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ..errors import Problem, RmcodeError
+from ..options import ROOT
+from ..sealing import Keyring, SealError, parse_identities
+
+
+def read_keyring(identity: Path | None) -> Keyring:
+    """--identity FILE, else RMCODE_IDENTITY (the identity text, or a path to it), else no key."""
+    text: str | None = None
+    where = "--identity"
+    try:
+        if identity is not None:
+            text = identity.read_text(encoding="utf-8")
+        elif os.environ.get("RMCODE_IDENTITY"):
+            value, where = os.environ["RMCODE_IDENTITY"], "RMCODE_IDENTITY"
+            text = value if value.lstrip().startswith(("AGE-SECRET-KEY-", "#")) else Path(value).read_text(encoding="utf-8")
+        return parse_identities(text) if text is not None else Keyring()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RmcodeError([Problem("", 0, 0, "RM425", f"{where}: cannot read the identity ({exc})",
+                                   "pass the file `rmcode keygen` wrote")]) from None
+    except SealError as exc:
+        raise RmcodeError([Problem("", 0, 0, "RM425", f"{where}: {exc}", "pass the file `rmcode keygen` wrote")]) from None
+
+
+@click.group()
+def roster() -> None:
+    """The HR roster: facts and invitees from the company's own records.
+
+    \b
+    Example:
+      rmcode roster import hr-export.csv --identity ~/.config/rmcode/key.txt
+    """
+
+
+@roster.command("import")
+@ROOT
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your age identity: keeps unchanged sealed buckets byte-identical (default: $RMCODE_IDENTITY).")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="The export's text encoding when it is not UTF-8, e.g. cp1252.")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the Markdown summary to this file (for the pull request body).")
+@click.option("--dry-run", is_flag=True, help="Check the export and print the summary; write nothing.")
+def import_(root: Path, export: Path, identity: Path | None, encoding: str, summary_file: Path | None,
+            dry_run: bool) -> None:
+    """Read an HR export (CSV) and write roster.csv and roster.sealed.yaml.
+
+    Columns are found by their usual header names (Employee ID, GitHub login, Name,
+    Email, Grade, Department, Manager ID, Location, Start date) or by program.yaml's
+    roster: columns: mapping. Comma, semicolon or tab delimiters, a byte-order mark,
+    Windows line ends and quoted fields are all read. Email (and what program.yaml's
+    sealing: fields: roster: adds) is sealed to sealing: recipients. Any problem in the
+    export is reported with its row and column and nothing is written.
+
+    Prints what changed since the last import (joined, left, moved, promoted) as Markdown.
+
+    \b
+    Example:
+      rmcode roster import exports/workday-2027-01.csv --summary pr-body.md
+      rmcode roster import hr.csv --identity key.txt --dry-run
+    """
+    from .. import api
+    from ..roster_run import import_roster
+
+    keyring = read_keyring(identity)
+    validation = api.validate(root)
+    pairs = validation.data.pairs if validation.data is not None else ()
+    result = import_roster(root, export, keyring, encoding=encoding, dry_run=dry_run, pairs=pairs)
+    click.echo(result.summary, nl=False)
+    if summary_file is not None:
+        summary_file.write_text(result.summary, encoding="utf-8")
+    for path in result.written:
+        click.echo(f"wrote {path}", err=True)
+    if result.note:
+        click.echo(result.note, err=True)
