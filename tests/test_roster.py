@@ -307,3 +307,15 @@ def test_roster_file_reads_back_what_import_wrote(program_repo: ProgramRepo) -> 
     assert roster.employees["E3"].name == "Ana\r\nMaria"
     assert roster.manager_login("dan") == "" and roster.manager_login("cleo") == "boss"
     assert roster.reporting_edges() == {"cleo": "boss", "ana": "#E5", "dan": "#E5", "#E5": "boss", "ben": "boss"}
+
+
+def test_issue_form_answers_left_empty_are_filled_from_the_roster(program_repo: ProgramRepo) -> None:
+    from test_issueform import REGISTER, body
+    root = program_repo({"roster.csv": ROSTER_CSV + "E7,eve,Eve,2,Legal,E6,Rome,2025-01-01\n"})
+    answers = {k: v for k, v in REGISTER.items() if k not in ("level", "department")}
+    (root / "issue.md").write_text(body("register.yml", answers), encoding="utf-8")
+    result = run("from-issue", "--root", str(root), "--issue-file", str(root / "issue.md"), "--kind", "register",
+                 "--author", "eve", "--author-id", "301", "--date", "2026-01-12")
+    assert (result.exit_code, result.stdout) == (0, "participants/eve.yaml\n")
+    data = yaml.safe_load((root / "participants/eve.yaml").read_text())
+    assert (data["level"], data["department"], data["manager"]) == (2, "Legal", "ben")

@@ -20,7 +20,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import LoadError, Problem
 
@@ -30,9 +30,12 @@ SEALED_PATH = "roster.sealed.yaml"
 COLUMNS = ("employee_id", "login", "name", "level", "department", "manager_id", "location", "start_date")
 
 
-@dataclass(frozen=True, slots=True)
-class Employee:
-    """One row of the roster; ``line`` is its line in roster.csv (0 before it is written)."""
+class Employee(NamedTuple):
+    """One row of the roster; ``line`` is its line in roster.csv (0 before it is written).
+
+    A NamedTuple rather than a frozen dataclass: a roster has 100,000 rows, and a tuple is
+    built about five times faster.
+    """
 
     employee_id: str
     login: str = ""

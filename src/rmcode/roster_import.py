@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from .errors import LoadError, Problem
 from .roster import Employee
 
 MAX_EXPORT_BYTES = 50 << 20  # 100,000 employees take about 15 MB; a larger file is not an HR export
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 FIELDS = ("employee_id", "login", "name", "email", "level", "department", "manager_id", "location", "start_date")
 REQUIRED = ("employee_id", "login", "level", "department")
@@ -131,15 +134,17 @@ def read_export(path: str, text: str, mapping: ColumnMap) -> Export:
     employees: list[Employee] = []
     sealed: dict[str, dict[str, str]] = {}
     first_row: dict[str, int] = {}
+    present = list(columns)
+    cells = operator.itemgetter(*columns.values())
     for number, row in zip(lines[1:], rows[1:]):
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue  # a blank line, as spreadsheets leave at the end
         if len(row) != len(rows[0]):
             problems.add(number, min(len(row), len(rows[0])) + 1, "RM413",
                          f"the row has {len(row)} fields, the header has {len(rows[0])}",
                          f"quote fields that contain the delimiter {delimiter!r}")
             continue
-        values = {name: row[index].strip() for name, index in columns.items()}
+        values = dict(zip(present, map(str.strip, cells(row))))
         employee = _row_employee(values, number, columns, mapping, problems)
         if employee is None:
             continue
@@ -237,30 +242,48 @@ def _columns(path: str, header: Sequence[str], mapping: ColumnMap) -> dict[str, 
 
 def _row_employee(values: Mapping[str, str], row: int, columns: Mapping[str, int], mapping: ColumnMap,
                   problems: _Problems) -> Employee | None:
+    login = values.get("login", "").removeprefix("@")
+    level = _level(values["level"], mapping)
+    start = values.get("start_date", "")
+    try:
+        start = _date(start, mapping.date_format) if start else ""
+        good = bool(values["employee_id"]) and level is not None and (not login or LOGIN.match(login) is not None)
+    except ValueError:
+        good = False
+    if good:
+        return Employee(values["employee_id"], login, values.get("name", ""), level, values["department"],
+                        values.get("manager_id", ""), values.get("location", ""), start)
+    _row_problems(values, login, level, row, columns, mapping, problems)
+    return None
+
+
+def _row_problems(values: Mapping[str, str], login: str, level: int | None, row: int, columns: Mapping[str, int],
+                  mapping: ColumnMap, problems: _Problems) -> None:
     def bad(name: str, message: str, hint: str) -> None:
         problems.add(row, columns[name] + 1, "RM419", message, hint)
-    before = len(problems.out)
     if not values["employee_id"]:
         bad("employee_id", "the employee id is empty", "every row needs an employee id")
-    login = values.get("login", "")
-    login = login.removeprefix("@")
     if login and not LOGIN.match(login):
         bad("login", f"{login[:40]!r} is not a GitHub login", "letters, digits and single hyphens, at most 39")
-    level = _level(values["level"], mapping)
     if level is None:
         bad("level", f"level {values['level'][:30]!r} is not a whole number",
             f"map it in program.yaml: roster: grades: {{{values['level'][:30]!r}: 7}}")
     start = values.get("start_date", "")
-    if start:
-        try:
-            start = dt.datetime.strptime(start, mapping.date_format).date().isoformat()
-        except ValueError:
-            bad("start_date", f"start date {start[:30]!r} does not match {mapping.date_format!r}",
-                "set program.yaml roster: date_format, e.g. '%d.%m.%Y'")
-    if len(problems.out) > before:
-        return None
-    return Employee(values["employee_id"], login, values.get("name", ""), level, values["department"],
-                    values.get("manager_id", ""), values.get("location", ""), start)
+    try:
+        _date(start, mapping.date_format) if start else None
+    except ValueError:
+        bad("start_date", f"start date {start[:30]!r} does not match {mapping.date_format!r}",
+            "set program.yaml roster: date_format, e.g. '%d.%m.%Y'")
+
+
+@functools.lru_cache(maxsize=65536)
+def _date(text: str, date_format: str) -> str:
+    """The ISO date of ``text`` (strptime is slow and an export repeats its dates: cached)."""
+    if date_format == "%Y-%m-%d":
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text).isoformat()
+    return dt.datetime.strptime(text, date_format).date().isoformat()
 
 
 def _level(text: str, mapping: ColumnMap) -> int | None:
