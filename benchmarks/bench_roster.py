@@ -38,15 +38,15 @@ def export_csv(root: Path, employees: int, seed: int = 11) -> bytes:
     """The HR export: the participants first (their level and department from their profiles), then everyone else."""
     rng = random.Random(seed)
     profiles = sorted((root / "participants").glob("*.yaml"))
-    rows = ['"Employee ID";"GitHub Login";"Full Name";"Email";"Grade";"Department";"Manager ID";"Location";'
-            '"Hire Date";"Cost Centre"']
+    rows = [('"Employee ID";"GitHub Login";"Full Name";"Email";"Grade";"Department";"Manager ID";"Location";'
+            '"Hire Date";"Cost Centre"')]
     for i in range(employees):
         manager = f"P{(i - 1) // 8:06}" if i else ""
         if i < len(profiles):
             text = profiles[i].read_text()
             login = profiles[i].stem
-            level = re.search(r"^level: (\d+)$", text, re.M).group(1)  # type: ignore[union-attr]
-            department = re.search(r"^department: (.+)$", text, re.M).group(1)  # type: ignore[union-attr]
+            level = re.search(r"^level: (\d+)$", text, re.MULTILINE).group(1)  # type: ignore[union-attr]
+            department = re.search(r"^department: (.+)$", text, re.MULTILINE).group(1)  # type: ignore[union-attr]
             if i % 100 == 0:
                 department = "Procurement"  # 1% disagree with their profile
         else:

@@ -10,12 +10,21 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .roster import HrRoster, InviteRule
+from .sealing import ARMOR_BEGIN
 
 Role = Literal["mentor", "mentee"]
 PairStatus = Literal["proposed", "active", "completed", "ended"]
 Visibility = Literal["public", "program", "admins"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOTS_PER_WEEK = 7 * 48  # half-hour slots, Monday 00:00 UTC first
+# fields that may hold a sealed value, per kind of file (which of them a program seals: seals.sealed_fields)
+SEALABLE: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "participant": ("bio", "email", "location", "self_identification", "title"),
+    "checkin": ("concern", "good_fit", "next_steps", "notes", "rating"),
+    "survey-response": ("answers",),
+    "pair": ("end_reason",),
+})
+_EMPTY: Mapping[str, str] = MappingProxyType({})
 BREAKDOWN_KEYS = ("skills", "working_style", "cross_department", "timezone", "availability", "preferences")
 
 
@@ -155,6 +164,45 @@ class Privacy:
 
 
 @dataclass(frozen=True, slots=True)
+class Recipient:
+    """One holder of a program key: sealed values are encrypted to ``key`` (an age public key)."""
+
+    name: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sealing:
+    """program.yaml's ``sealing``: who can open sealed values, and the fields sealed beyond the default."""
+
+    recipients: tuple[Recipient, ...] = ()
+    fields: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    declared: bool = False  # program.yaml has a sealing section (set up, perhaps without keys yet)
+
+    @classmethod
+    def from_raw(cls, raw: Mapping[str, Any] | None) -> Sealing:
+        return cls(tuple(Recipient(r["name"], r["key"]) for r in (raw or {}).get("recipients", ())),
+                   MappingProxyType({k: frozenset(v) for k, v in sorted((raw or {}).get("fields", {}).items())}),
+                   raw is not None)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.recipients)
+
+
+def _split_sealed(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Mapping[str, Any], Mapping[str, str]]:
+    """``raw`` without the values that are sealed (armored age text), and those sealed texts.
+
+    A sealed value stays opaque in the domain: its plain field keeps its default and the armor
+    is kept in ``sealed`` until ``seals.open_data`` opens it with a key.
+    """
+    sealed = {n: raw[n] for n in names if isinstance(raw.get(n), str) and raw[n].lstrip().startswith(ARMOR_BEGIN)}
+    if not sealed:
+        return raw, _EMPTY
+    return {k: v for k, v in raw.items() if k not in sealed}, MappingProxyType(dict(sorted(sealed.items())))
+
+
+@dataclass(frozen=True, slots=True)
 class Program:
     id: str
     name: str
@@ -184,6 +232,7 @@ class Program:
     surveys: tuple[Survey, ...]
     privacy: Privacy
     source: Source
+    sealing: Sealing = Sealing()
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Program:
@@ -216,7 +265,7 @@ class Program:
             surveys=tuple(_survey(s) for s in raw.get("surveys", [])),
             privacy=Privacy(raw["privacy"]["min_group_size"], frozenset(raw["privacy"]["public_fields"]),
                             raw["privacy"].get("publish_every", "always")),
-            source=source,
+            source=source, sealing=Sealing.from_raw(raw.get("sealing")),
         )
 
     def cohort(self, cid: str) -> Cohort | None:
@@ -290,9 +339,12 @@ class Participant:
     visibility: Mapping[str, Visibility] = field(default_factory=lambda: MappingProxyType({}))
     self_identification: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source: Source = Source("")
+    email: str = ""
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Participant:
+        raw, sealed = _split_sealed(raw, SEALABLE["participant"])
         goals = raw.get("goals", {})
         pause = raw.get("paused")
         return cls(
@@ -310,6 +362,7 @@ class Participant:
             prefer=frozenset(x.lower() for x in raw.get("prefer", ())),
             bio=raw.get("bio", ""), visibility=_frozen(raw.get("visibility")),
             self_identification=_frozen(raw.get("self_identification")), source=source,
+            email=raw.get("email", ""), sealed=sealed,
         )
 
     @property
@@ -364,13 +417,15 @@ class Pair:
     breakdown: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     reason: str = ""
     source: Source = Source("matches.yaml")
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Pair:
+        raw, sealed = _split_sealed(raw, SEALABLE["pair"])
         return cls(raw["id"], raw["cohort"], raw["mentor"], raw["mentee"], raw["status"],
                    _opt_date(raw.get("proposed")), _opt_date(raw.get("matched")), _opt_date(raw.get("ended")),
                    raw.get("end_reason", ""), raw.get("score"), _frozen(raw.get("breakdown")),
-                   raw.get("reason", ""), source)
+                   raw.get("reason", ""), source, sealed)
 
     @staticmethod
     def make_id(mentor: str, mentee: str) -> str:
@@ -402,15 +457,17 @@ class CheckIn:
     concern_note: str = ""
     source: Source = Source("")
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source, lines: Mapping[str, int] | None = None) -> CheckIn:
+        raw, sealed = _split_sealed(raw, SEALABLE["checkin"])
         concern = raw.get("concern")
         return cls(raw["pair"], _date(raw["date"]), raw["author"], raw["minutes"], raw.get("held", True),
                    tuple(raw.get("topics", ())), tuple((g["goal"], g["progress"]) for g in raw.get("goals", ())),
                    raw.get("rating"), raw.get("good_fit"), raw.get("next_steps", ""), raw.get("notes", ""),
                    (concern.get("level", "low") if concern else None), (concern or {}).get("note", ""), source,
-                   MappingProxyType(dict(lines or {})))
+                   MappingProxyType(dict(lines or {})), sealed)
 
     def at(self, key: str) -> Source:
         """Where a top-level field of this check-in is written: evidence for a flag."""
@@ -425,11 +482,13 @@ class SurveyResponse:
     pair: str | None
     answers: Mapping[str, bool | int | str]
     source: Source
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> SurveyResponse:
+        raw, sealed = _split_sealed(raw, SEALABLE["survey-response"])
         return cls(raw["survey"], raw["respondent"], _date(raw["date"]), raw.get("pair"),
-                   _frozen(raw["answers"]), source)
+                   _frozen(raw.get("answers")), source, sealed)
 
 
 @dataclass(frozen=True, slots=True)

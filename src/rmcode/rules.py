@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem
 from .loader import Document
-from .model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
+from .model import SEALABLE, CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
 from .roster import ROSTER_PATH, invited
+from .seals import plain_sealed, sealed_items
 
 _OPEN_STATUSES = ("proposed", "active")
 
@@ -82,7 +83,38 @@ def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.
     _pairs(ctx)
     _checkins(ctx)
     _responses(ctx)
+    _sealing(ctx)
     return ctx.out
+
+
+def _sealing(ctx: _Context) -> None:
+    """Plain text in a sealed field: an error once the program has keys (RM336), else one warning (RM337)."""
+    program = ctx.program
+    plain = [(item, fields) for item in sealed_items(ctx.data) if (fields := plain_sealed(item, program))]
+    if not program.sealing.recipients:
+        # a program that has not set up sealing is told once it starts to (docs/sealing.md): a
+        # warning on every program without keys would drown the first steps of a new program
+        if plain and program.sealing.declared:
+            count = sum(len(fields) for _, fields in plain)
+            ctx.warn(program.source.path, "/sealing", "RM337", f"{count} value{'s' * (count != 1)} that rmcode seals "
+                     f"(concerns, notes, ratings, survey answers, ...) {'are' if count != 1 else 'is'} plain text, "
+                     "readable by everyone with access to the repository",
+                     "run `rmcode keygen`, list the public key under sealing.recipients, then `rmcode seal --all`")
+        return
+    for item, fields in plain:
+        for name in fields:
+            if isinstance(item, Pair):
+                ctx.out.append(Problem(item.source.path, item.source.line, 1, "RM336",
+                                       f"pair {item.id}: {name} is sealed in this program but holds plain text",
+                                       f"run `rmcode seal {item.source.path}`"))
+            else:
+                ctx.add(item.source.path, f"/{name}", "RM336", f"{name} is sealed in this program but holds plain text",
+                        f"run `rmcode seal {item.source.path}`")
+    for p in ctx.data.participants:
+        for name, seen in p.visibility.items():
+            if seen == "admins" and name not in SEALABLE["participant"]:
+                ctx.warn(p.source.path, f"/visibility/{name}", "RM338", f"{name} stays plain text: matching needs it",
+                         "visibility admins keeps it off the site; anyone with access to the repository can read it")
 
 
 def _participants(ctx: _Context) -> None:

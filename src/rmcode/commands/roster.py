@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from ..errors import Problem, RmcodeError
-from ..options import ROOT
-from ..sealing import Keyring, SealError, parse_identities
-
-
-def read_keyring(identity: Path | None) -> Keyring:
-    """--identity FILE, else RMCODE_IDENTITY (the identity text, or a path to it), else no key."""
-    text: str | None = None
-    where = "--identity"
-    try:
-        if identity is not None:
-            text = identity.read_text(encoding="utf-8")
-        elif os.environ.get("RMCODE_IDENTITY"):
-            value, where = os.environ["RMCODE_IDENTITY"], "RMCODE_IDENTITY"
-            text = value if value.lstrip().startswith(("AGE-SECRET-KEY-", "#")) else Path(value).read_text(encoding="utf-8")
-        return parse_identities(text) if text is not None else Keyring()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RmcodeError([Problem("", 0, 0, "RM425", f"{where}: cannot read the identity ({exc})",
-                                   "pass the file `rmcode keygen` wrote")]) from None
-    except SealError as exc:
-        raise RmcodeError([Problem("", 0, 0, "RM425", f"{where}: {exc}", "pass the file `rmcode keygen` wrote")]) from None
+from ..options import IDENTITY, ROOT
+from ..repo import read_keyring
 
 
 @click.group()
@@ -43,8 +23,7 @@ def roster() -> None:
 @roster.command("import")
 @ROOT
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path),
-              help="Your age identity: keeps unchanged sealed buckets byte-identical (default: $RMCODE_IDENTITY).")
+@IDENTITY
 @click.option("--encoding", default="utf-8", show_default=True,
               help="The export's text encoding when it is not UTF-8, e.g. cp1252.")
 @click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path),
