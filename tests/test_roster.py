@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from conftest import ProgramRepo, commit_all, person, run
 
 from rmcode.api import validate
 from rmcode.roster import parse_roster
+from rmcode.roster_seal import bucket_of, open_fields, parse_sealed
+from rmcode.sealing import generate_identity, parse_identities
 
 # as an HR system writes it: BOM, semicolons, CRLF, quoted fields with the delimiter, doubled quotes, a line break
 SEMICOLON_EXPORT = (
@@ -319,3 +323,105 @@ def test_issue_form_answers_left_empty_are_filled_from_the_roster(program_repo: 
     assert (result.exit_code, result.stdout) == (0, "participants/eve.yaml\n")
     data = yaml.safe_load((root / "participants/eve.yaml").read_text())
     assert (data["level"], data["department"], data["manager"]) == (2, "Legal", "ben")
+
+
+# --- sealed columns ------------------------------------------------------------------------------
+
+EMAIL_EXPORT = (b"Employee ID;GitHub;Name;E-Mail;Grade;Department;Manager ID;Location\r\n"
+                b"E1;boss;Big Boss;boss@example.com;5;Finance;;Berlin\r\n"
+                b"E2;cleo;Cleo;cleo@example.com;5;Finance;E1;Berlin\r\n"
+                b"E3;ana;Ana;;1;Sales;E1;Paris\r\n")
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> tuple[Path, str, str]:
+    """An admin's identity file, its public key, and a second recipient (the publish job)."""
+    secret, public = generate_identity()
+    _, other = generate_identity()
+    path = tmp_path / "admin-key.txt"
+    path.write_text(secret + "\n")
+    return path, public, other
+
+
+def _sealed_program(root: Path, *recipients: str, extra: str = "") -> str:
+    keys_yaml = "".join(f"    - {{name: key {i}, key: {r}}}\n" for i, r in enumerate(recipients))
+    return (root / "program.yaml").read_text() + "sealing:\n  recipients:\n" + keys_yaml + extra
+
+
+def test_emails_are_sealed_and_open_with_the_admins_key(program_repo: ProgramRepo, keys: tuple[Path, str, str]) -> None:
+    key, public, other = keys
+    root = program_repo()
+    # (the mini program's check-in has a plain rating, which a sealing program refuses)
+    root = program_repo({"program.yaml": _sealed_program(root, public, other),
+                         "checkins/ana--cleo/2026-02-10-ana.yaml": None})
+    code, _, err = _import(root, "e.csv", EMAIL_EXPORT)
+    assert (code, err.splitlines()[:2]) == (0, ["wrote roster.csv", "wrote roster.sealed.yaml"])
+    roster_csv = (root / "roster.csv").read_text()
+    sealed_text = (root / "roster.sealed.yaml").read_text()
+    assert "@example.com" not in roster_csv + sealed_text
+    sealed = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    assert sealed.recipients == (public, other)
+    assert set(sealed.buckets) == {bucket_of("E1"), bucket_of("E2")}
+    opened = open_fields(sealed, parse_identities(key.read_text()))
+    assert opened == {"E1": {"email": "boss@example.com"}, "E2": {"email": "cleo@example.com"}}
+    # admins can open a bucket with Debian's age too
+    armor = sealed.buckets[bucket_of("E1")]
+    out = subprocess.run(["age", "--decrypt", "-i", str(key)], input=armor.encode(), capture_output=True, check=True)
+    assert json.loads(out.stdout)["E1"] == {"email": "boss@example.com"}
+    assert [p.one_line() for p in validate(root, use_cache=False).problems if p.severity == "error"] == []
+
+
+def test_reimport_with_the_key_keeps_unchanged_buckets_byte_identical(program_repo: ProgramRepo,
+                                                                      keys: tuple[Path, str, str]) -> None:
+    key, public, other = keys
+    root = program_repo()
+    root = program_repo({"program.yaml": _sealed_program(root, public, other)})
+    _import(root, "e.csv", EMAIL_EXPORT)
+    before = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    changed = EMAIL_EXPORT.replace(b"cleo@example.com", b"cleo.new@example.com")
+    code, out, err = _import(root, "e.csv", changed, "--identity", str(key))
+    assert code == 0
+    assert "1 sealed buckets written, 1 kept unchanged" in err
+    assert "Sealed fields (such as email) changed for 1 employees." in out
+    after = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    assert after.buckets[bucket_of("E1")] == before.buckets[bucket_of("E1")]
+    assert after.buckets[bucket_of("E2")] != before.buckets[bucket_of("E2")]
+    assert open_fields(after, parse_identities(key.read_text()))["E2"] == {"email": "cleo.new@example.com"}
+
+
+def test_reimport_without_the_key_seals_everything_again_and_says_so(program_repo: ProgramRepo,
+                                                                     keys: tuple[Path, str, str]) -> None:
+    key, public, other = keys
+    root = program_repo()
+    root = program_repo({"program.yaml": _sealed_program(root, public, other)})
+    _import(root, "e.csv", EMAIL_EXPORT)
+    before = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    code, _, err = _import(root, "e.csv", EMAIL_EXPORT)
+    assert code == 0
+    assert err.splitlines()[-1] == ("no program key was given, so every bucket was sealed again "
+                                    "(pass --identity to keep unchanged buckets byte-identical)")
+    after = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    assert after.buckets[bucket_of("E1")] != before.buckets[bucket_of("E1")]
+    assert open_fields(after, parse_identities(key.read_text())) == open_fields(before, parse_identities(key.read_text()))
+
+
+def test_a_program_can_seal_more_roster_columns(program_repo: ProgramRepo, keys: tuple[Path, str, str]) -> None:
+    key, public, _ = keys
+    root = program_repo()
+    root = program_repo({"program.yaml": _sealed_program(root, public, extra="  fields:\n    roster: [location]\n")})
+    _import(root, "e.csv", EMAIL_EXPORT)
+    assert "Berlin" not in (root / "roster.csv").read_text()
+    assert (root / "roster.csv").read_text().splitlines()[1] == "E1,boss,Big Boss,5,Finance,,,"
+    opened = open_fields(parse_sealed((root / "roster.sealed.yaml").read_bytes()), parse_identities(key.read_text()))
+    assert opened["E3"] == {"location": "Paris"}
+    assert opened["E1"] == {"email": "boss@example.com", "location": "Berlin"}
+
+
+def test_emails_without_recipients_are_refused_and_nothing_is_written(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    code, out, err = _import(root, "e.csv", EMAIL_EXPORT)
+    assert (code, out) == (1, "")
+    assert err == ("program.yaml:1:1: RM424 the export has email values, which are always sealed, but program.yaml "
+                   "lists no sealing recipients\n"
+                   "    hint: add the admins' age public keys under sealing: recipients: (see `rmcode keygen`)\n")
+    assert not (root / "roster.csv").exists()
