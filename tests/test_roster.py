@@ -13,7 +13,7 @@ from conftest import ProgramRepo, commit_all, person, run
 
 from rmcode.api import validate
 from rmcode.roster import parse_roster
-from rmcode.roster_seal import bucket_of, open_fields, parse_sealed
+from rmcode.roster_seal import Sealed, bucket_of, open_fields, parse_sealed
 from rmcode.sealing import generate_identity, parse_identities
 
 # as an HR system writes it: BOM, semicolons, CRLF, quoted fields with the delimiter, doubled quotes, a line break
@@ -371,13 +371,17 @@ def test_emails_are_sealed_and_open_with_the_admins_key(program_repo: ProgramRep
     assert [p.one_line() for p in validate(root, use_cache=False).problems if p.severity == "error"] == []
 
 
+def _imported(program_repo: ProgramRepo, keys: tuple[Path, str, str]) -> tuple[Path, Path, Sealed]:
+    """A sealing program with EMAIL_EXPORT imported: the key file, the root, roster.sealed.yaml."""
+    key, public, other = keys
+    root = program_repo({"program.yaml": _sealed_program(program_repo(), public, other)})
+    _import(root, "e.csv", EMAIL_EXPORT)
+    return key, root, parse_sealed((root / "roster.sealed.yaml").read_bytes())
+
+
 def test_reimport_with_the_key_keeps_unchanged_buckets_byte_identical(program_repo: ProgramRepo,
                                                                       keys: tuple[Path, str, str]) -> None:
-    key, public, other = keys
-    root = program_repo()
-    root = program_repo({"program.yaml": _sealed_program(root, public, other)})
-    _import(root, "e.csv", EMAIL_EXPORT)
-    before = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    key, root, before = _imported(program_repo, keys)
     changed = EMAIL_EXPORT.replace(b"cleo@example.com", b"cleo.new@example.com")
     code, out, err = _import(root, "e.csv", changed, "--identity", str(key))
     assert code == 0
@@ -391,11 +395,7 @@ def test_reimport_with_the_key_keeps_unchanged_buckets_byte_identical(program_re
 
 def test_reimport_without_the_key_seals_everything_again_and_says_so(program_repo: ProgramRepo,
                                                                      keys: tuple[Path, str, str]) -> None:
-    key, public, other = keys
-    root = program_repo()
-    root = program_repo({"program.yaml": _sealed_program(root, public, other)})
-    _import(root, "e.csv", EMAIL_EXPORT)
-    before = parse_sealed((root / "roster.sealed.yaml").read_bytes())
+    key, root, before = _imported(program_repo, keys)
     code, _, err = _import(root, "e.csv", EMAIL_EXPORT)
     assert code == 0
     assert err.splitlines()[-1] == ("no program key was given, so every bucket was sealed again "

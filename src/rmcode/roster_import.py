@@ -25,7 +25,6 @@ LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 FIELDS = ("employee_id", "login", "name", "email", "level", "department", "manager_id", "location", "start_date")
 REQUIRED = ("employee_id", "login", "level", "department")
 SEALED_ALWAYS = ("email",)
-_PLAIN_SEALABLE = ("name", "location", "start_date")  # roster.csv columns a program may seal
 # header names HR systems use for each field, compared without case, spaces or punctuation
 ALIASES: Mapping[str, tuple[str, ...]] = {
     "employee_id": ("employee id", "employee number", "employee no", "emp id", "worker id", "personnel number",
@@ -159,7 +158,9 @@ def read_export(path: str, text: str, mapping: ColumnMap) -> Export:
         if private:
             sealed[employee.employee_id] = private
             # a sealed column never reaches roster.csv in plain text
-            employee = employee._replace(**{name: "" for name in private if name in _PLAIN_SEALABLE})
+            employee = employee._replace(name="" if "name" in private else employee.name,
+                                         location="" if "location" in private else employee.location,
+                                         start_date="" if "start_date" in private else employee.start_date)
         employees.append(employee)
     _check_logins(employees, first_row, columns, problems)
     _check_managers(employees, first_row, columns, problems)
