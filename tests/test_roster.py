@@ -150,6 +150,9 @@ BAD: list[tuple[str, bytes, str]] = [
     ("duplicate id", HEADER + b"E1,ana,Ana,1,Sales,\nE2,ben,Ben,1,Sales,\nE1,cleo,Cleo,5,Sales,\n",
      ("e.csv:4:1: RM414 row 4, column 1: employee id 'E1' is already on row 2\n"
      "    hint: each employee appears once; remove the duplicate row")),
+    ("duplicate login", HEADER + b"E1,ana,Ana,1,Sales,\nE2,Ana,Ana B,1,Sales,\n",
+     ("e.csv:3:2: RM414 row 3, column 2: GitHub login 'Ana' is already on row 2\n"
+      "    hint: each login belongs to one employee")),
     ("manager cycle", HEADER + b"E1,ana,Ana,1,Sales,E3\nE2,ben,Ben,1,Sales,E1\nE3,cleo,Cleo,5,Sales,E2\n",
      ("e.csv:2:6: RM422 row 2, column 6: managers form a cycle: E1 -> E3 -> E2 -> E1\n"
      "    hint: someone's manager id is wrong; a chain of managers must end at the top")),
@@ -201,7 +204,7 @@ def test_every_problem_is_reported_not_only_the_first(program_repo: ProgramRepo)
     code, _, err = _import(root, "e.csv", HEADER + b"E1,ana,Ana,x,Sales,\nE1,ben,Ben,1,Sales,E9\n")
     assert code == 1
     assert [line.split(" ", 2)[:2] for line in err.splitlines() if not line.startswith(" ")] == [
-        ["e.csv:2:4:", "RM419"], ["e.csv:3:6:", "RM421"]]
+        ["e.csv:2:4:", "RM419"], ["e.csv:3:1:", "RM414"], ["e.csv:3:6:", "RM421"]]
 
 
 # --- the roster as the source of truth ------------------------------------------------------

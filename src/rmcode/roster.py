@@ -111,26 +111,30 @@ def parse_roster(content: bytes, path: str = ROSTER_PATH) -> HrRoster:
     try:
         header = next(reader, None)
         if header is None or tuple(header) != COLUMNS:
-            raise LoadError([Problem(path, 1, 1, "RM420", f"roster.csv must start with the header {','.join(COLUMNS)}",
-                                     "write it again with `rmcode roster import`")])
-        employees = [_employee(row, reader.line_num, path) for row in reader]
+            raise _damaged(path, 1, 1, f"roster.csv must start with the header {','.join(COLUMNS)}")
+        rows = [(row, reader.line_num) for row in reader]  # a row ends on line_num (a quoted name may span lines)
     except csv.Error as exc:
-        raise LoadError([Problem(path, reader.line_num, 1, "RM420", f"roster.csv is not valid CSV: {exc}",
-                                 "write it again with `rmcode roster import`")]) from exc
-    return HrRoster.of(employees)
+        raise _damaged(path, reader.line_num, 1, f"roster.csv is not valid CSV: {exc}") from exc
+    starts = [2] + [end + 1 for _, end in rows[:-1]]
+    for (row, _), line in zip(rows, starts):
+        if len(row) != len(COLUMNS):
+            raise _damaged(path, line, 1, f"roster.csv row has {len(row)} fields, not {len(COLUMNS)}")
+    table = list(zip(*(row for row, _ in rows))) or [()] * len(COLUMNS)
+    levels = [int(x) if x.isdigit() else None if not x else _bad_level(path, line, x)
+              for x, line in zip(table[3], starts)]
+    # column by column: 100,000 rows in a fraction of a second (validate reads the roster every run)
+    return HrRoster.of(map(Employee, *table[:3], levels, *table[4:], starts))
 
 
-def _employee(row: list[str], line: int, path: str) -> Employee:
-    if len(row) != len(COLUMNS):
-        raise LoadError([Problem(path, line, 1, "RM420", f"roster.csv row has {len(row)} fields, not {len(COLUMNS)}",
-                                 "write it again with `rmcode roster import`")])
-    eid, login, name, level, department, manager, location, start = row
+def _damaged(path: str, line: int, col: int, message: str) -> LoadError:
+    return LoadError([Problem(path, line, col, "RM420", message, "write it again with `rmcode roster import`")])
+
+
+def _bad_level(path: str, line: int, text: str) -> int:
     try:
-        number = int(level) if level else None
+        return int(text)
     except ValueError:
-        raise LoadError([Problem(path, line, 4, "RM420", f"level {level[:20]!r} is not a whole number",
-                                 "write it again with `rmcode roster import`")]) from None
-    return Employee(eid, login, name, number, department, manager, location, start, line)
+        raise _damaged(path, line, 4, f"level {text[:20]!r} is not a whole number") from None
 
 
 # --- what register can take from the roster -------------------------------------------------------

@@ -25,6 +25,7 @@ def md_text(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", clean(text))
 
 _OPEN = ("proposed", "active")
+_FACTS = 8  # an Employee's fields before ``line``
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +52,11 @@ class Changes:
 def compare(old: Mapping[str, Employee], new: Mapping[str, Employee], pairs: Sequence[Pair] = (),
             sealed_changed: int = 0) -> Changes:
     """Joined, left, moved (department or manager), promoted (level up), other updates; and leavers' open pairs."""
-    joined = tuple(Change(new[i], _facts(new[i])) for i in sorted(set(new) - set(old)))
-    left = tuple(Change(old[i], _facts(old[i])) for i in sorted(set(old) - set(new)))
+    # details of people who joined or left are written when shown (a first import joins everyone)
+    joined = tuple(Change(new[i], "") for i in sorted(set(new) - set(old)))
+    left = tuple(Change(old[i], "") for i in sorted(set(old) - set(new)))
     moved, promoted, updated = [], [], []
-    for i in sorted(set(old) & set(new)):
+    for i in sorted(i for i in set(old) & set(new) if old[i][:_FACTS] != new[i][:_FACTS]):
         a, b = old[i], new[i]
         move = [f"{what} {_show(x)} → {_show(y)}" for what, x, y in
                 (("department", a.department, b.department), ("manager", a.manager_id, b.manager_id)) if x != y]
@@ -99,7 +101,7 @@ def summary(changes: Changes, total: int, limit: int = 200) -> str:
                          ("Promoted", changes.promoted), ("Other updates", changes.updated)):
         if items:
             out += ["", f"### {title} ({len(items):,})", ""]
-            out += [f"- {_who(c.employee)}" + (f": {md_text(c.details)}" if c.details else "") for c in items[:limit]]
+            out += [f"- {_who(c.employee)}: {md_text(c.details or _facts(c.employee))}" for c in items[:limit]]
             if len(items) > limit:
                 out.append(f"- … and {len(items) - limit:,} more")
     if changes.leaver_pairs:

@@ -9,7 +9,8 @@ from typing import Any
 
 from .errors import LoadError, Problem, RmcodeError
 from .loader import load_bytes
-from .repo import write_atomic
+from .model import Pair, Source
+from .repo import MATCHES_MAX_BYTES, write_atomic
 from .roster import ROSTER_PATH, SEALED_PATH, HrRoster, parse_roster, prefill, render_roster
 from .roster_diff import Changes, compare, summary
 from .roster_import import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
@@ -69,9 +70,28 @@ def _read_export(export: Path, limit: int) -> bytes:
                                  "check the path")]) from None
 
 
+def open_pairs(root: Path) -> tuple[Pair, ...]:
+    """The pairs of matches.yaml as far as they read (validate reports a broken file; the import need not)."""
+    path = root / "matches.yaml"
+    try:
+        data = load_bytes("matches.yaml", path.read_bytes(), max_bytes=MATCHES_MAX_BYTES).data if path.is_file() else {}
+    except LoadError:
+        return ()
+    pairs = []
+    for raw in data.get("pairs", []) if isinstance(data, dict) else []:
+        try:
+            pairs.append(Pair.from_raw(raw, Source("matches.yaml")))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return tuple(pairs)
+
+
 def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str = "utf-8", dry_run: bool = False,
-                  pairs: Sequence[Any] = (), limit: int = MAX_EXPORT_BYTES) -> ImportResult:
-    """Read an HR export, check it, and write roster.csv and roster.sealed.yaml (nothing if any problem)."""
+                  pairs: Sequence[Pair] | None = None, limit: int = MAX_EXPORT_BYTES) -> ImportResult:
+    """Read an HR export, check it, and write roster.csv and roster.sealed.yaml (nothing if any problem).
+
+    ``pairs`` (default: matches.yaml's) are searched for open pairs of people who left.
+    """
     program = _program(root)
     mapping = ColumnMap.from_raw(program.get("roster"), program.get("sealing", {}).get("fields", {}).get("roster", ()))
     content = _read_export(export, limit)
@@ -92,7 +112,8 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
         sealed_changed = _sealed_changes(old_sealed, found.sealed, keyring)
     except SealError as exc:
         raise RmcodeError([Problem("program.yaml", 1, 1, "RM424", str(exc), "fix sealing.recipients")]) from None
-    changes = compare(old.employees if old else {}, {e.employee_id: e for e in found.employees}, pairs, sealed_changed)
+    changes = compare(old.employees if old else {}, {e.employee_id: e for e in found.employees},
+                      open_pairs(root) if pairs is None else pairs, sealed_changed)
     written: list[str] = []
     if not dry_run:
         write_atomic(root / ROSTER_PATH, render_roster(found.employees))

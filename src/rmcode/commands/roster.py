@@ -47,13 +47,9 @@ def import_(root: Path, export: Path, identity: Path | None, encoding: str, summ
       rmcode roster import exports/workday-2027-01.csv --summary pr-body.md
       rmcode roster import hr.csv --identity key.txt --dry-run
     """
-    from .. import api
     from ..roster_run import import_roster
 
-    keyring = read_keyring(identity)
-    validation = api.validate(root)
-    pairs = validation.data.pairs if validation.data is not None else ()
-    result = import_roster(root, export, keyring, encoding=encoding, dry_run=dry_run, pairs=pairs)
+    result = import_roster(root, export, read_keyring(identity), encoding=encoding, dry_run=dry_run)
     click.echo(result.summary, nl=False)
     if summary_file is not None:
         summary_file.write_text(result.summary, encoding="utf-8")
