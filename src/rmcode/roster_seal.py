@@ -56,9 +56,12 @@ class SealOutcome:
 
 
 def group(fields: Fields) -> dict[str, dict[str, dict[str, str]]]:
+    """Employees' sealed fields by bucket, each bucket in employee id order."""
+    ids = sorted(fields)
+    names = [f"{n % BUCKETS:03x}" for n in map(zlib.crc32, map(str.encode, ids))]  # bucket_of, for many ids
     out: dict[str, dict[str, dict[str, str]]] = {}
-    for employee_id in sorted(fields):
-        out.setdefault(bucket_of(employee_id), {})[employee_id] = dict(fields[employee_id])
+    for employee_id, bucket in zip(ids, names):
+        out.setdefault(bucket, {})[employee_id] = dict(fields[employee_id])
     return out
 
 
