@@ -436,3 +436,26 @@ def test_buckets_group_by_the_same_hash_as_bucket_of() -> None:
     grouped = group({i: {"email": f"{i}@example.com"} for i in ids})
     assert {i: b for b, members in grouped.items() for i in members} == {i: bucket_of(i) for i in ids}
     assert bucket_of("E1") == "185"  # stable across releases: a change would re-seal every bucket
+
+
+def test_help_has_an_example() -> None:
+    for args in (["roster", "--help"], ["roster", "import", "--help"]):
+        result = run(*args)
+        assert result.exit_code == 0
+        assert "Example:\n    rmcode roster import " in result.stdout
+
+
+def test_dry_run_prints_the_summary_and_writes_nothing(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    code, out, err = _import(root, "export.csv", SEMICOLON_EXPORT, "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.startswith("## Roster import: 6 joined\n")
+    assert not (root / "roster.csv").exists()
+
+
+def test_the_same_export_gives_a_byte_identical_roster(program_repo: ProgramRepo, keys: tuple[Path, str, str]) -> None:
+    key, root, before = _imported(program_repo, keys)
+    first = (root / "roster.csv").read_bytes(), (root / "roster.sealed.yaml").read_bytes()
+    code, out, _ = _import(root, "e.csv", EMAIL_EXPORT, "--identity", str(key))
+    assert (code, out.splitlines()[0]) == (0, "## Roster import: no changes")
+    assert ((root / "roster.csv").read_bytes(), (root / "roster.sealed.yaml").read_bytes()) == first
