@@ -454,7 +454,7 @@ def test_dry_run_prints_the_summary_and_writes_nothing(program_repo: ProgramRepo
 
 
 def test_the_same_export_gives_a_byte_identical_roster(program_repo: ProgramRepo, keys: tuple[Path, str, str]) -> None:
-    key, root, before = _imported(program_repo, keys)
+    key, root, _ = _imported(program_repo, keys)
     first = (root / "roster.csv").read_bytes(), (root / "roster.sealed.yaml").read_bytes()
     code, out, _ = _import(root, "e.csv", EMAIL_EXPORT, "--identity", str(key))
     assert (code, out.splitlines()[0]) == (0, "## Roster import: no changes")
