@@ -459,3 +459,22 @@ def test_the_same_export_gives_a_byte_identical_roster(program_repo: ProgramRepo
     code, out, _ = _import(root, "e.csv", EMAIL_EXPORT, "--identity", str(key))
     assert (code, out.splitlines()[0]) == (0, "## Roster import: no changes")
     assert ((root / "roster.csv").read_bytes(), (root / "roster.sealed.yaml").read_bytes()) == first
+
+
+def _register_eve(root: Path, *extra: str) -> tuple[int, str, str]:
+    result = run("register", "--root", str(root), "--as-of", "2026-01-20", "--no-input", "--login", "eve",
+                 "--github-id", "777", "--name", "Eve", "--role", "mentor", "--cohort", "c1",
+                 "--timezone", "Europe/Rome", "--languages", "en", "--skills-offered", "generative-ai", *extra)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_register_accepts_a_manager_only_the_roster_knows_and_refuses_facts_it_contradicts(
+        program_repo: ProgramRepo) -> None:
+    root = program_repo({"roster.csv": ROSTER_CSV + "E7,eve,Eve,2,Legal,E1,Rome,2025-01-01\n"})
+    code, out, err = _register_eve(root, "--level", "1")
+    assert (code, out) == (1, "")
+    assert err == ("participants/eve.yaml:8:8: RM340 level 1 disagrees with the roster: roster.csv:9 (employee E7) "
+                   "says 2\n    hint: use level: 2, or ask HR to correct the roster\n")
+    assert not (root / "participants/eve.yaml").exists()
+    assert _register_eve(root)[:2] == (0, "wrote participants/eve.yaml\n")
+    assert yaml.safe_load((root / "participants/eve.yaml").read_text())["manager"] == "boss"

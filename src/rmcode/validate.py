@@ -121,7 +121,7 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
 
 
 def validate_documents(valid: Mapping[str, tuple[Document, str]], earlier: Iterable[Problem],
-                       as_of: dt.date, files: int, present: set[str]) -> Validation:
+                       as_of: dt.date, files: int, present: set[str], roster: HrRoster | None = None) -> Validation:
     """Build the domain from schema-valid documents, then apply the cross-file rules.
 
     ``valid`` maps a path to a document that passed its schema, and the schema name;
@@ -134,7 +134,8 @@ def validate_documents(valid: Mapping[str, tuple[Document, str]], earlier: Itera
     for path, (doc, schema) in valid.items():
         items[path], found = build_item(doc, schema)
         problems += found
-    return validate_items(items, problems, as_of, files, present, {path: doc for path, (doc, _) in valid.items()})
+    return validate_items(items, problems, as_of, files, present, {path: doc for path, (doc, _) in valid.items()},
+                          roster)
 
 
 def validate_items(items: Mapping[str, Item], earlier: Iterable[Problem], as_of: dt.date, files: int,
