@@ -478,3 +478,15 @@ def test_register_accepts_a_manager_only_the_roster_knows_and_refuses_facts_it_c
     assert not (root / "participants/eve.yaml").exists()
     assert _register_eve(root)[:2] == (0, "wrote participants/eve.yaml\n")
     assert yaml.safe_load((root / "participants/eve.yaml").read_text())["manager"] == "boss"
+
+
+def test_a_damaged_sealed_file_stops_the_import_with_its_line(program_repo: ProgramRepo,
+                                                              keys: tuple[Path, str, str]) -> None:
+    key, root, _ = _imported(program_repo, keys)
+    sealed = root / "roster.sealed.yaml"
+    sealed.write_text(sealed.read_text().replace("buckets:\n", "buckets:\nhello\n"))
+    before = (root / "roster.csv").read_bytes()
+    code, _, err = _import(root, "e.csv", EMAIL_EXPORT, "--identity", str(key))
+    assert code == 1
+    assert err.startswith("roster.sealed.yaml:7:1: RM423 roster.sealed.yaml is not as `rmcode roster import` writes it\n")
+    assert (root / "roster.csv").read_bytes() == before
