@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LoadError, Problem
-from .roster import Employee
+from .roster import Employee, employees_of
 
 MAX_EXPORT_BYTES = 50 << 20  # 100,000 employees take about 15 MB; a larger file is not an HR export
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -168,9 +168,9 @@ def read_export(path: str, text: str, mapping: ColumnMap) -> Export:
     # a sealed column never reaches roster.csv in plain text
     plain = {name: [""] * len(ids) if name in mapping.sealed else cells.text(name)
              for name in ("name", "location")}
-    employees = list(map(Employee, ids, logins, plain["name"], levels, cells.text("department"),
-                         cells.text("manager_id"), plain["location"],
-                         [""] * len(ids) if "start_date" in mapping.sealed else starts))
+    employees = employees_of(ids, logins, plain["name"], levels, cells.text("department"), cells.text("manager_id"),
+                             plain["location"], [""] * len(ids) if "start_date" in mapping.sealed else starts,
+                             [0] * len(ids))
     _check_logins(employees, numbers, columns, problems)
     _check_managers(employees, numbers, first, columns, problems)
     problems.stop()

@@ -14,7 +14,7 @@ from .repo import MATCHES_MAX_BYTES, write_atomic
 from .roster import ROSTER_PATH, SEALED_PATH, HrRoster, parse_roster, prefill, render_roster
 from .roster_diff import Changes, compare, summary
 from .roster_import import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
-from .roster_seal import Sealed, open_fields, parse_sealed, render_sealed, seal_fields
+from .roster_seal import Sealed, parse_sealed, render_sealed, seal_fields
 from .sealing import Keyring, SealError
 
 
@@ -109,11 +109,10 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
                                    "add the admins' age public keys under sealing: recipients: (see `rmcode keygen`)")])
     try:
         outcome = seal_fields(found.sealed, recipients, old_sealed, keyring)
-        sealed_changed = _sealed_changes(old_sealed, found.sealed, keyring)
     except SealError as exc:
         raise RmcodeError([Problem("program.yaml", 1, 1, "RM424", str(exc), "fix sealing.recipients")]) from None
     changes = compare(old.employees if old else {}, {e.employee_id: e for e in found.employees},
-                      open_pairs(root) if pairs is None else pairs, sealed_changed)
+                      open_pairs(root) if pairs is None else pairs, outcome.changed)
     written: list[str] = []
     if not dry_run:
         write_atomic(root / ROSTER_PATH, render_roster(found.employees))
@@ -143,14 +142,3 @@ def _decode_other(name: str, content: bytes, encoding: str, limit: int) -> str:
 def _old_sealed(root: Path) -> Sealed | None:
     path = root / SEALED_PATH
     return parse_sealed(path.read_bytes()) if path.is_file() else None
-
-
-def _sealed_changes(old: Sealed | None, new: Mapping[str, Mapping[str, str]], keyring: Keyring) -> int:
-    """How many employees' sealed fields changed (0 when the old ones cannot be opened here)."""
-    if old is None or not keyring:
-        return 0
-    try:
-        before = open_fields(old, keyring)
-    except SealError:
-        return 0
-    return sum(1 for i in set(before) | set(new) if before.get(i) != dict(new.get(i, {})))

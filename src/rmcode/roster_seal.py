@@ -54,6 +54,7 @@ class SealOutcome:
     resealed: int  # buckets sealed afresh
     kept: int  # buckets kept byte for byte
     note: str  # why everything was sealed again, if it was
+    changed: int = 0  # employees whose sealed fields changed (0 when the old buckets could not be opened)
 
 
 def group(fields: Fields) -> dict[str, dict[str, dict[str, str]]]:
@@ -77,21 +78,28 @@ def seal_fields(fields: Fields, recipients: Sequence[str], old: Sealed | None, k
         note, reusable = ("no program key was given, so every bucket was sealed again "
                           "(pass --identity to keep unchanged buckets byte-identical)"), False
     out: dict[str, str] = {}
-    kept = 0
-    for bucket, content in new.items():
-        previous = old.buckets.get(bucket) if reusable and old is not None else None
-        if previous is not None and _opens_to(previous, content, keyring):
-            out[bucket], kept = previous, kept + 1
+    kept = changed = 0
+    previous = dict(old.buckets) if reusable and old is not None else {}
+    for bucket in sorted(set(new) | set(previous)):
+        content = new.get(bucket, {})
+        before = _opened(previous[bucket], keyring) if bucket in previous else {}
+        changed += sum(1 for i in set(before) | set(content) if before.get(i) != content.get(i))
+        if bucket not in new:
+            continue
+        if bucket in previous and before == content:
+            out[bucket], kept = previous[bucket], kept + 1
         else:
             out[bucket] = seal(content, list(recipients))  # type: ignore[arg-type]
-    return SealOutcome(Sealed(tuple(recipients), out), len(out) - kept, kept, note)
+    return SealOutcome(Sealed(tuple(recipients), out), len(out) - kept, kept, note, changed)
 
 
-def _opens_to(armor: str, content: Mapping[str, Mapping[str, str]], keyring: Keyring) -> bool:
+def _opened(armor: str, keyring: Keyring) -> Mapping[str, object]:
+    """An old bucket's content; {} when it cannot be opened (it is then sealed afresh)."""
     try:
-        return unseal(armor, keyring) == content
+        value = unseal(armor, keyring)
     except SealError:
-        return False
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def open_fields(sealed: Sealed, keyring: Keyring) -> dict[str, dict[str, str]]:
