@@ -490,3 +490,11 @@ def test_a_damaged_sealed_file_stops_the_import_with_its_line(program_repo: Prog
     assert code == 1
     assert err.startswith("roster.sealed.yaml:7:1: RM423 roster.sealed.yaml is not as `rmcode roster import` writes it\n")
     assert (root / "roster.csv").read_bytes() == before
+
+
+def test_a_missing_export_is_an_error_not_a_traceback(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    result = run("roster", "import", "--root", str(root), str(root / "nope.csv"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"{root / 'nope.csv'}: RM409 cannot read the export: No such file or directory\n"
+                             "    hint: check the path\n")
