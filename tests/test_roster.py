@@ -168,6 +168,9 @@ BAD: list[tuple[str, bytes, str]] = [
     ("bad login", HEADER + b"E1,ana smith,Ana,1,Sales,\n",
      ("e.csv:2:2: RM419 row 2, column 2: 'ana smith' is not a GitHub login\n"
      "    hint: letters, digits and single hyphens, at most 39")),
+    ("header only", HEADER + b"\r\n",
+     ("e.csv:2:1: RM412 row 2, column 1: the file has a header but no employees\n"
+      "    hint: export every employee: an empty roster would mark everyone as having left")),
     ("empty", b"",
      "e.csv:1:1: RM412 row 1, column 1: the file is empty\n    hint: export the roster with a header row"),
 ]

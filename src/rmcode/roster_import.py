@@ -142,6 +142,9 @@ def read_export(path: str, text: str, mapping: ColumnMap) -> Export:
     # blank lines (spreadsheets leave some at the end) are skipped
     kept = [i for i in range(1, len(rows)) if len(rows[i]) == width and "".join(rows[i]).strip()]
     numbers = [lines[i] for i in kept]
+    if not kept and not problems.out:
+        problems.add(2, 1, "RM412", "the file has a header but no employees",
+                     "export every employee: an empty roster would mark everyone as having left")
     table = list(zip(*(rows[i] for i in kept))) or [()] * width
     cells = _Cells(table, columns, len(kept))
     ids, logins = cells.text("employee_id"), [x.removeprefix("@") for x in cells.text("login")]
