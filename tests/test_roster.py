@@ -501,3 +501,19 @@ def test_a_missing_export_is_an_error_not_a_traceback(program_repo: ProgramRepo)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (f"{root / 'nope.csv'}: RM409 cannot read the export: No such file or directory\n"
                              "    hint: check the path\n")
+
+
+def test_every_row_of_a_written_roster_matches_its_json_schema(program_repo: ProgramRepo) -> None:
+    import csv
+    import io
+
+    import jsonschema
+
+    from rmcode.schema import load_schema
+    root = program_repo()
+    _import(root, "export.csv", SEMICOLON_EXPORT)
+    rows = list(csv.DictReader(io.StringIO((root / "roster.csv").read_text(), newline="")))
+    validator = jsonschema.Draft7Validator(load_schema("roster"))
+    assert len(rows) == 6
+    assert [list(validator.iter_errors(row)) for row in rows] == [[]] * 6
+    assert not validator.is_valid({**rows[0], "login": "not a login"})
