@@ -27,6 +27,7 @@ from .repo import (
     scan,
 )
 from .roster import HrRoster
+from .roster_run import load_roster
 from .validate import DIGEST_CHARS, Reader, Record, Reread, Validation, build_item, validate_items
 
 Progress = Callable[[int, int], None]
@@ -253,7 +254,6 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
 
 def _roster(root: Path, problems: list[Problem]) -> HrRoster | None:
     """roster.csv where the program has one; a damaged one is a problem, and then no roster."""
-    from .roster_run import load_roster
     try:
         return load_roster(root)
     except LoadError as exc:
