@@ -56,7 +56,7 @@ def test_init_writes_a_complete_program_repository(tmp_path: Path) -> None:
         *[f".github/workflows/{w}.yml" for w in ("authorize", "from-issue", "match", "nudge", "publish", "validate")],
         ".gitignore", ".pre-commit-config.yaml", "README.md", "participants/.gitkeep", "program.yaml",
         "pyproject.toml", "requirements/workflows.in", *[f"schemas/{s}.schema.json" for s in ("checkin", "matches", "participant", "program",
-                                                                 "survey-response", "report")],
+                                                                 "survey-response", "report", "roster")],
         "site/docs/assets/logo.svg", "site/docs/faq.md", "site/docs/stylesheets/extra.css", "site/mkdocs.yml"])
     program = yaml.safe_load((root / "program.yaml").read_text())
     assert (program["id"], program["organisation"], program["admins"]) == (

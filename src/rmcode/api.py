@@ -29,6 +29,8 @@ from .repo import (
     read_bytes,
     scan,
 )
+from .roster import HrRoster
+from .roster_run import load_roster
 from .validate import DIGEST_CHARS, Reader, Record, Reread, Validation, build_item, validate_items
 
 Progress = Callable[[int, int], None]
@@ -245,8 +247,9 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
             items = {path: record[1] for path, record in records.items() if record[1] is not None}
             problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
             present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
+            roster = _roster(root, problems)
             result = validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files),
-                                    present, Reread(records, _read(root)))
+                                    present, Reread(records, _read(root)), roster)
             return _with_codeowners(root, result)
     finally:
         if changed is not None:
@@ -264,6 +267,15 @@ def _with_codeowners(root: Path, result: Validation) -> Validation:
     if problem is None:
         return result
     return Validation(result.data, tuple(sorted((*result.problems, problem))), result.files)
+
+
+def _roster(root: Path, problems: list[Problem]) -> HrRoster | None:
+    """roster.csv where the program has one; a damaged one is a problem, and then no roster."""
+    try:
+        return load_roster(root)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:

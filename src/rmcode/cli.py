@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "survey": ("survey", "survey"),
     "calendar": ("reach", "calendar"), "notify": ("reach", "notify"),
     "keygen": ("keys", "keygen"), "seal": ("keys", "seal"), "rekey": ("keys", "rekey"), "erase": ("keys", "erase"),
+    "roster": ("roster", "roster"),
 }
 
 

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .roster import HrRoster, InviteRule
 from .sealing import ARMOR_BEGIN, x25519_stanzas
 
 Role = Literal["mentor", "mentee"]
@@ -215,6 +216,7 @@ class Program:
     admins: tuple[Admin, ...]
     registration_mode: Literal["open", "invite-only"]
     invitees: frozenset[str]
+    invite_rules: tuple[InviteRule, ...]
     levels: tuple[Level, ...]
     min_level_gap: int
     mentor_max_level: int | None
@@ -245,7 +247,8 @@ class Program:
             contact=_frozen(raw["contact"]),
             admins=tuple(Admin(a["login"], a["github_id"]) for a in raw["admins"]),
             registration_mode=raw["registration"]["mode"],
-            invitees=frozenset(x.lower() for x in raw["registration"].get("invitees", [])),
+            invitees=_invitees(raw["registration"].get("invitees", [])),
+            invite_rules=tuple(InviteRule.from_raw(q) for q in _invite_queries(raw["registration"])),
             levels=tuple(sorted((Level(x["level"], x["name"]) for x in raw["levels"]), key=lambda x: x.level)),
             min_level_gap=elig["min_level_gap"], mentor_max_level=elig.get("mentor_max_level"),
             mentee_min_level=elig.get("mentee_min_level"),
@@ -285,6 +288,18 @@ class Program:
         if github_id is not None:
             return any(a.github_id == github_id for a in self.admins)
         return login is not None and any(a.login.lower() == login.lower() for a in self.admins)
+
+
+def _invitees(raw: Any) -> frozenset[str]:
+    """Invited logins: the list itself, or the ``logins`` of the roster-query form."""
+    logins = raw.get("logins", []) if isinstance(raw, dict) else raw  # dict, not Mapping: see _invite_queries
+    return frozenset(x.lower() for x in logins)
+
+
+def _invite_queries(registration: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    invitees = registration.get("invitees", [])
+    # isinstance against the Mapping ABC would touch its caches during validate (test_cache checks gc stays as found)
+    return list(invitees.get("roster", [])) if isinstance(invitees, dict) else []
 
 
 def _survey(raw: Mapping[str, Any]) -> Survey:
@@ -504,6 +519,7 @@ class ProgramData:
     unmatched: tuple[Unmatched, ...]
     checkins: tuple[CheckIn, ...]
     responses: tuple[SurveyResponse, ...]
+    roster: HrRoster | None = None  # roster.csv, where the program has one
 
     def by_login(self) -> dict[str, Participant]:
         return {p.key: p for p in self.participants}

@@ -29,6 +29,8 @@ from .keyops import load_program_file
 from .loader import load_bytes
 from .model import Program, Source
 from .repo import discover
+from .roster import HrRoster
+from .roster_run import load_roster
 from .schema import SCHEMA_NAMES, schema_text, validate_document
 from .validate import validate_documents
 from .writer import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
@@ -194,6 +196,14 @@ def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
     return data
 
 
+def _roster(root: Path) -> HrRoster | None:
+    """The program's HR roster, so a new profile is checked against it (a damaged one: validate says so)."""
+    try:
+        return load_roster(root)
+    except LoadError:
+        return None
+
+
 def problems_in_context(root: Path, rel: str, text: str, as_of: dt.date) -> list[Problem]:
     """What `rmcode validate` would say about ``rel`` with content ``text``, among the repository's files."""
     return _in_context(root, rel, text, as_of)[0]
@@ -209,11 +219,12 @@ def _in_context(root: Path, rel: str, text: str, as_of: dt.date) -> tuple[list[P
     good = {ref.path: (d, ref.schema) for ref, d, found in api.check_files(root, [r for r in refs if r.path != rel])
             if d is not None and not found}
     present = {ref.path.rsplit("/", 1)[-1][:-5].lower() for ref in refs if ref.schema == "participant"}
-    before = set(validate_documents(good, [], as_of, len(good), present).problems)
+    roster = _roster(root)
+    before = set(validate_documents(good, [], as_of, len(good), present, roster).problems)
     good[rel] = (doc, kind)
     if kind == "participant":
         present.add(rel.rsplit("/", 1)[-1][:-5].lower())
-    result = validate_documents(good, [], as_of, len(good), present)
+    result = validate_documents(good, [], as_of, len(good), present, roster)
     # a rule about two files (a login or github_id used twice) may report the other, older file:
     # everything the new file breaks counts, problems the repository already had do not
     problems = [p for p in result.problems if p.severity == "error" and (p.path == rel or p not in before)]

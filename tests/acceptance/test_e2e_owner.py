@@ -128,7 +128,7 @@ def _walk(root: Path) -> Journey:
 
 def test_init_creates_a_program_that_validates(journey: Journey) -> None:
     assert journey.steps["init"].exit_code == 0
-    assert journey.steps["init"].output.startswith(f"Created 29 files in {journey.root}. Next:\n")
+    assert journey.steps["init"].output.startswith(f"Created 30 files in {journey.root}. Next:\n")
     program = load_bytes("program.yaml", (journey.root / "program.yaml").read_bytes()).data
     assert (program["name"], program["organisation"], program["cohorts"][0]["id"]) == \
         ("Acmé Reverse Mentoring", "Acme: Inc #1", COHORT)

@@ -164,8 +164,10 @@ def from_issue(root: Path, issue_file: Path, kind: FormKind, author: str, author
     Example:
       rmcode from-issue --issue-file body.md --kind register --author octocat --author-id 583231
     """
+    from ..roster_run import roster_prefill
     made = form_file(kind, _read_body(issue_file), author, author_id, as_date(day) or dt.date.today(),
-                     lambda rel: read_existing(root, rel), _sealed_by(root, SCHEMA_OF[kind]))
+                     lambda rel: read_existing(root, rel), _sealed_by(root, SCHEMA_OF[kind]),
+                     roster_prefill(root, author))
     if dry_run:
         click.echo(made.text, nl=False)
         return

@@ -17,6 +17,7 @@ from ..errors import SchemaError
 from ..issueform import goals_from_texts
 from ..model import Program, ProgramData
 from ..options import ROOT
+from ..roster_run import roster_prefill
 from ..schema import load_schema
 from .prompts import (
     DATE_FORMS,
@@ -273,6 +274,7 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
     given["login"] = _ask_login(given, interactive)
     rel = scaffold_api.profile_path(given["login"])
     existing = _starting_point(root, rel, force, dry_run)
+    existing = {**existing, **roster_prefill(root, given["login"])}  # HR facts from roster.csv, where it exists
     program = _load(root).program
     start = {**existing, **{f"working_style.{k}": v for k, v in (existing.get("working_style") or {}).items()}}
     profile = _fold_styles(collect(_profile_asks(on, program), given, start, program, interactive))
