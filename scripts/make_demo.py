@@ -22,7 +22,20 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from rmcode.loader import load_bytes
+from rmcode.sealing import JsonValue, Keyring, SealError, is_sealed, parse_identities, seal, unseal
+from rmcode.seals import Target, sealed_targets, value_at
+
 Doc = dict[str, Any]
+# The demo's values are sealed to a key whose secret is committed on purpose (demo-only.key): DEMO ONLY,
+# so that tests and the demo site can open them. A real program never commits a key (docs/sealing.md).
+DEMO_KEY = Path(__file__).resolve().parents[1] / "demo-only.key"
+
+
+def demo_public() -> str:
+    found = re.search(r"# public key: (age1\w+)", DEMO_KEY.read_text(encoding="utf-8"))
+    assert found, f"{DEMO_KEY} has no '# public key:' line"
+    return found[1]
 SEED = 2026
 REF_MONDAY = date(2026, 11, 2)  # availability is compared in this week
 STR_TAG = "tag:yaml.org,2002:str"
@@ -39,6 +52,8 @@ class Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: Dumper, text: str) -> yaml.ScalarNode:
+    if is_sealed(text):  # the armor of a sealed value, as rmcode seal writes it
+        return dumper.represent_scalar(STR_TAG, text, style="|")
     # Double-quote anything a YAML reader could take for something else (dates, yes/no, ...).
     style = '"' if dumper.resolve(yaml.ScalarNode, text, (True, False)) != STR_TAG else None
     return dumper.represent_scalar(STR_TAG, text, style=style)
@@ -669,6 +684,12 @@ PROGRAM_SECTIONS: list[tuple[str, str, Doc]] = [
      "publish_every limits how often published aggregates change."), {
         "privacy": {"min_group_size": 5, "public_fields": [f for f in VISIBLE if f != "manager"],
                     "publish_every": "weekly"}}),
+    ("Sealing", ("Concerns, notes, ratings, fit answers, survey answers, self-identification and email are "
+     "encrypted (age) to these public keys before they touch disk; only their holders can read them. DEMO "
+     "ONLY: this demo seals to a key whose secret is committed as demo-only.key so that anyone can try "
+     "`rmcode report --private --identity demo-only.key`. A real program lists its admins' keys from "
+     "`rmcode keygen` and never commits a secret."), {
+        "sealing": {"recipients": [{"name": "Demo key (DEMO ONLY: its secret is demo-only.key)", "key": demo_public()}]}}),
 ]
 
 
@@ -700,6 +721,49 @@ def clean(root: Path) -> None:
                 sub.rmdir()
 
 
+class Sealer:
+    """Seals the demo's sealed fields; a value whose plain text did not change keeps its earlier
+    ciphertext (sealing is randomised), so running the script again rewrites identical files."""
+
+    def __init__(self, root: Path) -> None:
+        self.keyring: Keyring = parse_identities(DEMO_KEY.read_text(encoding="utf-8"))
+        self.public = demo_public()
+        self.root = root
+
+    def seal_doc(self, rel: str, schema: str, doc: Doc) -> Doc:
+        previous = self._previous(rel)
+        for target in sealed_targets(doc, schema, None):
+            value = value_at(doc, target)
+            old = value_at(previous, target) if previous is not None and self._has(previous, target) else None
+            self._put(doc, target, old if old is not None and self._same(old, value) else seal(value, [self.public]))
+        return doc
+
+    def _previous(self, rel: str) -> Any:
+        path = self.root / rel
+        return load_bytes(rel, path.read_bytes(), max_bytes=None).data if path.is_file() else None
+
+    @staticmethod
+    def _has(data: Any, target: Target) -> bool:
+        try:
+            value_at(data, target)
+        except (KeyError, IndexError, TypeError):
+            return False
+        return True
+
+    def _same(self, old: Any, value: JsonValue) -> bool:
+        try:
+            return is_sealed(old) and unseal(old, self.keyring) == value
+        except SealError:
+            return False
+
+    @staticmethod
+    def _put(doc: Doc, target: Target, sealed: str) -> None:
+        parent: Any = doc
+        for part in target[:-1]:
+            parent = parent[part]
+        parent[target[-1]] = sealed
+
+
 def main() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1]
     rng = random.Random(SEED)
@@ -707,6 +771,11 @@ def main() -> None:
     matches = build_matches(people)
     checkins = build_checkins(rng, people, matches["pairs"])
     surveys = build_surveys(rng, people, matches["pairs"])
+    sealer = Sealer(root)  # reads the earlier files: before clean() removes them
+    people = {login: sealer.seal_doc(f"participants/{login}.yaml", "participant", doc) for login, doc in people.items()}
+    matches = sealer.seal_doc("matches.yaml", "matches", matches)
+    checkins = {rel: sealer.seal_doc(rel, "checkin", doc) for rel, doc in checkins.items()}
+    surveys = {rel: sealer.seal_doc(rel, "survey-response", doc) for rel, doc in surveys.items()}
     clean(root)
     write(root, "program.yaml", "program", program_text())
     for login, doc in people.items():

@@ -103,8 +103,8 @@ def test_mentee_goals_are_learning_goals() -> None:
 
 
 def test_log_session_form_becomes_a_checkin() -> None:
-    answers = {**LOG, "topics": "generative-ai", "goals": "weekly-reporting: Progressing", "rating": "5",
-               "good_fit": "yes", "next_steps": "Draft the update with an assistant.", "concern": "Sessions run late."}
+    answers = {**LOG, "topics": "generative-ai", "goals": "weekly-reporting: Progressing",
+               "next_steps": "Draft the update with an assistant."}
     made = form_file("log-session", body("log-session.yml", answers), "ana", 101, DAY)
     assert made.path == "checkins/ana--cleo/2026-02-24-ana.yaml"
     assert made.text == textwrap.dedent("""\
@@ -119,11 +119,7 @@ def test_log_session_form_becomes_a_checkin() -> None:
         goals:
           - goal: weekly-reporting
             progress: progressing
-        rating: 5
-        good_fit: true
         next_steps: Draft the update with an assistant.
-        concern:
-          note: Sessions run late.
         """)
 
 
@@ -151,11 +147,10 @@ def test_missing_required_answers_are_named_by_their_labels() -> None:
 
 def test_every_bad_answer_is_reported_at_once() -> None:
     text = body("log-session.yml", {"pair": "../../.github/workflows", "date": "2026-13-01", "held": "maybe",
-                                    "minutes": "lots", "rating": "9"})
+                                    "minutes": "lots"})
     assert error("log-session", text).splitlines()[::2] == [
         'issue form: RM205 Date: "2026-13-01" is not a valid date',
         'issue form: RM206 Pair id: "../../.github/workflows" does not have the expected form',
-        "issue form: RM207 Rating: 9 is more than the maximum of 5",
         "issue form: RM605 Held: answer yes or no, not 'maybe'",
         "issue form: RM605 Minutes: 'lots' is not a whole number",
     ]

@@ -23,6 +23,8 @@ from rmcode import api
 from rmcode.model import ProgramData
 from rmcode.report import RENDERERS, build_report, render_csv, render_json, render_markdown
 from rmcode.schema import load_schema
+from rmcode.sealing import parse_identities
+from rmcode.seals import open_data
 
 ROOT = Path(__file__).resolve().parent.parent
 KPIS = """\
@@ -268,7 +270,17 @@ def test_bad_kpi_parameters_stop_the_report(program_repo: ProgramRepo) -> None:
 @pytest.mark.skipif(not (ROOT / "program.yaml").exists(), reason="the demo program is not generated")
 def test_demo_public_report_is_meaningful_and_keeps_secrets() -> None:
     day = api.resolve_as_of(ROOT, None)
-    data = api.load_program(ROOT, day)
+    sealed = api.load_program(ROOT, day)
+    # without the key: what needs sealed values says so, never a number; nothing sealed leaks, even privately
+    locked = build_report(sealed, day, private=True)
+    assert schema_errors(locked) == []
+    assert {k["id"] for k in locked["kpis"] if k.get("needs_key")} == {"mentee-rating", "first-session-fit", "would-continue"}
+    assert all(k["value"] is None for k in locked["kpis"] if k.get("needs_key"))
+    assert locked["sealed"]["unread"] > 200 and "concern" not in {f["kind"] for f in locked["flags"]}
+    for render in RENDERERS.values():
+        assert [m for m in DEMO_MARKERS if m in render(locked)] == []
+    # with the DEMO-ONLY key, as the publish job opens a real program with its own key
+    data = open_data(sealed, parse_identities((ROOT / "demo-only.key").read_text())).data
     public = build_report(data, day)
     assert schema_errors(public) == []
     for render in RENDERERS.values():
@@ -277,4 +289,4 @@ def test_demo_public_report_is_meaningful_and_keeps_secrets() -> None:
     assert {p["status"] for p in public["pairs"]} >= {"on-track", "behind", "stalled", "ended-early"}
     private = build_report(data, day, private=True)
     assert {f["kind"] for f in private["flags"]} >= {"concern", "stalled", "unconfirmed", "low-ratings"}
-    assert "PRIVATE-NOTE-MARKER" not in render_json(private) and "PRIVATE-BIO-MARKER" not in render_json(private)
+    assert "PRIVATE-NOTE-MARKER" in render_json(private) and "PRIVATE-BIO-MARKER" not in render_json(private)

@@ -50,8 +50,8 @@ def one_problem(line: str, hint: str, checked: int = 8) -> str:
         "participants/eve.yaml:13:1: RM202 unknown key 'departmnt'", "did you mean 'department'?"), id="did-you-mean"),
     pytest.param({EVE: person("eve", 301, hobbies="chess")}, one_problem(
         "participants/eve.yaml:13:1: RM202 unknown key 'hobbies'",
-        "use one of: availability, avoid, bio, capacity, cohort, department, github_id, goals, languages, level, "
-        "location, login, ..."), id="no-close-match-says-the-list-is-cut"),
+        "use one of: availability, avoid, bio, capacity, cohort, department, email, github_id, goals, languages, "
+        "level, location, ..."), id="no-close-match-says-the-list-is-cut"),
     pytest.param({EVE: person("eve", 301, goals="\n  learn:\n    - id: use-ai\n      text: Use AI\n      txt: daily")},
                  one_problem("participants/eve.yaml:17:7: RM202 unknown key 'txt' in goals.learn.0", "did you mean 'text'?"),
                  id="nested-at-the-key"),
@@ -201,7 +201,7 @@ participants/eve.yaml:5:7: RM204 role: "boss" is not one of: mentor, mentee
 participants/eve.yaml:8:8: RM207 level: -1 is less than the minimum of 0
     hint: Your job level number from program.yaml.
 participants/eve.yaml:13:1: RM202 unknown key 'hobbies'
-    hint: use one of: availability, avoid, bio, capacity, cohort, department, github_id, goals, languages, level, location, login, ...
+    hint: use one of: availability, avoid, bio, capacity, cohort, department, email, github_id, goals, languages, level, location, ...
 3 problems in 1 file (8 checked)
 """)
 

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import LoadError
 from .loader import MAX_BYTES, load_bytes
+from .model import Sealing
 from .repo import MATCHES_MAX_BYTES
 from .schema import validate_document
+from .seals import plain_targets
 
 Decision = Literal["allowed", "needs-admin", "rejected"]
 Status = Literal["added", "modified", "deleted", "type-changed"]
@@ -61,8 +63,17 @@ class FileChange:
 
 @dataclass(frozen=True, slots=True)
 class Author:
+    """Whose change this is. ``via`` names the bot that opened the pull request for this
+    person (the author of the issue it was made from, as GitHub reports the issue).
+
+    Admin rights never pass through a bot: anyone who may push to the bot's branch could
+    otherwise add changes under an admin's name, so a bot's pull request is judged as the
+    person's own files only.
+    """
+
     github_id: int
     login: str | None = None
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,7 @@ class Roster:
     admins: frozenset[int]
     pairs: Mapping[str, tuple[str, str]]
     profile_id: Callable[[str], int | None]
+    sealing: Sealing = field(default_factory=Sealing)  # program.yaml's sealing on the base branch: plain text in a sealed field is rejected
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +107,12 @@ class Verdict:
     admin: bool
     files: tuple[FileVerdict, ...]
     fail_on: Decision = "needs-admin"
+    owners: str | None = None  # why .github/CODEOWNERS does not make an admin's review binding
+
+    @property
+    def unreviewed(self) -> bool:
+        """Passing needs-admin files relies on a required code-owner review that CODEOWNERS does not give."""
+        return self.fail_on == "rejected" and self.owners is not None
 
     @property
     def allowed(self) -> bool:
@@ -104,7 +122,7 @@ class Verdict:
     @property
     def passed(self) -> bool:
         worst = max((DECISIONS.index(f.decision) for f in self.files), default=0)
-        return worst < DECISIONS.index(self.fail_on)
+        return worst < DECISIONS.index(self.fail_on) and not self.unreviewed
 
     @property
     def exit_code(self) -> int:
@@ -124,21 +142,22 @@ def size_limit(path: str) -> int:
 
 
 def decide(changes: Sequence[FileChange], tree: Collection[str], author: Author, roster: Roster,
-           fail_on: Decision = "needs-admin") -> Verdict:
+           fail_on: Decision = "needs-admin", owners: str | None = None) -> Verdict:
     """A decision for every changed file, sorted by path.
 
     ``tree`` holds every path the merged result could contain (head and base branch),
-    to find names that differ from another only in case.
+    to find names that differ from another only in case. ``owners`` says why CODEOWNERS
+    does not make an admin's review binding (see Verdict.unreviewed).
     """
-    admin = author.github_id in roster.admins
+    admin = author.github_id in roster.admins and author.via is None
     variants = case_variants([c.path for c in changes if c.status != "deleted"], tree,
                              {c.path for c in changes if c.status == "deleted"})
     verdicts = []
     for change in sorted(changes, key=lambda c: c.path):
-        decision, reason = _hazard(change, variants) or (
+        decision, reason = _hazard(change, variants) or _plain_sealed(change, roster) or (
             ("allowed", "you are a program admin") if admin else _by_kind(change, author, roster))
         verdicts.append(FileVerdict(change.path, change.status, decision, reason))
-    return Verdict(author, admin, tuple(verdicts), fail_on)
+    return Verdict(author, admin, tuple(verdicts), fail_on, owners)
 
 
 def case_variants(paths: Iterable[str], tree: Collection[str], deleted: Collection[str]) -> dict[str, str]:
@@ -211,7 +230,53 @@ def _by_kind(change: FileChange, author: Author, roster: Roster) -> Ruling:
         match = pattern.fullmatch(change.path)
         if match:
             return rule(change, match.groups(), author, roster)
-    return "needs-admin", next(reason for test, reason in _ADMIN_ONLY if test(change.path))
+    ending = _end_own_pair(change, author, roster) if change.path == "matches.yaml" else None
+    return ending or ("needs-admin", next(reason for test, reason in _ADMIN_ONLY if test(change.path)))
+
+
+# --- sealed data (docs/sealing.md) ------------------------------------------------------
+
+_SCHEMAS = ((PROFILE_PATH, "participant"), (CHECKIN_PATH, "checkin"), (SURVEY_PATH, "survey-response"))
+_ENDING = frozenset({"status", "ended", "end_reason"})  # what ending a pair may change
+
+
+def _plain_sealed(change: FileChange, roster: Roster) -> Ruling | None:
+    """Plain text in a field the program seals: nobody commits it, admins included."""
+    schema = "matches" if change.path == "matches.yaml" else next(
+        (name for pattern, name in _SCHEMAS if pattern.fullmatch(change.path)), None)
+    if schema is None or change.new is None or not roster.sealing.recipients:
+        return None
+    try:
+        data = load_bytes(change.path, change.new, max_bytes=size_limit(change.path)).data
+    except LoadError:
+        return None  # the rules for the file's kind reject what does not load
+    plain = plain_targets(data, schema, roster.sealing)
+    if not plain:
+        return None
+    fields = ", ".join(".".join(map(str, t)) for t in plain)
+    return "rejected", f"plain text in sealed field{'s' * (len(plain) > 1)} {fields}: run `rmcode seal {change.path}`"
+
+
+def _end_own_pair(change: FileChange, author: Author, roster: Roster) -> Ruling | None:
+    """Either partner may end their own pair: status ended, the day, a (sealed) reason, nothing else."""
+    versions = _versions(change, "matches")
+    old, new = versions.old, versions.new
+    if versions.unusable or old is None or new is None or len(old["pairs"]) != len(new["pairs"]):
+        return None
+    if {k: v for k, v in old.items() if k != "pairs"} != {k: v for k, v in new.items() if k != "pairs"}:
+        return None
+    changed = [(a, b) for a, b in zip(old["pairs"], new["pairs"]) if a != b]
+    if len(changed) != 1:
+        return None
+    before, after = changed[0]
+    keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    if (not keys <= _ENDING or before.get("status") not in ("proposed", "active") or after.get("status") != "ended"
+            or "ended" not in after or not after.get("end_reason")):
+        return None
+    mine = [who for who in (before["mentor"], before["mentee"]) if roster.profile_id(who) == author.github_id]
+    if not mine:
+        return None
+    return "allowed", f"{mine[0]} ends their own pair {before['id']}"
 
 
 class _Unreadable(Exception):

@@ -143,7 +143,7 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
         mentors=replace(cols_side, slots=cols_side.slots[:, shared]),
         min_gap=program.min_level_gap, constraints=program.constraints,
         forbidden={
-            "chain": _pairs_matrix(_chain_pairs(data.participants, mentees, mentors)
+            "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
                                    if program.constraints.separate_management_chains else [], row, col),
             "private": _pairs_matrix(_avoid_pairs(mentees, mentors) + [(e, m) for m, e in blocks], row, col),
             "before": _pairs_matrix([(k.mentee.lower(), k.mentor.lower()) for k in mine], row, col),
@@ -174,15 +174,24 @@ def _prefer_matrix(mentees: Sequence[Participant], mentors: Sequence[Participant
     return sp.csr_matrix((one + other) * 0.5)
 
 
-def _chain_pairs(everyone: Sequence[Participant], mentees: Sequence[Participant],
+def manager_edges(data: ProgramData) -> dict[str, str]:
+    """person -> manager: the HR roster's complete chain (managers who do not take part included,
+    people without a GitHub login as '#employee-id'), else what the profiles' manager fields say."""
+    edges = {p.key: p.manager.lower() for p in data.participants if p.manager and p.manager.lower() != p.key}
+    if data.roster is not None:
+        edges.update(data.roster.reporting_edges())
+    return edges
+
+
+def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
                  mentors: Sequence[Participant]) -> list[tuple[str, str]]:
     """(mentee, mentor) pairs inside one reporting line, in either direction, or sharing a manager.
 
-    The chain of managers is walked in a networkx graph of person -> manager edges over
-    everyone in the program (a manager need not be in the cohort); validation has refused cycles.
+    The chain of managers is walked in a networkx graph of the person -> manager ``edges``
+    (a manager need not be in the cohort); validation has refused cycles.
     """
     graph = nx.DiGraph()
-    graph.add_edges_from((p.key, p.manager.lower()) for p in everyone if p.manager and p.manager.lower() != p.key)
+    graph.add_edges_from(edges.items())
     mentee_keys, mentor_keys = {p.key for p in mentees}, {p.key for p in mentors}
 
     def chain(key: str) -> set[str]:
@@ -191,8 +200,8 @@ def _chain_pairs(everyone: Sequence[Participant], mentees: Sequence[Participant]
     pairs += [(e, m.key) for m in mentors for e in chain(m.key) & mentee_keys]
     by_manager: dict[str, tuple[list[str], list[str]]] = {}
     for p in [*mentees, *mentors]:
-        if p.manager:
-            by_manager.setdefault(p.manager.lower(), ([], []))[p.role == "mentor"].append(p.key)
+        if p.key in edges:
+            by_manager.setdefault(edges[p.key], ([], []))[p.role == "mentor"].append(p.key)
     pairs += [(e, m) for es, ms in by_manager.values() for e in es for m in ms]
     return pairs
 

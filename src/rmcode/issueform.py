@@ -22,6 +22,7 @@ from typing import Any, Literal
 from .errors import Problem, RmcodeError
 from .loader import load_bytes
 from .schema import load_schema, validate_document
+from .seals import DEFAULT_SEALED
 from .writer import render
 
 FormKind = Literal["register", "log-session"]
@@ -34,6 +35,10 @@ MAX_BODY_CHARS = 200_000  # GitHub caps issue bodies at 65,536 characters
 MAX_ANSWER_CHARS = 20_000
 NO_RESPONSE = "_No response_"
 FORM = "issue form"
+SEALED_HINT: Mapping[FormKind, str] = {
+    "register": "delete it from the issue (edit it), then add it with `rmcode register`, which encrypts it",
+    "log-session": "delete it from the issue (edit it), then give it on the site's Log a session page or with "
+                   "`rmcode log`: both encrypt it before it is written"}
 _HEADING = re.compile(r"^### (.+?)\s*$")
 _CHECKBOX = re.compile(r"^- \[( |x|X)\] (.*)$")
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
@@ -108,6 +113,14 @@ def _whole_number(text: str) -> int:
     return int(value)
 
 
+def _level(text: str) -> int:
+    """A level as the form lists it ("6 - Director (mentees)") or as a bare number."""
+    found = re.match(r"\s*([0-9]{1,6})(?:\s+-\s.*)?\s*$", text)
+    if not found:
+        raise ValueError(f"'{text.strip()[:40]}' is not a level number")
+    return int(found.group(1))
+
+
 def _yes_no(text: str) -> bool:
     value = text.strip().lower()
     if value not in ("yes", "no"):
@@ -144,10 +157,6 @@ def _goal_progress(text: str) -> list[dict[str, str]]:
     return result
 
 
-def _concern(text: str) -> dict[str, str]:
-    return {"note": _text(text)}
-
-
 def _public(text: str) -> dict[str, str]:
     return {field: "public" for field in _items(text)}
 
@@ -155,7 +164,7 @@ def _public(text: str) -> dict[str, str]:
 Converter = Callable[[str], Any]
 CONVERTERS: Mapping[FormKind, Mapping[str, Converter]] = {
     "register": {
-        "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _whole_number,
+        "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _level,
         "department": _one_line, "manager": _one_line, "location": _one_line, "timezone": _one_line,
         "languages": _languages, "skills_offered": _items, "skills_wanted": _items, "goals": _lines,
         "availability": _availability, "capacity": _whole_number, "prefer": _items, "bio": _text,
@@ -163,8 +172,7 @@ CONVERTERS: Mapping[FormKind, Mapping[str, Converter]] = {
     },
     "log-session": {
         "pair": _one_line, "date": _one_line, "held": _yes_no, "minutes": _whole_number, "topics": _items,
-        "goals": _goal_progress, "rating": _whole_number, "good_fit": _yes_no, "next_steps": _text,
-        "notes": _text, "concern": _concern,
+        "goals": _goal_progress, "next_steps": _text,
     },
 }
 
@@ -175,15 +183,15 @@ def labels(kind: FormKind) -> dict[str, str]:
     return {str(spec["title"]): field for field, spec in props.items() if "title" in spec}
 
 
-def form_values(kind: FormKind, body: str) -> dict[str, Any]:
+def form_values(kind: FormKind, body: str, sealed: Collection[str] | None = None) -> dict[str, Any]:
     """The answers of a ``kind`` form as schema values; empty answers are left out."""
-    values, problems = _convert(kind, body)
+    values, problems = _convert(kind, body, sealed)
     if problems:
         raise RmcodeError(problems)
     return values
 
 
-def _convert(kind: FormKind, body: str) -> tuple[dict[str, Any], list[Problem]]:
+def _convert(kind: FormKind, body: str, sealed: Collection[str] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     if len(body) > MAX_BODY_CHARS:
         raise _fail(f"the issue is {len(body):,} characters long, more than {MAX_BODY_CHARS:,}",
                     "shorten the answers", "RM602")
@@ -198,6 +206,11 @@ def _convert(kind: FormKind, body: str) -> tuple[dict[str, Any], list[Problem]]:
         if field in FROM_EVENT[kind]:
             problems.append(Problem(FORM, 0, 0, "RM604", f"{label}: the form may not set this field",
                                     "it is taken from your GitHub account"))
+        elif answer and field in (DEFAULT_SEALED[SCHEMA_OF[kind]] if sealed is None else sealed):
+            # the answer itself is never repeated: the workflow posts these messages in public
+            problems.append(Problem(FORM, 0, 0, "RM609", f"{label}: this answer is sealed for the program team, "
+                                    "and an issue is readable by everyone with access to the repository",
+                                    SEALED_HINT[kind], f"/{field}"))
         elif field in converters and answer:
             try:
                 values[field] = converters[field](_clean(answer))
@@ -274,23 +287,27 @@ def checkin_data(values: Mapping[str, Any], author: str) -> dict[str, Any]:
 
 
 def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.date,
-              existing: Callable[[str], Mapping[str, Any] | None] = lambda path: None) -> FormFile:
+              existing: Callable[[str], Mapping[str, Any] | None] = lambda path: None,
+              sealed: Collection[str] | None = None, facts: Mapping[str, Any] | None = None) -> FormFile:
     """Turn an issue body into the file it asks for; RmcodeError lists every problem.
 
-    ``existing(path)`` gives the data of a file already in the repository (or None).
+    ``existing(path)`` gives the data of a file already in the repository (or None);
+    ``sealed`` the fields the program seals (default: rmcode's default set), which a body
+    must not hold: issues are public. ``facts`` are the HR roster's level, department and
+    manager for the author, which fill the answers the form left empty.
     The path is built only from the author's login and values the schema accepted, so
     it always lies in participants/ or checkins/<pair>/.
     """
     if not _LOGIN.match(author) or author_id < 1:
         raise _fail(f"'{author[:60]}' (id {author_id}) is not a GitHub account", code="RM606")
-    values, problems = _convert(kind, body)
+    values, problems = _convert(kind, body, sealed)
     if kind == "register":
         path = f"participants/{author}.yaml"
         old = existing(path)
         if old is not None and old.get("github_id") != author_id:
             raise _fail(f"{path} belongs to another GitHub account",
                         "a login that was renamed and re-claimed cannot take over a profile; ask a program admin", "RM607")
-        data = profile_data(values, author, author_id, today, old)
+        data = profile_data({**(facts or {}), **values}, author, author_id, today, old)
     else:
         data = checkin_data(values, author)
     failed = {p.pointer for p in problems}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import SchemaError
+from .escape import gfm_text
 from .loader import load_bytes
 from .model import BREAKDOWN_KEYS, Pair, Source, Unmatched
 from .optimality import Certificate
@@ -47,6 +48,8 @@ def _pair_lines(p: Pair) -> list[str]:
             lines.append(f"    {name}: {day.isoformat()}")
     if p.end_reason:
         lines.append(f"    end_reason: {_scalar(p.end_reason)}")
+    elif "end_reason" in p.sealed:  # kept as it was sealed: rmcode match never opens it
+        lines += ["    end_reason: |", *(f"      {line}" for line in p.sealed["end_reason"].strip("\n").split("\n"))]
     if p.score is not None:
         lines.append(f"    score: {_number(p.score)}")
     keys = [k for k in BREAKDOWN_KEYS if k in p.breakdown] + sorted(set(p.breakdown) - set(BREAKDOWN_KEYS))
@@ -155,11 +158,8 @@ def _delta(old: float | None, new: float | None) -> str:
 
 
 def _cell(text: str) -> str:
-    """Markdown table cell: no line breaks, no table or HTML syntax, no @mentions."""
-    text = " ".join(text.split())
-    for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("@", "&#64;"), ("`", "\\`")):
-        text = text.replace(char, escaped)
-    return text
+    """Markdown table cell: no line breaks, no table, link or HTML syntax, no @mentions or autolinks."""
+    return gfm_text(text)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -9,11 +9,23 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .roster import HrRoster, InviteRule
+from .sealing import ARMOR_BEGIN, x25519_stanzas
+
 Role = Literal["mentor", "mentee"]
 PairStatus = Literal["proposed", "active", "completed", "ended"]
 Visibility = Literal["public", "program", "admins"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOTS_PER_WEEK = 7 * 48  # half-hour slots, Monday 00:00 UTC first
+# fields that may hold a sealed value, per kind of file (which of them a program seals: seals.sealed_fields)
+SEALABLE: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "participant": ("bio", "email", "location", "self_identification", "title"),
+    "checkin": ("concern", "good_fit", "next_steps", "notes", "rating"),
+    "survey-response": ("answers",),
+    "pair": ("end_reason",),
+})
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+_NONE: frozenset[int] = frozenset()
 BREAKDOWN_KEYS = ("skills", "working_style", "cross_department", "timezone", "availability", "preferences")
 
 
@@ -153,6 +165,48 @@ class Privacy:
 
 
 @dataclass(frozen=True, slots=True)
+class Recipient:
+    """One holder of a program key: sealed values are encrypted to ``key`` (an age public key)."""
+
+    name: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sealing:
+    """program.yaml's ``sealing``: who can open sealed values, and the fields sealed beyond the default."""
+
+    recipients: tuple[Recipient, ...] = ()
+    fields: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    declared: bool = False  # program.yaml has a sealing section (set up, perhaps without keys yet)
+
+    @classmethod
+    def from_raw(cls, raw: Mapping[str, Any] | None) -> Sealing:
+        return cls(tuple(Recipient(r["name"], r["key"]) for r in (raw or {}).get("recipients", ())),
+                   MappingProxyType({k: frozenset(v) for k, v in sorted((raw or {}).get("fields", {}).items())}),
+                   raw is not None)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.recipients)
+
+
+def _split_sealed(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Mapping[str, Any], Mapping[str, str],
+                                                                          frozenset[int]]:
+    """``raw`` without the values that are sealed (armored age text), and those sealed texts.
+
+    A sealed value stays opaque in the domain: its plain field keeps its default and the armor
+    is kept in ``sealed`` until ``seals.open_data`` opens it with a key. ``counts``: how many recipients
+    each was sealed to (validate compares them with program.yaml's list).
+    """
+    sealed = {n: raw[n] for n in names if isinstance(raw.get(n), str) and raw[n].lstrip().startswith(ARMOR_BEGIN)}
+    if not sealed:
+        return raw, _EMPTY, _NONE
+    counts = frozenset(x25519_stanzas(text) for text in sealed.values())
+    return {k: v for k, v in raw.items() if k not in sealed}, MappingProxyType(dict(sorted(sealed.items()))), counts
+
+
+@dataclass(frozen=True, slots=True)
 class Program:
     id: str
     name: str
@@ -162,6 +216,7 @@ class Program:
     admins: tuple[Admin, ...]
     registration_mode: Literal["open", "invite-only"]
     invitees: frozenset[str]
+    invite_rules: tuple[InviteRule, ...]
     levels: tuple[Level, ...]
     min_level_gap: int
     mentor_max_level: int | None
@@ -181,6 +236,7 @@ class Program:
     surveys: tuple[Survey, ...]
     privacy: Privacy
     source: Source
+    sealing: Sealing = Sealing()
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Program:
@@ -191,7 +247,8 @@ class Program:
             contact=_frozen(raw["contact"]),
             admins=tuple(Admin(a["login"], a["github_id"]) for a in raw["admins"]),
             registration_mode=raw["registration"]["mode"],
-            invitees=frozenset(x.lower() for x in raw["registration"].get("invitees", [])),
+            invitees=_invitees(raw["registration"].get("invitees", [])),
+            invite_rules=tuple(InviteRule.from_raw(q) for q in _invite_queries(raw["registration"])),
             levels=tuple(sorted((Level(x["level"], x["name"]) for x in raw["levels"]), key=lambda x: x.level)),
             min_level_gap=elig["min_level_gap"], mentor_max_level=elig.get("mentor_max_level"),
             mentee_min_level=elig.get("mentee_min_level"),
@@ -212,7 +269,7 @@ class Program:
             surveys=tuple(_survey(s) for s in raw.get("surveys", [])),
             privacy=Privacy(raw["privacy"]["min_group_size"], frozenset(raw["privacy"]["public_fields"]),
                             raw["privacy"].get("publish_every", "always")),
-            source=source,
+            source=source, sealing=Sealing.from_raw(raw.get("sealing")),
         )
 
     def cohort(self, cid: str) -> Cohort | None:
@@ -231,6 +288,18 @@ class Program:
         if github_id is not None:
             return any(a.github_id == github_id for a in self.admins)
         return login is not None and any(a.login.lower() == login.lower() for a in self.admins)
+
+
+def _invitees(raw: Any) -> frozenset[str]:
+    """Invited logins: the list itself, or the ``logins`` of the roster-query form."""
+    logins = raw.get("logins", []) if isinstance(raw, dict) else raw  # dict, not Mapping: see _invite_queries
+    return frozenset(x.lower() for x in logins)
+
+
+def _invite_queries(registration: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    invitees = registration.get("invitees", [])
+    # isinstance against the Mapping ABC would touch its caches during validate (test_cache checks gc stays as found)
+    return list(invitees.get("roster", [])) if isinstance(invitees, dict) else []
 
 
 def _survey(raw: Mapping[str, Any]) -> Survey:
@@ -275,9 +344,13 @@ class Participant:
     visibility: Mapping[str, Visibility] = field(default_factory=lambda: MappingProxyType({}))
     self_identification: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source: Source = Source("")
+    email: str = ""
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Participant:
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["participant"])
         goals = raw.get("goals", {})
         pause = raw.get("paused")
         return cls(
@@ -295,6 +368,7 @@ class Participant:
             prefer=frozenset(x.lower() for x in raw.get("prefer", ())),
             bio=raw.get("bio", ""), visibility=_frozen(raw.get("visibility")),
             self_identification=_frozen(raw.get("self_identification")), source=source,
+            email=raw.get("email", ""), sealed=sealed, sealed_to=sealed_to,
         )
 
     @property
@@ -358,13 +432,16 @@ class Pair:
     breakdown: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     reason: str = ""
     source: Source = Source("matches.yaml")
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Pair:
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["pair"])
         return cls(raw["id"], raw["cohort"], raw["mentor"], raw["mentee"], raw["status"],
                    _opt_date(raw.get("proposed")), _opt_date(raw.get("matched")), _opt_date(raw.get("ended")),
                    raw.get("end_reason", ""), raw.get("score"), _frozen(raw.get("breakdown")),
-                   raw.get("reason", ""), source)
+                   raw.get("reason", ""), source, sealed, sealed_to)
 
     @staticmethod
     def make_id(mentor: str, mentee: str) -> str:
@@ -396,15 +473,18 @@ class CheckIn:
     concern_note: str = ""
     source: Source = Source("")
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source, lines: Mapping[str, int] | None = None) -> CheckIn:
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["checkin"])
         concern = raw.get("concern")
         return cls(raw["pair"], _date(raw["date"]), raw["author"], raw["minutes"], raw.get("held", True),
                    tuple(raw.get("topics", ())), tuple((g["goal"], g["progress"]) for g in raw.get("goals", ())),
                    raw.get("rating"), raw.get("good_fit"), raw.get("next_steps", ""), raw.get("notes", ""),
                    (concern.get("level", "low") if concern else None), (concern or {}).get("note", ""), source,
-                   MappingProxyType(dict(lines or {})))
+                   MappingProxyType(dict(lines or {})), sealed, sealed_to)
 
     def at(self, key: str) -> Source:
         """Where a top-level field of this check-in is written: evidence for a flag."""
@@ -419,11 +499,14 @@ class SurveyResponse:
     pair: str | None
     answers: Mapping[str, bool | int | str]
     source: Source
+    sealed: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], source: Source) -> SurveyResponse:
+        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["survey-response"])
         return cls(raw["survey"], raw["respondent"], _date(raw["date"]), raw.get("pair"),
-                   _frozen(raw["answers"]), source)
+                   _frozen(raw.get("answers")), source, sealed, sealed_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +519,19 @@ class ProgramData:
     unmatched: tuple[Unmatched, ...]
     checkins: tuple[CheckIn, ...]
     responses: tuple[SurveyResponse, ...]
+    roster: HrRoster | None = None  # roster.csv, where the program has one
 
     def by_login(self) -> dict[str, Participant]:
         return {p.key: p for p in self.participants}
+
+    def on(self, day: dt.date) -> ProgramData:
+        """The program as it stood on ``day``: people registered, pairs proposed or matched,
+        sessions logged and survey answers given by then (later files are left out, not errors)."""
+        people = tuple(p for p in self.participants if p.registered <= day)
+        present = {p.key for p in people}
+        return ProgramData(
+            self.program, people,
+            tuple(p for p in self.pairs if (p.proposed or p.matched or day) <= day),
+            tuple(u for u in self.unmatched if u.login.lower() in present),
+            tuple(c for c in self.checkins if c.date <= day),
+            tuple(r for r in self.responses if r.date <= day))

@@ -15,6 +15,10 @@ ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), 
 AS_OF = click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                      help="Compute as of this date (YYYY-MM-DD); default: the date of the HEAD commit.")
 
+IDENTITY = click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="An age identity file holding the program key (default: $RMCODE_IDENTITY, "
+                             "the key itself or a path). Without a key, sealed values stay sealed.")
+
 
 def as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None

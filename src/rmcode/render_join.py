@@ -16,6 +16,7 @@ import yaml
 from .escape import safe_url, url_path, url_query
 from .model import Cohort, Program, ProgramData
 from .render_pages import open_cohort
+from .seals import sealed_fields
 
 Context = dict[str, Any]
 PLACEHOLDER_LOGIN = "your-github-login"
@@ -35,10 +36,14 @@ class SiteSettings:
             return None
         return safe_url(f"{self.github_url.rstrip('/')}/{url_path(self.repository)}")
 
-    def new_file_url(self, filename: str, value: str) -> str | None:
+    def new_file_page(self) -> str | None:
+        """GitHub's page for a new file on the program's branch (the in-page form adds the query)."""
         base = self.repo_url()
-        return None if base is None else (f"{base}/new/{url_path(self.branch)}?filename={url_query(filename)}"
-                                          f"&value={url_query(value)}")
+        return None if base is None else f"{base}/new/{url_path(self.branch)}"
+
+    def new_file_url(self, filename: str, value: str) -> str | None:
+        page = self.new_file_page()
+        return None if page is None else f"{page}?filename={url_query(filename)}&value={url_query(value)}"
 
     def issue_form_url(self, template: str) -> str | None:
         base = self.repo_url()
@@ -77,7 +82,9 @@ def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -
                             "minutes": program.commitment.minutes, "held": True}
     if program.skills:
         body["topics"] = [program.skills[0].id]
-    body |= {"rating": 5, "good_fit": True, "next_steps": "What you agreed to try before the next session."}
+    # nothing the program seals (rating, fit, notes, concern, ...): a file made from this template is plain text
+    if "next_steps" not in sealed_fields(program, "checkin"):
+        body["next_steps"] = "What you agreed to try before the next session."
     return SCHEMA_LINE.format("../../", "checkin") + _dump(body)
 
 

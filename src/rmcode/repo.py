@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .errors import Problem
+from .errors import LoadError, Problem
 from .loader import MAX_BYTES
+from .sealing import Keyring, SealError, parse_identities
 
 Stamp = tuple[int, int, int]  # size, mtime in ns, inode: what tells a file changed without reading it
 MATCHES_MAX_BYTES = 64 << 20  # matches.yaml grows with the program: about 400 bytes a pair
@@ -272,3 +273,46 @@ def head_date(root: Path) -> dt.date | None:
         return None
     text = out.stdout.strip()
     return dt.date.fromisoformat(text) if out.returncode == 0 and text else None
+
+
+IDENTITY_ENV = "RMCODE_IDENTITY"
+MAX_IDENTITY_BYTES = 64 * 1024
+
+
+def read_keyring(identity: Path | None = None, environ: Mapping[str, str] | None = None) -> Keyring:
+    """The program keys present here: ``--identity FILE``, else ``RMCODE_IDENTITY``, else none.
+
+    ``RMCODE_IDENTITY`` holds the identity text itself (the way a CI secret arrives) or, when it
+    does not start with ``AGE-SECRET-KEY-`` or ``#``, the path of an identity file. A key that
+    cannot be read or parsed is a LoadError (exit 1) whose message never repeats the key.
+    """
+    env = os.environ if environ is None else environ
+    text, origin = None, ""
+    if identity is not None:
+        text, origin = _identity_file(identity), str(identity)
+    elif env.get(IDENTITY_ENV, "").strip():
+        value = env[IDENTITY_ENV].strip()
+        if value.startswith(("AGE-SECRET-KEY-", "#")):
+            text, origin = value, IDENTITY_ENV
+        else:
+            text, origin = _identity_file(Path(value)), f"{IDENTITY_ENV} ({value})"
+    if text is None:
+        return Keyring()
+    try:
+        return parse_identities(text)
+    except SealError as exc:
+        raise LoadError(f"{origin}: {exc}") from None
+
+
+def _identity_file(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_IDENTITY_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read the identity file ({exc.strerror or exc})") from None
+    if len(data) > MAX_IDENTITY_BYTES:
+        raise LoadError(f"{path}: is larger than an identity file can be; pass the file `rmcode keygen` printed")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}: is not a text identity file (expected AGE-SECRET-KEY-1... lines)") from None

@@ -30,6 +30,7 @@ from .privacy import (
     suppress_cells,
 )
 from .progress import PairProgress, progress_of
+from .seals import NEEDS_KEY, count_sealed, needs_key, still_sealed
 from .surveys import aggregate_surveys
 
 REPORT_VERSION = 1
@@ -52,7 +53,11 @@ def _met(kpi: Kpi, value: float | None) -> bool | None:
     return value >= kpi.target if kpi.direction == "at-least" else value <= kpi.target
 
 
-def _kpi(ctx: Context, kpi: Kpi, on: dt.date, k: int) -> dict[str, Any]:
+def _kpi(ctx: Context, kpi: Kpi, on: dt.date, k: int, sealed: frozenset[tuple[str, str]]) -> dict[str, Any]:
+    if needs_key(sealed, kpi.metric):  # computed where the key is; never a number from the readable part only
+        return {"id": kpi.id, "name": kpi.name, "metric": kpi.metric, "unit": METRICS[kpi.metric].unit, "value": None,
+                "target": kpi.target, "direction": kpi.direction, "met": None, "suppressed": False, "needs_key": True,
+                "params": dict(kpi.params), "series": [{"week": m.isoformat(), "value": None} for m in weeks(ctx, on)]}
     mondays = weeks(ctx, on)
     # each week's point is the metric at the week's end, the last one at the publication date
     # min() of the offsets, not of the dates: the Sunday after as-of 9999-12-31 does not exist
@@ -90,19 +95,47 @@ def _present(data: ProgramData, on: dt.date) -> list[Participant]:
     return [p for p in data.participants if p.registered <= on]
 
 
-def _cells(counts: Mapping[str, int], order: Sequence[str], k: int) -> list[dict[str, Any]]:
-    shown = suppress_cells({g: counts.get(g, 0) for g in order}, k)
+def _cells(counts: Mapping[str, int], order: Sequence[str], k: int,
+           floors: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+    shown = suppress_cells({g: counts.get(g, 0) for g in order}, k, floors)
     return [{"group": g, "count": shown[g]} for g in order]
 
 
-def _participation(data: ProgramData, on: dt.date, k: int) -> dict[str, list[dict[str, Any]]]:
-    people = _present(data, on)
+def known_floors(data: ProgramData, people: Sequence[Participant],
+                 progress: Sequence[PairProgress]) -> dict[str, Counter[str]]:
+    """What the site tells anyway, per table: people listed in the directory (with their role and
+    cohort, and the department or level where public) and people in a listed pair. A reader knows
+    each cell holds at least that many (see ``privacy.suppress_cells``)."""
+    fields = data.program.privacy.public_fields
+    floors: dict[str, Counter[str]] = {"department": Counter(), "level": Counter(), "role": Counter(), "cohort": Counter()}
+    known: set[str] = set()
+    for p in people:
+        shown = {f for f in p.visibility if p.visibility_of(f, fields) == "public"}
+        if not shown:
+            continue  # not listed
+        known.add(p.key)
+        if "department" in shown:
+            floors["department"][p.department] += 1
+        if "level" in shown:
+            floors["level"][data.program.level_name(p.level)] += 1
+    by_key = {p.key: p for p in people}
+    known |= {login.lower() for x in progress for login in (x.pair.mentor, x.pair.mentee) if login.lower() in by_key}
+    for key in known:
+        floors["role"][by_key[key].role] += 1
+        floors["cohort"][f"{by_key[key].cohort}/{by_key[key].role}"] += 1
+    return floors
+
+
+def _participation(data: ProgramData, people: Sequence[Participant], k: int,
+                   floors: Mapping[str, Counter[str]]) -> dict[str, list[dict[str, Any]]]:
     levels = [x.name for x in data.program.levels]
     by_level = Counter(data.program.level_name(p.level) for p in people)
     return {
-        "department": _cells(Counter(p.department for p in people), sorted({p.department for p in people}), k),
-        "level": _cells(by_level, [n for n in levels if by_level[n]] + sorted(set(by_level) - set(levels)), k),
-        "role": _cells(Counter(p.role for p in people), ["mentor", "mentee"], k),
+        "department": _cells(Counter(p.department for p in people), sorted({p.department for p in people}), k,
+                             floors["department"]),
+        "level": _cells(by_level, [n for n in levels if by_level[n]] + sorted(set(by_level) - set(levels)), k,
+                        floors["level"]),
+        "role": _cells(Counter(p.role for p in people), ["mentor", "mentee"], k, floors["role"]),
     }
 
 
@@ -118,10 +151,12 @@ def _self_identification(data: ProgramData, on: dt.date, k: int) -> dict[str, li
     return out
 
 
-def _cohorts(data: ProgramData, on: dt.date, progress: Sequence[PairProgress], k: int) -> list[dict[str, Any]]:
-    people = _present(data, on)
+def _cohorts(data: ProgramData, people: Sequence[Participant], progress: Sequence[PairProgress], k: int,
+             floors: Mapping[str, Counter[str]]) -> list[dict[str, Any]]:
     ids = [c.id for c in data.program.cohorts]
-    columns = {role: suppress_cells({c: sum(p.cohort == c and p.role == role for p in people) for c in ids}, k)
+    # each column adds up to a published role total; the pairs listed per cohort are a known floor
+    columns = {role: suppress_cells({c: sum(p.cohort == c and p.role == role for p in people) for c in ids}, k,
+                                    {c: floors["cohort"][f"{c}/{role}"] for c in ids})
                for role in ("mentor", "mentee")}
     return [{"id": c.id, "name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat(),
              "registration_opens": c.registration_opens.isoformat(),
@@ -131,13 +166,15 @@ def _cohorts(data: ProgramData, on: dt.date, progress: Sequence[PairProgress], k
             for c in data.program.cohorts]
 
 
-def build_report(data: ProgramData, as_of: dt.date, private: bool = False) -> Report:
+def build_report(data: ProgramData, as_of: dt.date, private: bool = False, opened: int = 0) -> Report:
     """The progress report as of ``as_of``: KPIs with weekly series, pairs, cohorts, participation, surveys.
 
     Aggregates follow ``privacy.publish_every`` (computed at the end of the last
     complete week or month) and ``privacy.min_group_size`` (small groups suppressed,
     complementary cells too). ``private=True`` is for admins: aggregates as of
     ``as_of`` itself, plus flags with evidence and free-text answers.
+    Values still sealed in ``data`` (no key here: see ``seals.open_data``; ``opened`` says how
+    many were opened) are counted, and what needs them is marked ``needs_key``, never computed.
     Raises SchemaError when a KPI's parameters do not fit its metric.
     """
     program = data.program
@@ -146,23 +183,45 @@ def build_report(data: ProgramData, as_of: dt.date, private: bool = False) -> Re
         raise SchemaError(problems)
     k = program.privacy.min_group_size
     on = as_of if private else min(as_of, publish_date(as_of, program.privacy.publish_every))
+    # one date for every number: the public report is the program as it stood on the publication date
+    data = data.on(on) if on < as_of else data
     ctx = Context(data)
-    progress = progress_of(data, as_of, ctx.pairs, ctx.table)
+    sealed = still_sealed(data)
+    progress = progress_of(data, on, ctx.pairs, ctx.table)
+    people = _present(data, on)
+    floors = known_floors(data, people, progress)
     report: Report = {
         "version": REPORT_VERSION, "as_of": as_of.isoformat(), "aggregates_as_of": on.isoformat(),
         "private": private,
         "privacy": {"min_group_size": k, "publish_every": program.privacy.publish_every},
         "program": {"id": program.id, "name": program.name, "organisation": program.organisation},
-        "kpis": [_kpi(ctx, kpi, on, k) for kpi in program.kpis],
+        "people": None if 0 < len(people) < k else len(people),
+        "kpis": [_kpi(ctx, kpi, on, k, sealed) for kpi in program.kpis],
         "pairs": [_pair(p, private) for p in progress],
-        "cohorts": _cohorts(data, on, progress, k),
-        "participation": _participation(data, on, k),
-        "self_identification": _self_identification(data, on, k),
-        "surveys": aggregate_surveys(data, on, k, private),
+        "cohorts": _cohorts(data, people, progress, k, floors),
+        "participation": _participation(data, people, k, floors),
+        "self_identification": {} if ("participant", "self_identification") in sealed
+        else _self_identification(data, on, k),
+        "surveys": _surveys(data, on, k, private, sealed),
     }
+    unread = count_sealed(data)
+    if unread or opened:
+        report["sealed"] = {"opened": opened, "unread": unread}
     if private:
         report["flags"] = [f.as_dict() for f in find_flags(data, as_of, ctx.pairs, progress)]
+        if program.sealing.recipients:  # notes are sealed: shown to admins once opened with the key
+            report["notes"] = [{"pair": c.pair, "author": c.author, "date": c.date.isoformat(), "note": c.notes,
+                                "path": c.source.path} for c in data.checkins if c.notes and c.date <= as_of]
     return report
+
+
+def _surveys(data: ProgramData, on: dt.date, k: int, private: bool,
+             sealed: frozenset[tuple[str, str]]) -> list[dict[str, Any]]:
+    out = aggregate_surveys(data, on, k, private)
+    if ("survey-response", "answers") not in sealed:
+        return out
+    locked = {r.survey for r in data.responses if r.sealed}
+    return [s | {"questions": [], "needs_key": True} if s["id"] in locked else s for s in out]
 
 
 # --- renderings ------------------------------------------------------------------------
@@ -177,8 +236,10 @@ UNIT_FORMAT: Mapping[str, Callable[[float], str]] = {
 }
 
 
-def format_value(unit: str, value: float | None, suppressed: bool = False) -> str:
-    """A KPI value for people: 86%, 12.5 h, 4.20 / 5; 'suppressed' or 'no data' without a value."""
+def format_value(unit: str, value: float | None, suppressed: bool = False, locked: bool = False) -> str:
+    """A KPI value for people: 86%, 12.5 h, 4.20 / 5; 'suppressed', 'needs the program key' or 'no data'."""
+    if locked:
+        return NEEDS_KEY
     if suppressed:
         return "suppressed"
     return "no data" if value is None else UNIT_FORMAT[unit](value)
@@ -224,7 +285,8 @@ def render_markdown(report: Report) -> str:
              (f"{_cell(program['organisation'])}. As of {report['as_of']}; aggregates as of "
               f"{report['aggregates_as_of']}."), "", "## KPIs", ""]
     lines += _table(["KPI", "Value", "Target", "Status"], [
-        (k["name"], format_value(k["unit"], k["value"], k["suppressed"]), format_target(k), _md_met(k["met"]))
+        (k["name"], format_value(k["unit"], k["value"], k["suppressed"], k.get("needs_key", False)), format_target(k),
+         _md_met(k["met"]))
         for k in report["kpis"]])
     lines += ["## Pairs", ""] + _table(
         ["Pair", "Cohort", "Status", "Sessions", "Expected", "Progress", "Last session", "Next due"],
@@ -242,11 +304,22 @@ def render_markdown(report: Report) -> str:
             lines += _table(["Group", "People"], [(c["group"], _count(c["count"])) for c in cells])
     for survey in report["surveys"]:
         lines += [f"## {_cell(survey['name'])} ({survey['responses']} responses)", ""]
+        if survey.get("needs_key"):
+            lines += [f"Answers are sealed: {NEEDS_KEY}.", ""]
+            continue
         lines += _table(["Question", "Answers", "Result"],
                         [(q["text"], q["responses"], _md_answer(q)) for q in survey["questions"]])
+    if report.get("sealed", {}).get("unread"):
+        lines += ["## Sealed values", "", _unread_sentence(report["sealed"]["unread"]), ""]
     if report["private"]:
         lines += _private_markdown(report)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _unread_sentence(unread: int) -> str:
+    return (f"{unread} sealed value{'s' * (unread != 1)} could not be read here (concerns, notes, ratings, fit and "
+            "survey answers among them): what needs them says \"needs the program key\". Pass --identity FILE or "
+            "set RMCODE_IDENTITY to include them.")
 
 
 def _count(value: int | None) -> str:
@@ -265,6 +338,10 @@ def _private_markdown(report: Report) -> list[str]:
             if q.get("answers"):
                 lines += [f"### {_cell(survey['name'])}: {_cell(q['text'])}", ""]
                 lines += _table(["Person", "Answer"], [(a["login"], a["text"]) for a in q["answers"]])
+    if "notes" in report:
+        lines += ["## Session notes (admins only)", ""]
+        lines += _table(["Pair", "Author", "Date", "Note", "File"],
+                        [(n["pair"], n["author"], n["date"], n["note"], n["path"]) for n in report["notes"]])
     return lines
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -23,23 +22,24 @@ from typing import Any
 import jinja2
 
 from . import __version__, api
-from .authorize import CHECKIN_PATH, PROFILE_PATH
+from .authorize import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH
 from .errors import LoadError, Problem, RmcodeError, SchemaError
+from .forms import FORM_FIELDS, updated_forms
+from .keyops import load_program_file
 from .loader import load_bytes
+from .model import Program, Source
 from .repo import discover
+from .roster import HrRoster
+from .roster_run import load_roster
 from .schema import SCHEMA_NAMES, schema_text, validate_document
 from .validate import validate_documents
-from .writer import render
+from .writer import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
 
 PACKAGE_DIR = "scaffold"
 RENAMES: Mapping[str, str] = {"github": ".github", "gitignore": ".gitignore",
                               "pre-commit-config.yaml": ".pre-commit-config.yaml"}
-# issue-form field -> what program.yaml lists for it
-FORM_OPTIONS: Mapping[str, Mapping[str, str]] = {
-    ".github/ISSUE_TEMPLATE/register.yml": {"cohort": "cohorts", "skills_offered": "skills", "skills_wanted": "skills"},
-    ".github/ISSUE_TEMPLATE/log-session.yml": {"topics": "skills"},
-}
-_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+# the issue form links to this repository's own site; a new program's form links to its own
+OWN_LOG_LINK = "[Log a session page](https://rmcode-dev.github.io/rmcode/log-session.html)"
 LINK_HINT = "replace the link with a real folder or file"
 
 
@@ -108,34 +108,28 @@ def render_files(settings: InitSettings) -> dict[str, str]:
         files[target_path(rel)] = env.from_string(text).render(context) if rel.endswith(".j2") else text
     files |= {f"schemas/{name}.schema.json": schema_text(name) for name in SCHEMA_NAMES}
     files["participants/.gitkeep"] = ""
-    program = load_bytes("program.yaml", files["program.yaml"].encode("utf-8")).data
-    for path, fields in FORM_OPTIONS.items():
-        if path in files:
-            for field, key in fields.items():
-                files[path] = set_form_options(files[path], field, [str(x["id"]) for x in program[key]])
+    document = load_bytes("program.yaml", files["program.yaml"].encode("utf-8"))
+    if not validate_document(document, "program"):  # else init_program reports the problems
+        program = Program.from_raw(document.data, Source("program.yaml"))
+        files |= updated_forms(program, {path: files[path] for path in FORM_FIELDS if path in files})
+    log_form = ".github/ISSUE_TEMPLATE/log-session.yml"
+    if log_form in files:
+        files[log_form] = files[log_form].replace(OWN_LOG_LINK, _log_link(settings))
     files[".github/CODEOWNERS"] = _codeowners(settings)
     return dict(sorted(files.items()))
 
 
+def _log_link(settings: InitSettings) -> str:
+    """The new program's Log a session page on GitHub Pages, where the publish workflow puts the site."""
+    if not settings.repository:
+        return "Log a session page"
+    owner, name = settings.repository.split("/", 1)
+    return f"[Log a session page](https://{owner.lower()}.github.io/{name}/log-session.html)"
+
+
 def _codeowners(settings: InitSettings) -> str:
-    from .codeowners import HEADER
-    return f"{HEADER}\n* @{settings.admin_login.lower()}\n"
-
-
-def set_form_options(text: str, field: str, options: list[str]) -> str:
-    """Replace the ``options:`` list of the issue-form field with id ``field``, keeping everything else."""
-    lines = text.split("\n")
-    try:
-        at = lines.index(f"    id: {field}")
-        head = next(i for i in range(at, len(lines)) if lines[i].strip() == "options:")
-    except (ValueError, StopIteration):
-        raise refuse("issue form", "RM629", f"no options list for field '{field}'") from None
-    indent = lines[head].index("options:") + 2
-    end = head + 1
-    while end < len(lines) and lines[end].startswith(" " * indent + "- "):
-        end += 1
-    items = [" " * indent + "- " + (o if _ID.match(o) else json.dumps(o)) for o in options]
-    return "\n".join(lines[:head + 1] + items + lines[end:])
+    from .codeowners import owners_text
+    return owners_text([settings.admin_login])
 
 
 def write_files(root: Path, files: Mapping[str, str], force: bool = False) -> list[str]:
@@ -170,7 +164,8 @@ def init_program(root: Path, settings: InitSettings, force: bool = False) -> lis
 
 # --- rmcode register / rmcode log: one data file, validated before it is written ----------
 
-KIND_OF_FOLDER: Mapping[str, str] = {"participants": "participant", "checkins": "checkin"}
+KIND_OF_FOLDER: Mapping[str, str] = {"participants": "participant", "checkins": "checkin",
+                                     "surveys": "survey-response"}
 
 
 def profile_path(login: str) -> str:
@@ -179,6 +174,10 @@ def profile_path(login: str) -> str:
 
 def checkin_path(pair: str, date: str, author: str) -> str:
     return f"checkins/{pair}/{date}-{author}.yaml"
+
+
+def survey_path(survey: str, login: str) -> str:
+    return f"surveys/{survey}/{login}.yaml"
 
 
 def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
@@ -197,31 +196,45 @@ def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
     return data
 
 
+def _roster(root: Path) -> HrRoster | None:
+    """The program's HR roster, so a new profile is checked against it (a damaged one: validate says so)."""
+    try:
+        return load_roster(root)
+    except LoadError:
+        return None
+
+
 def problems_in_context(root: Path, rel: str, text: str, as_of: dt.date) -> list[Problem]:
     """What `rmcode validate` would say about ``rel`` with content ``text``, among the repository's files."""
+    return _in_context(root, rel, text, as_of)[0]
+
+
+def _in_context(root: Path, rel: str, text: str, as_of: dt.date) -> tuple[list[Problem], Program | None]:
     kind = KIND_OF_FOLDER[rel.split("/", 1)[0]]
     doc = load_bytes(rel, text.encode("utf-8"))
     own = validate_document(doc, kind)
     if own:
-        return own
+        return own, None
     refs, _ = discover(root)
     good = {ref.path: (d, ref.schema) for ref, d, found in api.check_files(root, [r for r in refs if r.path != rel])
             if d is not None and not found}
     present = {ref.path.rsplit("/", 1)[-1][:-5].lower() for ref in refs if ref.schema == "participant"}
-    before = set(validate_documents(good, [], as_of, len(good), present).problems)
+    roster = _roster(root)
+    before = set(validate_documents(good, [], as_of, len(good), present, roster).problems)
     good[rel] = (doc, kind)
     if kind == "participant":
         present.add(rel.rsplit("/", 1)[-1][:-5].lower())
-    result = validate_documents(good, [], as_of, len(good), present)
+    result = validate_documents(good, [], as_of, len(good), present, roster)
     # a rule about two files (a login or github_id used twice) may report the other, older file:
     # everything the new file breaks counts, problems the repository already had do not
-    return [p for p in result.problems if p.severity == "error" and (p.path == rel or p not in before)]
+    problems = [p for p in result.problems if p.severity == "error" and (p.path == rel or p not in before)]
+    return problems, result.data.program if result.data is not None else None
 
 
 def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Path:
-    """Write one profile or check-in below ``root``: never through a link, never outside its folder."""
-    if not (PROFILE_PATH.fullmatch(rel) or CHECKIN_PATH.fullmatch(rel)):
-        raise refuse(repr(rel), "RM623", "is not a profile or check-in path; refusing to write it")
+    """Write one profile, check-in or survey response below ``root``: never through a link, never outside its folder."""
+    if not any(p.fullmatch(rel) for p in (PROFILE_PATH, CHECKIN_PATH, SURVEY_PATH)):
+        raise refuse(repr(rel), "RM623", "is not a profile, check-in or survey path; refusing to write it")
     folder = root
     for part in rel.split("/")[:-1]:
         folder = folder / part
@@ -240,6 +253,12 @@ def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Pat
     return path
 
 
+def left_plain(root: Path, rel: str, data: Mapping[str, Any]) -> list[str]:
+    """The fields of ``data`` that rmcode seals but that ``save`` wrote in plain text (the program lists no keys)."""
+    program = load_program_file(root)
+    return [] if program.sealing.keys else fields_to_seal(KIND_OF_FOLDER[rel.split("/", 1)[0]], data, program)
+
+
 def save(root: Path, rel: str, data: Mapping[str, Any], as_of: dt.date, force: bool = False,
          dry_run: bool = False) -> str:
     """Render ``data`` for ``rel``, check it among the repository's files, write it; returns the text.
@@ -249,8 +268,17 @@ def save(root: Path, rel: str, data: Mapping[str, Any], as_of: dt.date, force: b
     """
     if (root / rel).exists() and not force and not dry_run:
         raise refuse(rel, "RM620", "already exists", "pass --force to replace it")
-    text = render(KIND_OF_FOLDER[rel.split("/", 1)[0]], data)
-    problems = problems_in_context(root, rel, text, as_of)
+    kind = KIND_OF_FOLDER[rel.split("/", 1)[0]]
+    # checked in plain text (a sealed value can no longer show a rating out of range), then sealed
+    problems, program = _in_context(root, rel, render(kind, data), as_of)
+    problems = [p for p in problems if p.code != PLAIN_IN_SEALED]
+    if problems:
+        raise SchemaError(problems)
+    if program is None:
+        raise refuse("program.yaml", "RM627", "does not validate, so rmcode cannot tell what to seal",
+                     "run `rmcode validate` and fix program.yaml first")
+    text = render(kind, seal_document(kind, data, program))
+    problems = validate_document(load_bytes(rel, text.encode("utf-8")), kind)
     if problems:
         raise SchemaError(problems)
     if not dry_run:

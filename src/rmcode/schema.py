@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -15,9 +15,11 @@ import jsonschema
 
 from .errors import Problem
 from .loader import Document, escape_pointer
+from .sealing import ARMOR_BEGIN
 
-SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response", "report"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response", "report")
+SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response", "report", "roster"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response", "report",
+                                        "roster")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "array": "a list", "object": "a mapping", "null": "empty"}
 _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -33,6 +35,16 @@ def schema_text(name: str) -> str:
 def load_schema(name: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(schema_text(name))
     return result
+
+
+def plain_field_schema(kind: str, name: str) -> dict[str, Any]:
+    """The schema of the plain (unsealed) value of a sealable field, e.g. ("checkin", "rating")."""
+    if kind == "pair":
+        prop = _checked_schema("matches")["properties"]["pairs"]["items"]["properties"][name]
+    else:
+        prop = _checked_schema(kind)["properties"][name]
+    plain: dict[str, Any] = next(b for b in prop["anyOf"] if "$ref" not in b)
+    return plain
 
 
 def _anchor_patterns(node: Any) -> Any:
@@ -79,11 +91,26 @@ def validate_document(doc: Document, name: str) -> list[Problem]:
         pass
     validator = _validator(name)
     for _ in range(3):
-        errors = list(validator.iter_errors(doc.data))
+        errors = _unwrap_sealable(validator.iter_errors(doc.data))
         restored = _restore_typed_text(doc, errors)
         if not restored:
             break
     return sorted({p for error in errors for p in _problems(doc, error, name)})
+
+
+def _unwrap_sealable(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    """A field that takes a plain value or a sealed one fails as ``anyOf``; report it as the branch
+    the writer meant: the damaged armor when the text starts like a sealed value, else the plain shape."""
+    out: list[jsonschema.ValidationError] = []
+    for error in errors:
+        branches = error.validator_value if error.validator == "anyOf" else None
+        sealed = [i for i, b in enumerate(branches or ()) if b == {"$ref": "#/definitions/sealed"}]
+        if not sealed:
+            out.append(error)
+            continue
+        armored = isinstance(error.instance, str) and error.instance.lstrip().startswith(ARMOR_BEGIN)
+        out += [e for e in error.context or () if (e.relative_schema_path[0] in sealed) == armored]
+    return out
 
 
 def _restore_typed_text(doc: Document, errors: list[jsonschema.ValidationError]) -> bool:
@@ -161,6 +188,9 @@ def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> li
     if kind == "format":
         hint = "write dates as YYYY-MM-DD, e.g. 2026-09-21" if error.validator_value == "date" else described
         return [doc.problem(pointer, "RM205", f"{field}: {_short(error.instance)} is not a valid {error.validator_value}", hint)]
+    if isinstance(error.schema, dict) and error.schema.get("title") == "Sealed value" and kind not in _RANGE:
+        return [doc.problem(pointer, "RM210", f"{field}: the sealed value is damaged (not a complete age message)",
+                            "restore it from git, or write the value again and run `rmcode seal FILE`")]
     if kind == "pattern":
         return [doc.problem(pointer, "RM206", f"{field}: {_short(error.instance)} does not have the expected form", described)]
     if kind in _RANGE:

@@ -15,6 +15,8 @@ This module is pure: it takes and returns values. Reading an identity file or th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +53,25 @@ def is_sealed(value: object) -> bool:
         return False
     text = value.strip()
     return text.startswith(ARMOR_BEGIN) and text.endswith(ARMOR_END)
+
+
+def x25519_stanzas(text: str) -> int:
+    """How many X25519 recipients an armored message was sealed to (its header lists one stanza each).
+
+    The stanzas are anonymous (they do not say *which* keys), but their number is plain: a value
+    sealed to three keys while program.yaml lists two was sealed to a different list. -1 when the
+    header cannot be read (validation reports the damaged armor).
+    """
+    lines = text.strip().split("\n")[1:-1]
+    for upto in (4, 8, len(lines)):  # the header is at the start: 4 lines hold one or two stanzas
+        try:
+            header = base64.b64decode("".join(lines[:upto]).replace(" ", ""), validate=True)
+        except (binascii.Error, ValueError):
+            return -1
+        end = header.find(b"\n--- ")
+        if end >= 0:
+            return header[:end].count(b"\n-> X25519 ")
+    return -1
 
 
 def parse_recipient(text: str) -> pyrage.x25519.Recipient:
@@ -138,3 +159,28 @@ def unseal_all(texts: Iterable[str], keyring: Keyring) -> list[JsonValue | SealE
         except SealError as exc:
             out.append(exc)
     return out
+
+
+PARALLEL_FROM = 2000  # values; below this a process pool costs more than it saves
+
+
+def unseal_many(texts: Sequence[str], keyring: Keyring) -> list[JsonValue | SealError]:
+    """``unseal_all`` on every core for many values (opening is ~0.4 ms of X25519 and ChaCha20 each)."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < PARALLEL_FROM or workers < 2 or not keyring:
+        return unseal_all(texts, keyring)
+    from concurrent.futures import ProcessPoolExecutor
+
+    secrets = "\n".join(str(i) for i in keyring.identities)
+    size = -(-len(texts) // (workers * 4))
+    chunks = [list(texts[i:i + size]) for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        parts = pool.map(_unseal_chunk, [(secrets, chunk) for chunk in chunks])
+        return [value for part in parts for value in part]
+
+
+def _unseal_chunk(job: tuple[str, list[str]]) -> list[JsonValue | SealError]:
+    secrets, texts = job
+    return unseal_all(texts, parse_identities(secrets))

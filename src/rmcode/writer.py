@@ -1,4 +1,5 @@
-"""Profiles and check-ins as YAML text: schema line first, keys in schema order, safe quoting.
+"""Profiles, check-ins and survey answers as YAML text: schema line first, keys in schema order,
+safe quoting, and the values a program seals encrypted before the text exists.
 
 Everything rmcode writes for a person (``rmcode register``, ``rmcode log``, ``rmcode
 from-issue``) goes through here, so the files look the same whichever way they were
@@ -14,7 +15,10 @@ from typing import Any
 import yaml
 
 from .loader import load_bytes, plain_reads_as_text
+from .model import Program
 from .schema import load_schema
+from .sealing import is_sealed, seal
+from .seals import sealed_fields
 
 # where each kind of file lives, as the number of folders below the repository root
 DEPTH = {"program": 0, "matches": 0, "participant": 1, "checkin": 2, "survey-response": 2}
@@ -35,6 +39,8 @@ class _Dumper(yaml.SafeDumper):
 def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
     # Quote anything a YAML reader could take for something else (yes, 0755, 12:30, dates),
     # and keep multi-line text readable as a literal block.
+    if is_sealed(text) and text.endswith("\n") and not text.endswith("\n\n"):
+        return dumper.represent_scalar(_STR, text, style="|")  # armor lines stay readable, as `age` prints them
     if _SPECIAL.search(text):
         # YAML reads these as line breaks or drops them unless they are escaped in double quotes
         return dumper.represent_scalar(_STR, text, style='"')
@@ -101,3 +107,31 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+# --- the sealing step of every writer ---------------------------------------------------------
+# register, log and survey check their data in plain text (a sealed value can no longer show a
+# rating out of range), then seal it here just before it is rendered, so the plain text of a
+# sealed field never reaches the disk.
+
+PLAIN_IN_SEALED = "RM336"  # validate's code for plain text in a sealed field (rules._sealing)
+
+
+def fields_to_seal(kind: str, data: Mapping[str, Any], program: Program) -> list[str]:
+    """The keys of ``data`` that ``program`` seals and that are not sealed yet, in data order."""
+    visibility = data.get("visibility") if kind == "participant" else None
+    fields = sealed_fields(program, kind, visibility if isinstance(visibility, Mapping) else None)
+    return [key for key, value in data.items() if key in fields and value is not None and not is_sealed(value)]
+
+
+def seal_document(kind: str, data: Mapping[str, Any], program: Program) -> dict[str, Any]:
+    """``data`` with every value ``program`` seals encrypted to its recipients.
+
+    A program without recipients has nothing to seal to: the data is returned as it is
+    (validate then warns that those values are plain text, RM337).
+    """
+    keys = program.sealing.keys
+    if not keys:
+        return dict(data)
+    todo = set(fields_to_seal(kind, data, program))
+    return {key: seal(value, keys) if key in todo else value for key, value in data.items()}

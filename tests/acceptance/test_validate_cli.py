@@ -48,8 +48,8 @@ def test_github_format_escapes_user_text_in_properties_and_message(program_repo:
 ::error file=participants/e%25v%2Ce%3Ax%0D%0Ay.yaml,line=2,col=8,title=RM301::login 'eve' does not match the file \
 name (hint: rename the file to participants/eve.yaml or fix the login)
 ::error file=participants/fay.yaml,line=13,col=1,title=RM202::unknown key 'x%250A::warning::y,z:w%0D%0Anext' \
-(hint: use one of: availability, avoid, bio, capacity, cohort, department, github_id, goals, languages, level, \
-location, login, ...)
+(hint: use one of: availability, avoid, bio, capacity, cohort, department, email, github_id, goals, languages, \
+level, location, ...)
 ::error file=participants/gus.yaml,line=5,col=7,title=RM204::role: "boss%25,:\\r\\n::error::x" is not one of: \
 mentor, mentee (hint: use one of: mentor, mentee)
 3 problems in 3 files (10 checked)

@@ -28,6 +28,7 @@ from ..model import ProgramData
 from ..options import AS_OF, ROOT, as_date
 from ..repo import MATCHES_MAX_BYTES, write_atomic
 from ..report import build_report
+from ..seals import seal_pairs
 
 MATCHES = "matches.yaml"
 # Cross-file rules about a pair (not schema errors): harmless for a proposed pair, which is recomputed.
@@ -69,7 +70,8 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
         return
     written = None
     if not dry_run:
-        write_if_changed(root / MATCHES, render(proposal.pairs, proposal.unmatched))
+        pairs = seal_pairs(proposal.pairs, data.program.sealing.keys)  # e.g. "ana withdrew": an end reason is sealed
+        write_if_changed(root / MATCHES, render(pairs, proposal.unmatched))
         written = MATCHES
     in_scope = tuple(u for u in proposal.unmatched if u.cohort in proposal.cohorts)
     summary = Summary(proposal.cohorts, proposal.proposed, in_scope, len(proposal.pairs), written,

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from .. import api
 from ..model import ProgramData
-from ..options import AS_OF, ROOT, as_date
+from ..options import AS_OF, IDENTITY, ROOT, as_date
 from ..progress import STATUSES
 from ..report import RENDERERS, Report, build_report, format_target, format_value
 
@@ -29,15 +29,19 @@ PRIVATE_WARNING = ("This report is for program admins only: it quotes concerns a
                    "and names people. Do not publish or share it.")
 
 
-def _load(root: Path, as_of: dt.datetime | None) -> tuple[ProgramData, dt.date]:
-    """The program and the report date. Data is validated as of the later of the two dates, so
-    that a report on an earlier date ignores newer files instead of rejecting them."""
-    current = api.resolve_as_of(root, None)
-    day = as_date(as_of) or current
-    data = api.load_program(root, max(day, current))
+def _load(root: Path, as_of: dt.datetime | None, identity: Path | None = None) -> tuple[ProgramData, dt.date, int]:
+    """The program as it stood on the report date (see ``api.load_as_of``) with sealed values
+    opened where a key is, that date, and how many values were opened."""
+    from ..repo import read_keyring
+    from ..seals import open_with_key
+
+    keyring = read_keyring(identity)  # a bad key fails before the long part
+    loaded, day = api.load_as_of(root, as_date(as_of))
+    opened = open_with_key(loaded, keyring)
+    data = opened.data
     # the loaded program lives until exit: keep the collector from re-scanning it (about 20% faster)
     gc.freeze()
-    return data, day
+    return data, day, opened.opened
 
 
 def _pairs(report: Report) -> list[Mapping[str, Any]]:
@@ -67,7 +71,8 @@ def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
 def render_plain(report: Report) -> str:
     """The status view without colours, for logs and pipes."""
     lines = [_heading(report), "", f"KPIs (as of {report['aggregates_as_of']})"]
-    kpis = [(k["name"], format_value(k["unit"], k["value"], k["suppressed"]), format_target(k), _met(k["met"]))
+    kpis = [(k["name"], format_value(k["unit"], k["value"], k["suppressed"], k.get("needs_key", False)), format_target(k),
+             _met(k["met"]))
             for k in report["kpis"]]
     lines += _columns(kpis) if kpis else ["  none declared in program.yaml"]
     lines += ["", _summary(report)]
@@ -95,7 +100,8 @@ def render_rich(report: Report, console: Console, limit: int | None = TERMINAL_R
         kpis.add_column(name, justify=justify)  # type: ignore[arg-type]
     for k in report["kpis"]:
         style = {True: "green", False: "red", None: "dim"}[k["met"]]
-        kpis.add_row(Text(k["name"]), format_value(k["unit"], k["value"], k["suppressed"]), format_target(k),
+        kpis.add_row(Text(k["name"]), format_value(k["unit"], k["value"], k["suppressed"], k.get("needs_key", False)),
+                     format_target(k),
                      Text(_met(k["met"]), style=style))
     console.print(kpis)
     pairs = Table(title=_summary(report), title_justify="left")
@@ -117,7 +123,8 @@ def render_rich(report: Report, console: Console, limit: int | None = TERMINAL_R
 @AS_OF
 @click.option("--all", "show_all", is_flag=True,
               help=f"In a terminal, list every pair (default: the {TERMINAL_ROWS} most urgent).")
-def status(root: Path, as_of: dt.datetime | None, show_all: bool) -> None:
+@IDENTITY
+def status(root: Path, as_of: dt.datetime | None, show_all: bool, identity: Path | None) -> None:
     """Show progress per pair and the KPIs against their targets.
 
     Colours and progress bars in a terminal (the most urgent pairs first), plain text
@@ -129,8 +136,8 @@ def status(root: Path, as_of: dt.datetime | None, show_all: bool) -> None:
       rmcode status
       rmcode status --root demo --as-of 2026-11-24
     """
-    data, day = _load(root, as_of)
-    report = build_report(data, day)
+    data, day, opened = _load(root, as_of, identity)
+    report = build_report(data, day, opened=opened)
     if sys.stdout.isatty():
         render_rich(report, Console(), None if show_all else TERMINAL_ROWS)
     else:
@@ -145,20 +152,25 @@ def status(root: Path, as_of: dt.datetime | None, show_all: bool) -> None:
 @click.option("--private", is_flag=True, help="Add flags with evidence and free-text answers (admins only).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def report(root: Path, as_of: dt.datetime | None, fmt: str, private: bool, out: Path | None) -> None:
+@IDENTITY
+def report(root: Path, as_of: dt.datetime | None, fmt: str, private: bool, out: Path | None,
+           identity: Path | None) -> None:
     """Write the KPI and progress report.
 
     Deterministic: the same commit and --as-of give the same bytes. The public report
     never contains notes, concerns, free text, flags or anyone's self-identification;
-    --private adds flags (with file and line) and free-text answers for admins.
+    --private adds flags (with file and line), session notes and free-text answers for admins.
+    Sealed values are opened with --identity FILE or RMCODE_IDENTITY; without a key the report
+    says how many it could not read and marks what needs them "needs the program key".
 
     \b
     Example:
       rmcode report --format json --out report.json
       rmcode report --private --format md > admin-report.md
+      rmcode report --private --identity ~/.config/rmcode/program.key
     """
-    data, day = _load(root, as_of)
-    text = RENDERERS[fmt](build_report(data, day, private=private))
+    data, day, opened = _load(root, as_of, identity)
+    text = RENDERERS[fmt](build_report(data, day, private=private, opened=opened))
     if private:
         click.echo(PRIVATE_WARNING, err=True)
     if out is None:
