@@ -578,7 +578,7 @@ def test_scores_follow_the_documented_formula_exactly(weights: tuple[float, ...]
 
 # --- the site's "Matching explained" page ------------------------------------------------------
 
-def test_matching_explained_shows_rounded_labelled_values() -> None:
+def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> None:
     import re
     from pathlib import Path, PurePosixPath
 
@@ -595,3 +595,6 @@ def test_matching_explained_shows_rounded_labelled_values() -> None:
     values = re.findall(r">(\d+\.\d+)<", mean)
     assert values and all(len(v.split(".")[1]) <= 3 for v in values)  # 0.295, not 0.294833
     assert "Average contribution of each criterion to the score (0 to 1)" in mean
+    public = files[PurePosixPath("charts/matching-public.svg")]
+    texts = re.findall(r">([^<>]+)<", public)
+    assert "Adebayo Adeyemi" in texts and not [x for x in texts if x.endswith("…")]  # full names, not "Adebayo Adeye…"
