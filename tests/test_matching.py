@@ -594,7 +594,8 @@ def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> No
     mean = files[PurePosixPath("charts/matching-mean.svg")]
     values = re.findall(r">(\d+\.\d+)<", mean)
     assert values and all(len(v.split(".")[1]) <= 3 for v in values)  # 0.295, not 0.294833
-    assert "Average contribution of each criterion to the score (0 to 1)" in mean
+    assert [c.title for c in charts if c.path == "charts/matching-mean.svg"] == [
+        "Average contribution of each criterion to the score (0 to 1)"]
     public = files[PurePosixPath("charts/matching-public.svg")]
     texts = re.findall(r">([^<>]+)<", public)
     assert "Adebayo Adeyemi" in texts and not [x for x in texts if x.endswith("…")]  # full names, not "Adebayo Adeye…"
