@@ -240,9 +240,6 @@ def test_small_changes_are_appended_and_the_cache_is_rewritten_once_they_pile_up
 
 def test_validation_leaves_the_garbage_collector_as_it_found_it(program_repo: ProgramRepo) -> None:
     root = program_repo()
-    # status and report runs of earlier tests in this process froze their objects; one of them dying
-    # during validate lowers the count without validate touching the collector (seen in full runs)
-    gc.unfreeze()
     for freeze_first in (False, True):  # status and report freeze the loaded program
         if freeze_first:
             gc.freeze()
