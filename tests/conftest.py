@@ -21,7 +21,7 @@ organisation: Example Corp
 objective: Junior colleagues mentor senior leaders.
 contact:
   name: People team
-  email: people@example.com
+  email: people@mini.example
 admins:
   - login: admin-amy
     github_id: 900

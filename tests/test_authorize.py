@@ -20,12 +20,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rmcode.authorize import Author, FileChange, Roster, case_variants, decide
+from rmcode.codeowners import owners_text
 from rmcode.commands.pr import check_pr, pr_summary
 
 ANA = ("ana", 101)
 BEN = ("ben", 102)
 CLEO = ("cleo", 201)
 ADMIN = ("admin-amy", 900)
+BOT = ("github-actions[bot]", 41898282)
+DEPENDABOT = ("dependabot[bot]", 49699333)
+CODEOWNERS = ".github/CODEOWNERS"
+OWNERS = owners_text(["admin-amy"])
 
 
 def checkin(pair: str, date: str, author: str, **extra: object) -> str:
@@ -350,8 +355,11 @@ def test_json_lists_every_file(program_repo: ProgramRepo) -> None:
                                          "program.yaml": MINI_PROGRAM + "\n"})
     payload = json.loads(check(root, ANA, "--format", "json").output)
     assert payload == {
-        "author": {"login": "ana", "github_id": 101}, "admin": False, "allowed": False, "passed": False,
-        "fail_on": "needs-admin",
+        "author": {"login": "ana", "github_id": 101, "via": None}, "admin": False, "allowed": False,
+        "passed": False, "fail_on": "needs-admin",
+        "codeowners": (".github/CODEOWNERS on the base branch is missing, so no admin's review is required; "
+                       "a program admin must bring it up to date (`rmcode codeowners`) before other pull "
+                       "requests can pass"),
         "counts": {"allowed": 1, "needs-admin": 1, "rejected": 0},
         "files": [{"path": "participants/ana.yaml", "status": "modified", "decision": "allowed",
                    "reason": "your own profile"},
@@ -362,7 +370,7 @@ def test_json_lists_every_file(program_repo: ProgramRepo) -> None:
 
 def test_fail_on_rejected_passes_changes_an_admin_must_approve(program_repo: ProgramRepo) -> None:
     # for repositories whose required code-owner review already demands the admin's approval
-    root = pull_request(program_repo(), {"program.yaml": MINI_PROGRAM + "\n"})
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}), {"program.yaml": MINI_PROGRAM + "\n"})
     result = check(root, ANA, "--fail-on", "rejected")
     assert lines(result)[-1] == "passed, once an admin approves: 1 needs an admin's approval"
     assert result.exit_code == 0
@@ -472,3 +480,162 @@ def test_branches_without_common_history_are_a_usage_error(program_repo: Program
     result = check(root, ANA)
     assert "Error: main and pr have no common history" in result.output
     assert result.exit_code == 2
+
+
+# --- bots: their own pull requests, and pull requests opened for an issue's author ------------------
+
+def check_via(root: Path, who: tuple[str, int], *extra: str) -> Result:
+    """The pull request was opened by github-actions[bot] for ``who`` (the issue's author)."""
+    return check(root, who, "--via", BOT[0], "--fail-on", "rejected", *extra)
+
+
+def test_bot_pull_request_for_the_issue_author_is_their_own_change(program_repo: ProgramRepo) -> None:
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}), {"participants/eve.yaml": person("eve", 301)}, BOT[0])
+    result = check_via(root, ("eve", 301))
+    assert lines(result) == [
+        "check-pr: 1 changed file by eve (github_id 301), opened by github-actions[bot] for them",
+        "  allowed  participants/eve.yaml (added): your own profile (new)",
+        "allowed: every change is the author's own to make",
+    ]
+    assert result.exit_code == 0
+
+
+def test_bot_pull_request_for_someone_elses_file_needs_admin(program_repo: ProgramRepo) -> None:
+    # the issue's author is ana, but the branch carries ben's profile (someone pushed to the bot's branch)
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}),
+                        {"participants/ben.yaml": person("ben", 102, bio="Hacked")}, BOT[0])
+    result = check_via(root, ANA)
+    assert lines(result)[1:] == [
+        "  needs-admin  participants/ben.yaml (modified): this profile belongs to github_id 102, not to you (101)",
+        "passed, once an admin approves: 1 needs an admin's approval",
+    ]
+    assert result.exit_code == 0
+    assert check(root, ANA, "--via", BOT[0]).exit_code == 1  # not the author's alone
+
+
+def test_bot_pull_request_for_an_admin_does_not_carry_admin_rights(program_repo: ProgramRepo) -> None:
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}), {
+        "program.yaml": MINI_PROGRAM + "\n", ".github/workflows/x.yml": "on: push\n"}, BOT[0])
+    result = check_via(root, ADMIN)
+    assert lines(result) == [
+        "check-pr: 2 changed files by admin-amy (github_id 900), opened by github-actions[bot] for them",
+        ("  needs-admin  .github/workflows/x.yml (added): "
+         "workflows run with the repository's token; only admins change them"),
+        "  needs-admin  program.yaml (modified): program.yaml holds the program's rules; only admins change it",
+        "passed, once an admin approves: 2 need an admin's approval",
+    ]
+    assert json.loads(check_via(root, ADMIN, "--format", "json").output)["admin"] is False
+
+
+def test_bot_pull_request_touching_an_admin_file_for_a_participant_needs_admin(program_repo: ProgramRepo) -> None:
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}), {
+        "participants/ana.yaml": person("ana", 101, bio="Hi"), CODEOWNERS: OWNERS + "* @ana\n"}, BOT[0])
+    result = check_via(root, ANA)
+    assert lines(result)[1:3] == [
+        ("  needs-admin  .github/CODEOWNERS (modified): "
+         "CODEOWNERS is generated from program.yaml by `rmcode codeowners`"),
+        "  allowed      participants/ana.yaml (modified): your own profile",
+    ]
+    # and the hand-edited CODEOWNERS would leave the merged branch without a binding review
+    assert lines(result)[3].startswith("CODEOWNERS: after this change, .github/CODEOWNERS has rules")
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("bot", [BOT, DEPENDABOT], ids=lambda b: b[0])
+def test_bots_own_pull_requests_are_judged_by_what_they_touch(program_repo: ProgramRepo,
+                                                              bot: tuple[str, int]) -> None:
+    files = mini_files()
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}), {
+        "matches.yaml": files["matches.yaml"].replace("status: active", "status: completed"),
+        "requirements/ci.txt": "pyyaml==6.0.2\n"}, bot[0])
+    result = check(root, bot, "--fail-on", "rejected")
+    assert lines(result) == [
+        f"check-pr: 2 changed files by {bot[0]} (github_id {bot[1]})",
+        "  needs-admin  matches.yaml (modified): matches.yaml: pairs are proposed by `rmcode match` and approved by admins",
+        ("  needs-admin  requirements/ci.txt (added): "
+         "only data files of your own are open to participants; code, docs and settings need an admin"),
+        "passed, once an admin approves: 2 need an admin's approval",
+    ]
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["github-actions[bot", "x[bot]]", "-x[bot]", "Upper[bot]", "a b[bot]"])
+def test_malformed_bot_names_are_usage_errors(program_repo: ProgramRepo, name: str) -> None:
+    root = pull_request(program_repo(), {"participants/ana.yaml": person("ana", 101, bio="Hi")})
+    assert check(root, (name, 1)).exit_code == 2
+    assert check(root, ANA, "--via", name).exit_code == 2
+    assert check(root, ANA, "--via", "octocat").exit_code == 2  # --via names a bot, never a person
+
+
+def test_fork_branch_named_like_the_workflows_is_judged_as_its_author(program_repo: ProgramRepo) -> None:
+    # an outsider's fork pushes rmcode/match with their own matches.yaml: the branch name proves nothing
+    root = program_repo({CODEOWNERS: OWNERS})
+    git(root, "switch", "-q", "-c", "rmcode/match")
+    write_files(root, {"matches.yaml": mini_files()["matches.yaml"].replace("status: active", "status: ended")})
+    commit_as(root, "mallory")
+    result = CliRunner().invoke(check_pr, ["--root", str(root), "--base", "main", "--head", "rmcode/match",
+                                           "--author-id", "666", "--author", "mallory", "--fail-on", "rejected"])
+    assert lines(result)[0] == "check-pr: 1 changed file by mallory (github_id 666)"
+    assert lines(result)[1].startswith("  needs-admin  matches.yaml (modified)")
+
+
+# --- CODEOWNERS: --fail-on rejected relies on a required code-owner review --------------------------
+
+OWNERS_CASES = {
+    "missing": None,
+    "stale": owners_text(["admin-amy", "old-admin"]),
+    "hand-edited": OWNERS + "participants/ @ana\n",
+    "edited owners only": OWNERS.replace("* @admin-amy", "* @admin-amy @ana"),
+    "reordered by hand": OWNERS.replace("# Generated", "#  Generated"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWNERS_CASES))
+def test_authorize_fails_closed_without_up_to_date_codeowners(program_repo: ProgramRepo, case: str) -> None:
+    content = OWNERS_CASES[case]
+    root = pull_request(program_repo({CODEOWNERS: content} if content else {}),
+                        {"participants/ana.yaml": person("ana", 101, bio="Hi")})
+    result = check(root, ANA, "--fail-on", "rejected")
+    assert lines(result)[-2].startswith("CODEOWNERS: .github/CODEOWNERS on the base branch ")
+    assert lines(result)[-1] == "not allowed: no admin's review is required (see CODEOWNERS above)"
+    assert result.exit_code == 1
+    assert check(root, ANA).exit_code == 0  # "may ana make this change alone?" does not depend on reviews
+
+
+def test_codeowners_messages_name_the_drift(program_repo: ProgramRepo) -> None:
+    found = {}
+    for case, content in sorted(OWNERS_CASES.items()):
+        root = pull_request(program_repo({CODEOWNERS: content} if content else {}),
+                            {"participants/ana.yaml": person("ana", 101, bio="Hi")})
+        found[case] = lines(check(root, ANA, "--fail-on", "rejected"))[-2].split(" on the base branch ")[1]
+    tail = "; a program admin must bring it up to date (`rmcode codeowners`) before other pull requests can pass"
+    assert found == {
+        "missing": "is missing, so no admin's review is required" + tail,
+        "stale": "names @admin-amy @old-admin but program.yaml's admins are @admin-amy" + tail,
+        "hand-edited": "has rules `rmcode codeowners` does not write (edited by hand); expected: * @admin-amy" + tail,
+        "edited owners only": "names @admin-amy @ana but program.yaml's admins are @admin-amy" + tail,
+        "reordered by hand": "differs from what `rmcode codeowners` writes (edited by hand)" + tail,
+    }
+
+
+def test_a_pull_request_that_changes_admins_must_regenerate_codeowners(program_repo: ProgramRepo) -> None:
+    two = MINI_PROGRAM.replace("admins:\n", "admins:\n  - login: bob-admin\n    github_id: 902\n")
+    root = pull_request(program_repo({CODEOWNERS: OWNERS}), {"program.yaml": two}, "admin-amy")
+    result = check(root, ADMIN, "--fail-on", "rejected")
+    assert lines(result)[-2] == ("CODEOWNERS: after this change, .github/CODEOWNERS names @admin-amy but "
+                                 "program.yaml's admins are @admin-amy @bob-admin: run `rmcode codeowners` "
+                                 "and commit the file")
+    assert result.exit_code == 1
+    write_files(root, {CODEOWNERS: owners_text(["admin-amy", "bob-admin"])})
+    commit_as(root, "admin-amy")
+    assert check(root, ADMIN, "--fail-on", "rejected").exit_code == 0
+
+
+def test_only_an_admin_may_repair_a_missing_codeowners(program_repo: ProgramRepo) -> None:
+    root = pull_request(program_repo(), {CODEOWNERS: OWNERS}, "admin-amy")
+    assert check(root, ADMIN, "--fail-on", "rejected").exit_code == 0
+    outsider = check(root, ANA, "--fail-on", "rejected")
+    assert outsider.exit_code == 1
+    assert lines(outsider)[-1] == "not allowed: no admin's review is required (see CODEOWNERS above)"
+    # nor may a bot acting for an admin
+    assert check(root, ADMIN, "--via", BOT[0], "--fail-on", "rejected").exit_code == 1

@@ -72,3 +72,37 @@ def test_invalid_program_is_an_error_not_a_file(program_repo: ProgramRepo) -> No
     result = invoke(root)
     assert "RM203 level: expected a whole number" in str(result.exception)
     assert not (root / ".github" / "CODEOWNERS").exists()
+
+
+def _validate(root: Path) -> Result:
+    from rmcode.commands.data import validate
+    return CliRunner().invoke(validate, ["--root", str(root), "--as-of", "2026-03-01"])
+
+
+def test_validate_reports_a_codeowners_that_drifted_from_the_admins(program_repo: ProgramRepo) -> None:
+    root = program_repo({".github/CODEOWNERS": EXPECTED.replace("@admin-amy", "@admin-amy @old-admin")})
+    result = _validate(root)
+    assert result.exit_code == 1
+    assert (".github/CODEOWNERS:1:1: RM125 .github/CODEOWNERS names @admin-amy @old-admin but program.yaml's "
+            "admins are @admin-amy\n    hint: run `rmcode codeowners` and commit the file in the same pull "
+            "request as the admins' change\n") in result.output
+    # the generator still runs on a program whose only problem is the drift, and repairs it
+    assert (invoke(root).output, _validate(root).exit_code) == ("wrote .github/CODEOWNERS\n", 0)
+
+
+def test_validate_reports_a_hand_edited_codeowners(program_repo: ProgramRepo) -> None:
+    root = program_repo({".github/CODEOWNERS": EXPECTED + "participants/ @ana\n"})
+    result = _validate(root)
+    assert "RM125 .github/CODEOWNERS has rules `rmcode codeowners` does not write (edited by hand)" in result.output
+    assert result.exit_code == 1
+
+
+def test_validate_leaves_a_program_without_codeowners_alone(program_repo: ProgramRepo) -> None:
+    # a program run without GitHub has none; check-pr --fail-on rejected fails closed instead
+    assert _validate(program_repo()).exit_code == 0
+
+
+def test_this_repository_commits_its_generated_codeowners() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    result = invoke(repo, "--check")
+    assert (result.output, result.exit_code) == ("ok: .github/CODEOWNERS is up to date\n", 0)

@@ -62,7 +62,7 @@ def test_regenerating_the_demo_keeps_its_sealed_values_byte_for_byte(tmp_path: P
 
 def test_the_demo_key_is_labelled_demo_only_and_init_never_writes_one(tmp_path: Path) -> None:
     assert (ROOT / "demo-only.key").read_text().startswith("# DEMO ONLY.")
-    result = run("init", str(tmp_path / "new"), "--name", "Acme mentoring", "--organisation", "Acme",
+    result = run("init", str(tmp_path / "new"), "--no-input", "--name", "Acme mentoring", "--organisation", "Acme",
                  "--admin", "octocat", "--admin-id", "583231")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "program.yaml").is_file() and not (tmp_path / "new" / "demo-only.key").exists()

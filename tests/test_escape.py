@@ -126,3 +126,22 @@ def test_csv_cell_defuses_formulas(value: object, cell: str) -> None:
 def test_joined_escapes_items_and_separator() -> None:
     assert escape.joined(["a<b", "c"], " · ") == "a&#60;b · c"
     assert escape.joined(["x", "y"], "; ") == "x&#59; y"
+
+
+@pytest.mark.parametrize(("text", "inert"), [
+    ("[Ana](https://evil.example)", "\\[Ana\\](https&#58;//evil.example)"),
+    ("![x](http://e/x.png)", "!\\[x\\](http&#58;//e/x.png)"),
+    ("see www.evil.example or WWW.x.org", "see www&#46;evil.example or WWW&#46;x.org"),
+    ("<script>&amp; @org/team", "&lt;script&gt;&amp;amp; &#64;org/team"),
+    ("*bold* _em_ `code` ~~s~~ a|b \\x", "\\*bold\\* \\_em\\_ \\`code\\` \\~\\~s\\~\\~ a\\|b \\\\x"),
+    ("two\nlines\u202e", "two lines"),
+    ("ana--cleo 0.85 Ana-María", "ana--cleo 0.85 Ana-María"),
+    ("wants: Short video; 10:30", "wants: Short video; 10:30"),
+    ("mailto:x xmpp:y ftp://z", "mailto&#58;x xmpp&#58;y ftp&#58;//z"),
+])
+def test_gfm_text_leaves_no_link_mention_html_or_markup(text: str, inert: str) -> None:
+    assert escape.gfm_text(text) == inert
+
+
+def test_gfm_text_shortens_to_the_limit() -> None:
+    assert escape.gfm_text("abcdef", 4) == "abc…"

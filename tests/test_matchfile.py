@@ -193,7 +193,7 @@ def test_summary_in_every_format() -> None:
           ben--dan  0.7912  covers 1 of 1 skill
         unmatched:
           eve  c1  paused
-        wrote matches.yaml (2 pairs)
+        wrote matches.yaml (2 pairs, 0 unmatched in all cohorts)
         """)
     assert SUMMARY_FORMATS["md"](summary) == textwrap.dedent("""\
         ## Proposed matches (c1)
@@ -211,4 +211,5 @@ def test_summary_in_every_format() -> None:
     payload = json.loads(SUMMARY_FORMATS["json"](summary))
     assert payload["written"] == "matches.yaml"
     assert payload["proposed"][0]["id"] == "ben--dan"
-    assert SUMMARY_FORMATS["text"](Summary((), (), (), 0, None)).endswith("dry run: nothing written\n")
+    assert SUMMARY_FORMATS["text"](Summary((), (), (), 0, None)).endswith(
+        "dry run: nothing written (matches.yaml would hold 0 pairs, 0 unmatched in all cohorts)\n")

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import itertools
 import random
+from fractions import Fraction
 from typing import Any
 
 import networkx as nx
@@ -15,11 +16,11 @@ from conftest import MINI_PROGRAM
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmcode import matching
+from rmcode import matching, optimality
 from rmcode.errors import MatchError
 from rmcode.loader import load_bytes
 from rmcode.matchfile import render
-from rmcode.matching import assign, assign_sparse, propose
+from rmcode.matching import assign, propose
 from rmcode.model import (
     BREAKDOWN_KEYS,
     Pair,
@@ -30,7 +31,7 @@ from rmcode.model import (
     Unmatched,
     Weights,
 )
-from rmcode.scoring import UNIT, integer_weights
+from rmcode.scoring import UNIT, unit_weights
 
 ON = dt.date(2026, 3, 1)
 RAW = load_bytes("program.yaml", MINI_PROGRAM.encode()).data
@@ -109,9 +110,10 @@ def random_instance(rng: random.Random, rows: int, cols: int, density: float) ->
 
 
 def sparse_value(scores: np.ndarray, allowed: np.ndarray, capacity: list[int]) -> tuple[int, int]:
-    r, c = np.nonzero(allowed)
-    found = assign_sparse(r, c, scores[r, c], scores.shape[0], np.array(capacity))
-    return value(found, scores)
+    """The large-cohort path: one candidate per mentee at first, the rest found by the certificate check."""
+    found = optimality.solve(optimality.dense_cells(scores, allowed, 3), scores.shape[0], np.array(capacity),
+                             max_score=UNIT, candidates=1)
+    return value(found.pairs, scores)
 
 
 def test_assign_equals_brute_force_on_tiny_instances() -> None:
@@ -237,10 +239,11 @@ def test_a_mentor_with_capacity_two_takes_two_mentees() -> None:
     people = [mk("ana", capacity=2), mk("ben", languages=("fr",)), mk("cleo", "mentee"), mk("dan", "mentee"),
               mk("eve", "mentee")]
     result = propose(data(people), ON)
-    assert pairs_of(result) == [("ana", "cleo"), ("ana", "dan")]
+    # three equal mentees for two seats: which one waits is a tie, broken the same way on every run
+    assert pairs_of(result) == [("ana", "dan"), ("ana", "eve")] == pairs_of(propose(data(people), ON))
     assert [(u.login, u.reason) for u in result.unmatched] == [
         ("ben", "no eligible mentee shares a language: French"),
-        ("eve", "the only eligible mentor is at capacity")]
+        ("cleo", "the only eligible mentor is at capacity")]
 
 
 def test_unmatched_reason_counts_every_excluding_rule() -> None:
@@ -254,7 +257,7 @@ def test_unmatched_reason_counts_every_excluding_rule() -> None:
 def test_all_eligible_mentors_at_capacity_is_counted() -> None:
     people = [mk("ana"), mk("ben"), mk("cleo", "mentee"), mk("dan", "mentee"), mk("eve", "mentee")]
     result = propose(data(people), ON)
-    assert [(u.login, u.reason) for u in result.unmatched] == [("eve", "all 2 eligible mentors are at capacity")]
+    assert [(u.login, u.reason) for u in result.unmatched] == [("cleo", "all 2 eligible mentors are at capacity")]
 
 
 # --- pins -----------------------------------------------------------------------------------
@@ -343,11 +346,11 @@ def test_same_input_gives_byte_identical_output() -> None:
 
 # --- scores ---------------------------------------------------------------------------------
 
-def test_integer_weights_sum_to_one_unit_exactly() -> None:
-    assert sum(integer_weights(Weights(1, 1, 1, 1, 1, 1)).values()) == UNIT
-    assert integer_weights(Weights(1, 1, 1, 0, 0, 0)) == {"skills": 3334, "working_style": 3333, "cross_department": 3333,
-                                                          "timezone": 0, "availability": 0, "preferences": 0}
-    assert sum(integer_weights(Weights(0, 0, 0, 0, 0, 0)).values()) == 0
+def test_weights_are_exact_shares_never_rounded() -> None:
+    assert unit_weights(Weights(5, 8, 8, 0, 2, 1)) == {
+        "skills": 5 / 24 * UNIT, "working_style": 8 / 24 * UNIT, "cross_department": 8 / 24 * UNIT, "timezone": 0.0,
+        "availability": 2 / 24 * UNIT, "preferences": 1 / 24 * UNIT}
+    assert sum(unit_weights(Weights(0, 0, 0, 0, 0, 0)).values()) == 0
 
 
 def test_breakdown_adds_up_to_the_score_and_explains_the_pair() -> None:
@@ -359,9 +362,10 @@ def test_breakdown_adds_up_to_the_score_and_explains_the_pair() -> None:
                             "preferences": 1})
     (pair,) = propose(data(people, prog=prog), ON).proposed
     assert list(pair.breakdown) == list(BREAKDOWN_KEYS)
-    # weights 1/6 each become 1667, 1667, 1667, 1667, 1666, 1666 ten-thousandths
-    assert dict(pair.breakdown) == {"skills": 0.0834, "working_style": 0.125, "cross_department": 0.1667,
-                                    "timezone": 0.1667, "availability": 0.1666, "preferences": 0.1666}
+    # exact parts 0.08333, 0.125, 4 x 0.16667 (sum 0.875): rounded down, the 3 units left go to the
+    # largest remainders, ties in criterion order
+    assert dict(pair.breakdown) == {"skills": 0.0833, "working_style": 0.125, "cross_department": 0.1667,
+                                    "timezone": 0.1667, "availability": 0.1667, "preferences": 0.1666}
     assert pair.score == 0.875
     assert pair.reason == "covers 1 of 2 skills Cleo Diaz wants: Generative AI; both free Tue mornings; " \
         "different departments (Legal, Sales); same time zone; similar working style; asked for each other"
@@ -387,7 +391,7 @@ def chain(people: dict[str, Participant], login: str) -> set[str]:
 
 def breaks_a_rule(prog: Program, people: dict[str, Participant], mentor: Participant, mentee: Participant) -> bool:
     c = prog.constraints
-    overlap = len(mentor.slots_utc(ON) & mentee.slots_utc(ON)) / 2
+    overlap = len(mentor.slots_utc(ON, 15) & mentee.slots_utc(ON, 15)) / 4
     tz = abs(mentor.utc_offset_hours(ON) - mentee.utc_offset_hours(ON))
     return (mentor.role != "mentor" or mentee.role != "mentee" or mentor.cohort != mentee.cohort
             or mentee.level - mentor.level < prog.min_level_gap or not set(mentor.languages) & set(mentee.languages)
@@ -429,3 +433,169 @@ def test_no_proposal_ever_breaks_a_hard_constraint(specs: list[dict[str, Any]], 
         for m in (p for p in people.values() if p.role == "mentor"):
             room = (m.capacity or prog.capacity_default) - load.get(m.key, 0)
             assert room <= 0 or breaks_a_rule(prog, people, m, e)
+
+
+# --- exact at every size, on programs ---------------------------------------------------------
+
+def generalists_cohort(n: int) -> list[Participant]:
+    """The issue's shape: a few generalists offer every skill and share everyone's style; all are eligible."""
+    skills = ("generative-ai", "short-video", "data-literacy")
+    people = [mk(f"g{i:02}", skills_offered=skills, working_style={"structure": 3}, department="Ops")
+              for i in range(6)]
+    people += [mk(f"m{i:02}", skills_offered=(skills[i % 3],), working_style={"structure": 1 + i % 5})
+               for i in range(n - 6)]
+    people += [mk(f"e{i:02}", "mentee", skills_wanted=skills, working_style={"structure": 3}) for i in range(n)]
+    return people
+
+
+def test_shared_favourites_on_the_large_cohort_path_match_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
+    people = generalists_cohort(24)
+    small = propose(data(people), ON)
+    monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)  # the large-cohort path, on 24 x 24
+    monkeypatch.setattr(matching, "CANDIDATES", 3)  # fewer than the 6 generalists everyone prefers
+    monkeypatch.setattr(matching, "CHUNK_CELLS", 50)
+    monkeypatch.setattr(optimality, "COLUMN_CANDIDATES", 0)  # so that the certificate's rounds must find them
+    large = propose(data(people), ON)
+    assert len(large.proposed) == len(small.proposed) == 24
+    assert sum(p.score or 0 for p in large.proposed) == pytest.approx(sum(p.score or 0 for p in small.proposed))
+    assert not [u for u in large.unmatched if u.login.startswith("e")]
+    ((cohort, cert),) = large.certificates
+    assert cohort == "c1" and cert.holds and cert.rounds > 1 and cert.cells == 24 * 24 == cert.eligible
+
+
+def test_a_pin_that_takes_a_favourites_seat_leaves_a_certified_optimum_of_the_rest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    people = generalists_cohort(10)
+    pinned = program(must_pair=[{"mentor": "g00", "mentee": "e09"}])
+    monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)
+    monkeypatch.setattr(matching, "CANDIDATES", 1)
+    result = propose(data(people, prog=pinned), ON)
+    assert ("g00", "e09") in pairs_of(result)
+    assert len(result.proposed) == 10
+    ((_, cert),) = result.certificates
+    assert cert.holds and cert.pairs == 9 and cert.cells == 9 * 9  # the pinned mentee and seat are not re-solved
+
+
+def test_without_a_certificate_propose_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a chain: mentee i may take mentor i or i+1; e0's one candidate is m1 (m0 offers nothing), so the
+    # first round cannot match all six and a second round is needed
+    people = [mk(f"m{i}", skills_offered=("generative-ai",) if i else ()) for i in range(6)]
+    people += [mk(f"e{i}", "mentee", skills_wanted=("generative-ai",),
+                  avoid={f"m{j}" for j in range(6) if j not in (i, i + 1)}) for i in range(6)]
+    assert len(propose(data(people), ON).proposed) == 6
+    monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)
+    monkeypatch.setattr(matching, "CANDIDATES", 1)
+    monkeypatch.setattr(optimality, "EDGE_BUDGET", 0)
+    monkeypatch.setattr(optimality, "COLUMN_CANDIDATES", 0)
+    assert len(propose(data(people), ON).proposed) == 6
+    monkeypatch.setattr(optimality, "MAX_ROUNDS", 1)
+    with pytest.raises(MatchError) as exc:
+        propose(data(people), ON)
+    assert str(exc.value) == "program.yaml: RM406 no optimality certificate for cohort c1: eligible cells still " \
+        "violate the dual after round 1 (the limit)\n" \
+        "    hint: nothing was written; report this with the program's data to the rmcode maintainers"
+
+
+# --- every documented rule, exactly -----------------------------------------------------------
+
+def zone_case(zone: str, mentee_minutes: int) -> list[Participant]:
+    """A mentor in ``zone`` free Wed 12:00-13:00 local; a UTC mentee free from the half hour before, for N minutes."""
+    mentor = mk("ana", timezone=zone, availability=("wed 12:00-13:00",))
+    start = (2 * 1440 + 12 * 60 - mentor.utc_offset_minutes(ON)) // 30 * 30  # minutes into the UTC week
+    end = start + mentee_minutes
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    span = f"{days[start // 1440]} {start % 1440 // 60:02}:{start % 60:02}-{end % 1440 // 60:02}:{end % 60:02}"
+    return [mentor, mk("cleo", "mentee", timezone="UTC", availability=(span,))]
+
+
+@pytest.mark.parametrize(("zone", "offset"), [("Asia/Kathmandu", 345), ("Australia/Eucla", 525),
+                                              ("Pacific/Chatham", 825)])
+def test_availability_uses_the_exact_utc_offset(zone: str, offset: int) -> None:
+    assert mk("x", timezone=zone).utc_offset_minutes(ON) == offset  # Chatham is on summer time (+13:45) in March
+    short = zone_case(zone, 60)  # 45 minutes in common: below the 1-hour minimum
+    result = propose(data(short), ON)
+    assert pairs_of(result) == []
+    assert {u.login: u.reason for u in result.unmatched}["cleo"] == "no eligible mentor shares 1 h of weekly availability"
+    with pytest.raises(MatchError, match="it breaks the minimum availability overlap"):
+        propose(data(short, prog=program(must_pair=[{"mentor": "ana", "mentee": "cleo"}])), ON)
+    enough = zone_case(zone, 90)  # exactly 60 minutes in common
+    assert pairs_of(propose(data(enough), ON)) == [("ana", "cleo")]
+    assert pairs_of(propose(data(enough, prog=program(must_pair=[{"mentor": "ana", "mentee": "cleo"}])), ON)) == \
+        [("ana", "cleo")]
+    (pair,) = propose(data(enough), ON).proposed
+    assert pair.breakdown["availability"] == round(0.1 * 60 / 60, 4)  # all of ana's hour is shared
+    assert f"time zones {offset // 60} h {offset % 60} min apart" in pair.reason
+
+
+def test_a_paused_candidate_paired_before_counts_as_paused() -> None:
+    ended = Pair("ana--cleo", "c1", "ana", "cleo", "ended", matched=dt.date(2026, 2, 1), ended=dt.date(2026, 2, 20))
+    result = propose(data([mk("ana", paused=True), mk("ben", languages=("de",)), mk("cleo", "mentee")], (ended,)), ON)
+    assert {u.login: u.reason for u in result.unmatched}["cleo"] == \
+        "no eligible mentor: of 2 mentors, 1 with no shared language (English), 1 paused"
+
+
+def exact_score(prog: Program, mentor: Participant, mentee: Participant) -> Fraction:
+    """docs/matching.md's formula, written from the table with exact fractions."""
+    wanted = mentee.skills_wanted
+    both = [q for q in mentor.working_style if q in mentee.working_style]
+    mine, theirs = mentor.slots_utc(ON, 15), mentee.slots_utc(ON, 15)
+    tz = Fraction(abs(mentor.utc_offset_minutes(ON) - mentee.utc_offset_minutes(ON)), 60)
+    values = {
+        "skills": Fraction(sum(s in mentor.skills_offered for s in wanted), len(wanted)) if wanted else Fraction(0),
+        "working_style": (sum(1 - Fraction(abs(mentor.working_style[q] - mentee.working_style[q]), 4) for q in both)
+                          / len(both)) if both else Fraction(1, 2),
+        "cross_department": Fraction(mentor.department.casefold() != mentee.department.casefold()),
+        "timezone": 1 - Fraction(min(tz, 12)) / 12,
+        "availability": Fraction(len(mine & theirs), max(min(len(mine), len(theirs)), 1)),
+        "preferences": Fraction((mentor.key in mentee.prefer) + (mentee.key in mentor.prefer), 2),
+    }
+    weights = {k: Fraction(str(getattr(prog.weights, k))) for k in BREAKDOWN_KEYS}
+    return sum((weights[k] / sum(weights.values()) * values[k] for k in BREAKDOWN_KEYS), Fraction(0))
+
+
+@pytest.mark.parametrize("weights", [(5, 8, 8, 0, 2, 1), (1, 1, 1, 1, 1, 1), (0.35, 0.2, 0.15, 0.1, 0.15, 0.05),
+                                     (3, 0, 7, 11, 0, 13)])
+def test_scores_follow_the_documented_formula_exactly(weights: tuple[float, ...]) -> None:
+    rng = random.Random(sum(weights))
+    zones = ["Europe/Berlin", "Asia/Kathmandu", "America/New_York", "Australia/Eucla", "UTC"]
+    skills = ["generative-ai", "short-video", "data-literacy"]
+    slots = ["tue 09:00-11:00", "tue 10:00-12:30", "wed 08:00-10:00", "tue 06:30-09:00", "wed 03:00-05:00"]
+    people = [mk(f"{role[0] if role == 'mentor' else 'e'}{i}", role, department=rng.choice("ABC"), timezone=rng.choice(zones),
+                 availability=tuple(rng.sample(slots, rng.randint(1, 3))),
+                 working_style={"structure": rng.randint(1, 5)} if rng.random() < 0.7 else {},
+                 **{("skills_offered" if role == "mentor" else "skills_wanted"): tuple(rng.sample(skills, rng.randint(0, 3)))},
+                 prefer={f"{'e' if role == 'mentor' else 'm'}{rng.randint(0, 7)}"})
+              for role in ("mentor", "mentee") for i in range(8)]
+    prog = program(weights=dict(zip(BREAKDOWN_KEYS, weights)), constraints={"min_availability_overlap_hours": 0})
+    result = propose(data(people, prog=prog), ON)
+    by_login = {p.login: p for p in people}
+    assert result.proposed
+    for pair in result.proposed:
+        expected = exact_score(prog, by_login[pair.mentor], by_login[pair.mentee])
+        assert Fraction(str(pair.score)) == round(expected, 4), pair.id
+        assert sum(Fraction(str(v)) for v in pair.breakdown.values()) == Fraction(str(pair.score))
+
+
+# --- the site's "Matching explained" page ------------------------------------------------------
+
+def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> None:
+    import re
+    from pathlib import Path, PurePosixPath
+
+    from rmcode import api, render_pages
+    from rmcode.charts import draw
+    from rmcode.report import build_report
+    root = Path(__file__).resolve().parents[1]  # the demo program
+    day = api.resolve_as_of(root, None)
+    demo = api.validate(root, day).data
+    assert demo is not None
+    _, charts = render_pages.matching(demo, build_report(demo, day, private=False), day)
+    files = {PurePosixPath(c.path): draw(c) for c in charts}
+    mean = files[PurePosixPath("charts/matching-mean.svg")]
+    values = re.findall(r">(\d+\.\d+)<", mean)
+    assert values and all(len(v.split(".")[1]) <= 3 for v in values)  # 0.295, not 0.294833
+    assert "Average contribution of each criterion to the score (0 to 1)" in mean
+    public = files[PurePosixPath("charts/matching-public.svg")]
+    labels = re.findall(r">([^<>]+ / [^<>]+)<", public)
+    assert labels and not [x for x in labels if x.endswith("…")]
+    assert "Aisha Bello / Adebayo Adeyemi" in labels

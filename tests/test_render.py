@@ -92,9 +92,12 @@ class _Html(HTMLParser):
         self.tags: list[str] = []
         self.handlers: list[str] = []
         self.urls: list[str] = []
+        self.svg_classes: list[str | None] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        if tag == "svg":
+            self.svg_classes.append(dict(attrs).get("class"))
         self.handlers += [name for name, _ in attrs if name.startswith("on")]
         self.urls += [value or "" for name, value in attrs if name in ("href", "src", "action", "formaction")]
 
@@ -108,7 +111,8 @@ def _as_html(md_text: str) -> _Html:
 
 def test_site_files_has_every_page_chart_and_data_file(program_repo: Callable[..., Path]) -> None:
     files = _files(program_repo())
-    assert [str(p) for p in files if p.suffix == ".md"] == sorted(path for _, path in NAV)
+    assert [str(p) for p in files if p.suffix == ".md" and p.parts[0] != "pairs"] == sorted(path for _, path in NAV)
+    assert [p.parts[0] for p in files if p.suffix == ".md" and len(p.parts) > 1] == ["pairs"]  # one page per pair
     assert {"charts/cohort-timeline.svg", "charts/pair-status.svg", "charts/kpi-match-rate.svg",
             "api/v1/index.json", "api/v1/report.json", "downloads/pairs.csv",
             "downloads/schemas/participant.schema.json", "assets/rmcode/rmcode.js"} <= {str(p) for p in files}
@@ -124,7 +128,10 @@ def test_hostile_text_is_inert_on_every_page(hostile_repo: Path) -> None:
         if path.suffix != ".md":
             continue
         parsed = _as_html(text)
-        assert "script" not in parsed.tags and "iframe" not in parsed.tags and "svg" not in parsed.tags, path
+        assert "script" not in parsed.tags and "iframe" not in parsed.tags, path
+        # the only inline SVG is rmcode's own KPI sparkline (numbers only), never one from user text
+        assert set(parsed.svg_classes) <= {"rm-spark"}, path
+        assert not {"foreignobject", "use", "image"} & set(parsed.tags), path
         assert parsed.handlers == [], path
         assert not [u for u in parsed.urls if not u.startswith(("http://", "https://", "mailto:", "#"))
                     and ":" in u.split("/")[0]], path
@@ -167,8 +174,8 @@ def test_mentors_are_credited_first(hostile_repo: Path) -> None:
 
 def test_pairs_name_only_people_whose_name_is_public(hostile_repo: Path) -> None:
     page = _files(hostile_repo)[PurePosixPath("pairs.md")]
-    assert "<tr><td>1</td><td>a mentor</td><td>a mentee</td>" in page
-    assert "<tr><td>2</td><td>&#60;script&#62;alert&#40;&#39;name&#39;&#41;&#60;&#47;script&#62;</td>" in page
+    assert "</a></td><td>a mentor</td><td>a mentee</td>" in page
+    assert ">2</a></td><td>&#60;script&#62;alert&#40;&#39;name&#39;&#41;&#60;&#47;script&#62;</td>" in page
 
 
 def test_logins_and_private_fields_appear_in_no_file(hostile_repo: Path) -> None:
@@ -182,13 +189,14 @@ def test_logins_and_private_fields_appear_in_no_file(hostile_repo: Path) -> None
 def test_matching_shows_breakdowns_of_public_pairs_only(hostile_repo: Path) -> None:
     page = _files(hostile_repo)[PurePosixPath("matching.md")]
     assert "Score breakdowns of the 1 pair whose mentor and mentee both made their names public." in page
-    assert "<td>0&#46;610</td><td>0&#46;300</td><td>0&#46;050</td>" in page
+    assert "<td>0&#46;61</td><td>0&#46;30</td><td>0&#46;05</td>" in page
 
 
 def test_public_report_is_a_whitelist(hostile_repo: Path) -> None:
     data = api.load_program(hostile_repo, AS_OF)
     public = public_report(data, build_report(data, AS_OF))
-    assert sorted(public) == ["as_of", "cohorts", "kpis", "pairs", "participation", "program", "surveys", "version"]
+    assert sorted(public) == ["aggregates_as_of", "as_of", "cohorts", "kpis", "pairs", "participation", "people", "program",
+                              "surveys", "version"]
     assert sorted(public["pairs"][1]) == [
         "cohort", "last_session", "mentee", "mentor", "milestones", "minutes", "next_due", "number", "progress",
         "sessions_committed", "sessions_confirmed", "sessions_expected", "sessions_held", "status", "wanted_covered",
@@ -199,7 +207,7 @@ def test_public_report_is_a_whitelist(hostile_repo: Path) -> None:
 def test_small_groups_are_left_out_by_name(program_repo: Callable[..., Path]) -> None:
     files = _files(program_repo())
     participation = json.loads(files[PurePosixPath("api/v1/participation.json")])
-    assert participation["department"] == {"groups": [], "hidden_groups": 3}
+    assert participation["department"] == {"groups": []}  # not even how many groups were left out
     assert "Legal" not in files[PurePosixPath("dashboard.md")]
 
 
@@ -272,3 +280,20 @@ def test_path_filter_refuses_anything_but_plain_paths() -> None:
     assert env.from_string("{{ p | path }}").render(p="charts/a-b.svg") == "charts/a-b.svg"
     with pytest.raises(ValueError, match="not a safe site path"):
         env.from_string("{{ p | path }}").render(p="javascript:alert(1)")
+
+
+def test_survey_summaries_say_what_people_answered() -> None:
+    from rmcode.render_pages import _answer_summary
+    choice = {"type": "choice", "suppressed": False, "yes_share": None, "mean": None}
+    assert _answer_summary(choice, {"Video call": 5, "In person": 3}, 5) == "most answered “Video call”"
+    assert _answer_summary(choice, {"a": 4, "b": 4}, 5) == "most answered “a” and “b”"
+    assert _answer_summary(choice, {"a": 0}, 5) == "no answers yet"
+    assert _answer_summary({"type": "scale", "mean": 4.25}, {}, 5) == "mean 4.25"
+    assert _answer_summary({"type": "yes-no", "yes_share": 0.8}, {}, 5) == "80% yes"
+    assert _answer_summary({"suppressed": True}, {}, 5) == "hidden: fewer than 5 answers"
+
+
+def test_rules_page_counts_milestones_from_the_match_date(program_repo: Callable[..., Path]) -> None:
+    rules = _files(program_repo())[PurePosixPath("rules.md")]
+    assert "| Agree on goals | 14 days after the pair is matched |" in rules
+    assert "| Closing survey | at the end of the cohort |" in rules

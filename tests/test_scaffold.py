@@ -20,7 +20,7 @@ from conftest import ProgramRepo, person
 
 from rmcode import __version__
 from rmcode.commands.data import validate
-from rmcode.commands.scaffold import init, log, register
+from rmcode.commands.scaffold import forms, init, log, register
 from rmcode.scaffold import InitSettings, render_files, target_path, template_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,12 +51,12 @@ def test_init_writes_a_complete_program_repository(tmp_path: Path) -> None:
     root = new_program(tmp_path)
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
     assert files == sorted([
-        ".github/CODEOWNERS", ".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/log-session.yml",
+        ".github/CODEOWNERS", ".github/dependabot.yml", ".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/log-session.yml",
         ".github/ISSUE_TEMPLATE/register.yml", ".github/pull_request_template.md",
         *[f".github/workflows/{w}.yml" for w in ("authorize", "from-issue", "match", "nudge", "publish", "validate")],
         ".gitignore", ".pre-commit-config.yaml", "README.md", "participants/.gitkeep", "program.yaml",
-        "pyproject.toml", *[f"schemas/{s}.schema.json" for s in ("checkin", "matches", "participant", "program",
-                                                                 "survey-response", "report")],
+        "pyproject.toml", "requirements/workflows.in", *[f"schemas/{s}.schema.json" for s in ("checkin", "matches", "participant", "program",
+                                                                 "survey-response", "report", "roster")],
         "site/docs/assets/logo.svg", "site/docs/faq.md", "site/docs/stylesheets/extra.css", "site/mkdocs.yml"])
     program = yaml.safe_load((root / "program.yaml").read_text())
     assert (program["id"], program["organisation"], program["admins"]) == (
@@ -65,10 +65,26 @@ def test_init_writes_a_complete_program_repository(tmp_path: Path) -> None:
     assert (root / ".github" / "CODEOWNERS").read_text().endswith("\n* @amy-admin\n")
 
 
-def test_a_new_program_validates_on_the_first_try(tmp_path: Path) -> None:
+PLACEHOLDER_WARNINGS = (
+    "program.yaml:20:19: RM931 warning: template text is still here: “Replace this text…”\n"
+    "    hint: write your program's own text\n"
+    "program.yaml:23:11: RM932 warning: mentoring@example.com is an example address\n"
+    "    hint: give a real contact address\n")
+
+
+def test_a_new_program_validates_on_the_first_try_and_names_what_to_replace(tmp_path: Path) -> None:
     root = new_program(tmp_path)
     result = invoke(validate, "--root", str(root), "--as-of", OPENS)
+    assert (result.output, result.exit_code) == (PLACEHOLDER_WARNINGS + "ok: 1 files valid (2 warnings)\n", 0)
+
+
+def test_no_warning_once_the_placeholders_are_replaced(tmp_path: Path) -> None:
+    root = new_program(tmp_path, "--contact-email", "mentoring@acme.com", "--repository", "acme/mentoring")
+    program = root / "program.yaml"
+    program.write_text(program.read_text().replace("Replace this text with your program's own objective.", "Ours."))
+    result = invoke(validate, "--root", str(root), "--as-of", OPENS)
     assert (result.output, result.exit_code) == ("ok: 1 files valid\n", 0)
+    assert yaml.safe_load(program.read_text())["contact"]["email"] == "mentoring@acme.com"
 
 
 def test_a_new_program_builds_on_the_first_try(tmp_path: Path) -> None:
@@ -132,10 +148,36 @@ def test_init_without_input_needs_the_admin(tmp_path: Path) -> None:
 
 
 def test_init_asks_for_what_is_missing(tmp_path: Path) -> None:
-    result = invoke(init, str(tmp_path / "x"), "--opens", OPENS, input="My Program\nAcme\noctocat\n583231\n")
+    answers = ["My Program", "Acme", "octo cat", "octocat", "abc", "583231", "", "mentoring-at-acme",
+               "mentoring@acme.com", "acme mentoring", "https://github.com/acme/mentoring.git"]
+    result = invoke(init, str(tmp_path / "x"), "--opens", OPENS, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load((tmp_path / "x" / "program.yaml").read_text())["admins"] == [
-        {"login": "octocat", "github_id": 583231}]
+    assert "Error: 'octo cat' is not a GitHub login" in result.output
+    assert "Error: 'abc' is not a whole number of at least 1" in result.output
+    assert "Error: 'mentoring-at-acme' is not an e-mail address" in result.output
+    assert "Error: 'acme mentoring' is not a GitHub repository: write owner/name, e.g. acme/mentoring" in result.output
+    program = yaml.safe_load((tmp_path / "x" / "program.yaml").read_text())
+    assert program["admins"] == [{"login": "octocat", "github_id": 583231}]
+    assert (program["contact"]["name"], program["contact"]["email"]) == ("Program team", "mentoring@acme.com")
+    assert "repository: acme/mentoring" in (tmp_path / "x" / "site" / "mkdocs.yml").read_text()
+
+
+def test_forms_follow_program_yaml(tmp_path: Path) -> None:
+    root = new_program(tmp_path)
+    program = root / "program.yaml"
+    program.write_text(program.read_text().replace("name: Generative AI", "name: Generative AI\n  - id: robotics\n"
+                                                   "    name: Robotics", 1))
+    assert "robotics" in program.read_text()
+    warned = invoke(validate, "--root", str(root), "--as-of", OPENS).output
+    assert (".github/ISSUE_TEMPLATE/log-session.yml:1:1: RM930 warning: the form's choices (cohorts, levels, "
+            "skills) do not follow program.yaml") in warned
+    assert invoke(forms, "--root", str(root), "--check").exit_code == 1
+    result = invoke(forms, "--root", str(root))
+    assert result.output == ("wrote .github/ISSUE_TEMPLATE/log-session.yml\n"
+                             "wrote .github/ISSUE_TEMPLATE/register.yml\n")
+    assert "        - robotics\n" in (root / ".github/ISSUE_TEMPLATE/register.yml").read_text()
+    assert "RM930" not in invoke(validate, "--root", str(root), "--as-of", OPENS).output
+    assert invoke(forms, "--root", str(root), "--check").output == "ok: the issue forms follow program.yaml\n"
 
 
 def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
@@ -170,7 +212,8 @@ def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
             progress: started
         rating: 5
         """)
-    assert invoke(validate, "--root", str(root), "--as-of", "2026-04-20").output == "ok: 5 files valid\n"
+    assert invoke(validate, "--root", str(root), "--as-of", "2026-04-20").output == (
+        PLACEHOLDER_WARNINGS + "ok: 5 files valid (2 warnings)\n")
     site = pytest.importorskip("rmcode.commands.site")
     assert invoke(site.build, "--root", str(root), "--as-of", "2026-04-20").exit_code == 0
 
@@ -223,15 +266,20 @@ def test_register_dry_run_prints_and_writes_nothing(program_repo: ProgramRepo) -
 def test_register_asks_with_choices_from_the_program(program_repo: ProgramRepo) -> None:
     root = program_repo()
     answers = ["eve", "301", "Eve Example", "mentor", "", "9", "1", "Sales", "", "Europe/Berlin", "en, de",
-               "generative-ai, cooking", "generative-ai", "", "tue 09:00-11:00", "", "Present to the board"]
+               "generative-ai, cooking", "Generative AI", "Tuesday 9-11am", "", "4", "name, bio",
+               "Present to the board"]
     result = invoke(register, "--root", str(root), "--as-of", "2026-01-20", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "Error: 9 is not one of: 1, 2, 3, 4, 5" in result.output
-    assert "Error: cooking is not one of: generative-ai, short-video, data-literacy" in result.output
+    assert "Error: 9 is not one of: 1, 2" in result.output  # a mentor is offered the mentor levels only
+    assert ("Error: cooking: not in the skills list; choose from generative-ai (Generative AI), "
+            "short-video (Short video), data-literacy (Data literacy)") in result.output
+    assert "Skills you want to learn" not in result.output
     data = yaml.safe_load((root / "participants" / "eve.yaml").read_text())
     assert (data["cohort"], data["level"], data["languages"], data["skills_offered"], data["goals"]) == (
         "c1", 1, ["en", "de"], ["generative-ai"],
         {"grow": [{"id": "present-to-the-board", "text": "Present to the board"}]})
+    assert (data["availability"], data["working_style"], data["visibility"]) == (
+        ["tue 09:00-11:00"], {"structure": 4}, {"name": "public", "bio": "public"})
 
 
 def test_log_defaults_to_your_pair_today_and_the_programs_session_length(program_repo: ProgramRepo) -> None:
@@ -314,3 +362,9 @@ def test_template_site_files_equal_this_repositorys() -> None:
 def test_template_has_no_hidden_names() -> None:
     # packaging tools skip dot-files in package data: .github ships as github/
     assert [rel for rel in template_files() if any(part.startswith(".") for part in rel.split("/"))] == []
+
+
+def test_the_workflows_lock_starts_from_this_rmcode_version(tmp_path: Path) -> None:
+    lines = [line for line in (new_program(tmp_path) / "requirements" / "workflows.in").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert lines == [f"rmcode=={__version__}", "setuptools>=69"]

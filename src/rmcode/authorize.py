@@ -63,8 +63,17 @@ class FileChange:
 
 @dataclass(frozen=True, slots=True)
 class Author:
+    """Whose change this is. ``via`` names the bot that opened the pull request for this
+    person (the author of the issue it was made from, as GitHub reports the issue).
+
+    Admin rights never pass through a bot: anyone who may push to the bot's branch could
+    otherwise add changes under an admin's name, so a bot's pull request is judged as the
+    person's own files only.
+    """
+
     github_id: int
     login: str | None = None
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +107,12 @@ class Verdict:
     admin: bool
     files: tuple[FileVerdict, ...]
     fail_on: Decision = "needs-admin"
+    owners: str | None = None  # why .github/CODEOWNERS does not make an admin's review binding
+
+    @property
+    def unreviewed(self) -> bool:
+        """Passing needs-admin files relies on a required code-owner review that CODEOWNERS does not give."""
+        return self.fail_on == "rejected" and self.owners is not None
 
     @property
     def allowed(self) -> bool:
@@ -107,7 +122,7 @@ class Verdict:
     @property
     def passed(self) -> bool:
         worst = max((DECISIONS.index(f.decision) for f in self.files), default=0)
-        return worst < DECISIONS.index(self.fail_on)
+        return worst < DECISIONS.index(self.fail_on) and not self.unreviewed
 
     @property
     def exit_code(self) -> int:
@@ -127,13 +142,14 @@ def size_limit(path: str) -> int:
 
 
 def decide(changes: Sequence[FileChange], tree: Collection[str], author: Author, roster: Roster,
-           fail_on: Decision = "needs-admin") -> Verdict:
+           fail_on: Decision = "needs-admin", owners: str | None = None) -> Verdict:
     """A decision for every changed file, sorted by path.
 
     ``tree`` holds every path the merged result could contain (head and base branch),
-    to find names that differ from another only in case.
+    to find names that differ from another only in case. ``owners`` says why CODEOWNERS
+    does not make an admin's review binding (see Verdict.unreviewed).
     """
-    admin = author.github_id in roster.admins
+    admin = author.github_id in roster.admins and author.via is None
     variants = case_variants([c.path for c in changes if c.status != "deleted"], tree,
                              {c.path for c in changes if c.status == "deleted"})
     verdicts = []
@@ -141,7 +157,7 @@ def decide(changes: Sequence[FileChange], tree: Collection[str], author: Author,
         decision, reason = _hazard(change, variants) or _plain_sealed(change, roster) or (
             ("allowed", "you are a program admin") if admin else _by_kind(change, author, roster))
         verdicts.append(FileVerdict(change.path, change.status, decision, reason))
-    return Verdict(author, admin, tuple(verdicts), fail_on)
+    return Verdict(author, admin, tuple(verdicts), fail_on, owners)
 
 
 def case_variants(paths: Iterable[str], tree: Collection[str], deleted: Collection[str]) -> dict[str, str]:

@@ -15,14 +15,17 @@ from .errors import RmcodeError
 # their command runs, so `rmcode validate` never pays for scipy, matplotlib or mkdocs.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("data", "validate"), "schema": ("data", "schema"),
-    "match": ("match", "match"),
+    "match": ("match", "match"), "impact": ("match", "impact"),
     "status": ("progress", "status"), "report": ("progress", "report"),
     "build": ("site", "build"), "serve": ("site", "serve"),
     "init": ("scaffold", "init"), "register": ("scaffold", "register"), "log": ("scaffold", "log"),
+    "forms": ("scaffold", "forms"),
     "check-pr": ("pr", "check_pr"), "pr-summary": ("pr", "pr_summary"), "from-issue": ("pr", "from_issue"),
     "codeowners": ("pr", "codeowners"), "nudge": ("pr", "nudge"),
     "survey": ("survey", "survey"),
+    "calendar": ("reach", "calendar"), "notify": ("reach", "notify"),
     "keygen": ("keys", "keygen"), "seal": ("keys", "seal"), "rekey": ("keys", "rekey"), "erase": ("keys", "erase"),
+    "roster": ("roster", "roster"),
 }
 
 

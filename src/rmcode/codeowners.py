@@ -10,6 +10,9 @@ verdict, shown to the admin before they approve.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .errors import Problem
 from .model import ProgramData
 
 PATH = ".github/CODEOWNERS"
@@ -23,6 +26,42 @@ HEADER = """\
 
 def render_codeowners(data: ProgramData) -> str:
     """The CODEOWNERS text; the same program always gives the same bytes."""
-    admins = sorted({a.login.lower(): a.login for a in data.program.admins}, key=str.lower)
-    owners = " ".join(f"@{login}" for login in admins)
+    return owners_text(a.login for a in data.program.admins)
+
+
+def owners_text(admins: Iterable[str]) -> str:
+    """The CODEOWNERS text that makes these logins own every file."""
+    owners = " ".join(f"@{login}" for login in sorted({login.lower() for login in admins}))
     return f"{HEADER}\n* {owners}\n"
+
+
+def drift(current: bytes | None, admins: Iterable[str]) -> str | None:
+    """Why ``current`` (the committed file, None when absent) does not make exactly these admins
+    the owners of every file, or None when it is what `rmcode codeowners` writes.
+
+    Compared byte for byte: a hand-edited file may still parse, but GitHub reads rules that
+    rmcode does not (a later pattern with other owners wins), so only the generated text counts.
+    """
+    expected = owners_text(admins)
+    if current is None:
+        return "is missing, so no admin's review is required"
+    if current == expected.encode("utf-8"):
+        return None
+    wanted = expected.rsplit("\n", 2)[-2][2:]
+    rules = [line.split() for line in current.decode("utf-8", "replace").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    if [rule for rule in rules if rule[:1] != ["*"]] or len(rules) != 1:
+        return f"has rules `rmcode codeowners` does not write (edited by hand); expected: * {wanted}"
+    named = " ".join(sorted(owner.lower() for owner in rules[0][1:]))
+    if named != wanted:
+        return f"names {named[:200] or 'nobody'} but program.yaml's admins are {wanted}"
+    return "differs from what `rmcode codeowners` writes (edited by hand)"
+
+
+def drift_problem(current: bytes | None, data: ProgramData) -> Problem | None:
+    """validate's problem for a committed CODEOWNERS that no longer matches program.yaml's admins."""
+    why = drift(current, (a.login for a in data.program.admins)) if current is not None else None
+    if why is None:
+        return None
+    return Problem(PATH, 1, 1, "RM125", f"{PATH} {why}",
+                   "run `rmcode codeowners` and commit the file in the same pull request as the admins' change")

@@ -9,6 +9,7 @@ candidate is attributed to the first rule (in ``RULES`` order) that excludes the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -18,7 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from .model import SLOTS_PER_WEEK, Constraints, Pair, Participant, ProgramData
+from .errors import MatchError, Problem
+from .model import Constraints, Pair, Participant, ProgramData
 
 Index = NDArray[np.intp]
 Mask = NDArray[np.bool_]
@@ -66,7 +68,7 @@ class Side:
 
 
 def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iterable[str]],
-          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], on: dt.date) -> Side:
+          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], on: dt.date, step: int) -> Side:
     lang, skill, dept = vocab["languages"], vocab["skills"], vocab["departments"]
     # answers 1-5 one-hot (5 columns per question), so answer similarity becomes a matrix product
     answers = [[q * 5 + p.working_style[qid] - 1 for q, qid in enumerate(questions) if qid in p.working_style]
@@ -76,7 +78,7 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
         level=np.array([p.level for p in people], dtype=np.int64),
         offset=np.array([p.utc_offset_hours(on) for p in people], dtype=np.float32),
         languages=_bits([[lang[x] for x in p.languages] for p in people], len(lang)),
-        slots=(slots := _bits([sorted(p.slots_utc(on)) for p in people], SLOTS_PER_WEEK)),
+        slots=(slots := _bits([sorted(p.slots_utc(on, step)) for p in people], 7 * 1440 // step)),
         n_slots=slots.sum(axis=1),
         skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
         style=_bits(answers, 5 * len(questions)),
@@ -104,6 +106,8 @@ class Pool:
     prefer: sp.csr_matrix
     capacity: NDArray[np.int64]
     matched: Mask
+    step: int = 30
+    """Minutes per availability slot."""
 
 
 def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]) -> Pool:
@@ -127,8 +131,10 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
     matched = np.zeros(len(mentees), dtype=np.bool_)
     matched[[row[k.mentee.lower()] for k in kept if k.status in ("active", "completed") and k.mentee.lower() in row]] = True
     blocks = [(a, b) for a, b in program.blocks]
-    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, on)
-    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, on)
+    # slots as long as every UTC offset allows exactly: 15 minutes with Asia/Kathmandu (+5:45)
+    step = math.gcd(30, *(p.utc_offset_minutes(on) for p in members))
+    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, on, step)
+    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, on, step)
     # slots nobody on one side has cannot overlap: dropping them makes the overlap product cheaper
     shared = np.flatnonzero(rows_side.slots.any(axis=0) & cols_side.slots.any(axis=0))
     return Pool(
@@ -137,13 +143,13 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
         mentors=replace(cols_side, slots=cols_side.slots[:, shared]),
         min_gap=program.min_level_gap, constraints=program.constraints,
         forbidden={
-            "chain": _pairs_matrix(_chain_pairs(data.participants, mentees, mentors)
+            "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
                                    if program.constraints.separate_management_chains else [], row, col),
             "private": _pairs_matrix(_avoid_pairs(mentees, mentors) + [(e, m) for m, e in blocks], row, col),
             "before": _pairs_matrix([(k.mentee.lower(), k.mentor.lower()) for k in mine], row, col),
         },
         prefer=_prefer_matrix(mentees, mentors, row, col),
-        capacity=np.maximum(capacity - active, 0), matched=matched,
+        capacity=np.maximum(capacity - active, 0), matched=matched, step=step,
     )
 
 
@@ -168,15 +174,24 @@ def _prefer_matrix(mentees: Sequence[Participant], mentors: Sequence[Participant
     return sp.csr_matrix((one + other) * 0.5)
 
 
-def _chain_pairs(everyone: Sequence[Participant], mentees: Sequence[Participant],
+def manager_edges(data: ProgramData) -> dict[str, str]:
+    """person -> manager: the HR roster's complete chain (managers who do not take part included,
+    people without a GitHub login as '#employee-id'), else what the profiles' manager fields say."""
+    edges = {p.key: p.manager.lower() for p in data.participants if p.manager and p.manager.lower() != p.key}
+    if data.roster is not None:
+        edges.update(data.roster.reporting_edges())
+    return edges
+
+
+def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
                  mentors: Sequence[Participant]) -> list[tuple[str, str]]:
     """(mentee, mentor) pairs inside one reporting line, in either direction, or sharing a manager.
 
-    The chain of managers is walked in a networkx graph of person -> manager edges over
-    everyone in the program (a manager need not be in the cohort); validation has refused cycles.
+    The chain of managers is walked in a networkx graph of the person -> manager ``edges``
+    (a manager need not be in the cohort); validation has refused cycles.
     """
     graph = nx.DiGraph()
-    graph.add_edges_from((p.key, p.manager.lower()) for p in everyone if p.manager and p.manager.lower() != p.key)
+    graph.add_edges_from(edges.items())
     mentee_keys, mentor_keys = {p.key for p in mentees}, {p.key for p in mentors}
 
     def chain(key: str) -> set[str]:
@@ -185,8 +200,8 @@ def _chain_pairs(everyone: Sequence[Participant], mentees: Sequence[Participant]
     pairs += [(e, m.key) for m in mentors for e in chain(m.key) & mentee_keys]
     by_manager: dict[str, tuple[list[str], list[str]]] = {}
     for p in [*mentees, *mentors]:
-        if p.manager:
-            by_manager.setdefault(p.manager.lower(), ([], []))[p.role == "mentor"].append(p.key)
+        if p.key in edges:
+            by_manager.setdefault(edges[p.key], ([], []))[p.role == "mentor"].append(p.key)
     pairs += [(e, m) for es, ms in by_manager.values() for e in es for m in ms]
     return pairs
 
@@ -217,7 +232,7 @@ class Block:
 
     @cached_property
     def overlap(self) -> NDArray[np.float32]:
-        """Shared weekly half-hour slots."""
+        """Shared weekly slots (of ``pool.step`` minutes)."""
         return self.dot(self.e.slots, self.m.slots)
 
     @cached_property
@@ -238,7 +253,7 @@ def _language(b: Block) -> Mask:
 
 
 def _availability(b: Block) -> Mask:
-    return np.asarray(b.overlap >= b.pool.constraints.min_availability_overlap_hours * 2)
+    return np.asarray(b.overlap * b.pool.step >= b.pool.constraints.min_availability_overlap_hours * 60)
 
 
 def _timezone(b: Block) -> Mask:
@@ -257,7 +272,13 @@ RULES: tuple[tuple[str, Callable[[Block], Mask]], ...] = (
     ("timezone", _timezone), ("chain", _forbidden("chain")), ("private", _forbidden("private")),
     ("before", _forbidden("before")),
 )
-"""Pairwise hard constraints in the order used to attribute an excluded candidate."""
+"""Pairwise hard constraints, in the order of the table in docs/matching.md."""
+
+
+def _reason_rules(others: Side) -> list[tuple[str, Callable[[Block], Mask]]]:
+    """Rules in the documented order used to attribute an excluded candidate: pause comes before "once only"."""
+    pause = ("paused", lambda b: others.available)
+    return [*(r for r in RULES if r[0] != "before"), pause, *(r for r in RULES if r[0] == "before")]
 RULE_LABELS = {
     "level_gap": "the minimum level gap", "language": "the shared language",
     "availability": "the minimum availability overlap", "timezone": "the maximum time-zone difference",
@@ -269,7 +290,9 @@ RULE_LABELS = {
 def eligible(block: Block) -> Mask:
     """Pairs that break no pairwise hard constraint (pause and capacity are per person)."""
     out = np.ones(np.shape(block.tz_diff), dtype=np.bool_)
-    for _, rule in RULES:
+    for name, rule in RULES:
+        if name in block.pool.forbidden and not block.pool.forbidden[name].nnz:
+            continue  # nobody is excluded by this list (the usual case): skip a block of ones
         out &= rule(block)
     return out
 
@@ -324,7 +347,7 @@ def unmatched_reason(pool: Pool, index: int, role: str, busy: Mask, on: dt.date)
     block = Block(pool, one, everyone) if mentee else Block(pool, everyone, one)
     remaining = np.ones(others.size, dtype=np.bool_)
     counts: dict[str, int] = {}
-    for name, rule in [*RULES, ("paused", lambda b: others.available)]:
+    for name, rule in _reason_rules(others):
         allowed = np.asarray(rule(block)).ravel()
         counts[name] = int(np.count_nonzero(remaining & ~allowed))
         remaining &= allowed
@@ -334,8 +357,11 @@ def unmatched_reason(pool: Pool, index: int, role: str, busy: Mask, on: dt.date)
              if pool.constraints.max_timezone_difference_hours is not None else "",
              "hours": f"{pool.constraints.min_availability_overlap_hours:g}"}
     if free:
-        return _busy_reason(other, free) if np.all(busy[remaining]) else \
-            f"not matched although {free} eligible {other}{'s' * (free != 1)} could take them"
+        if not np.all(busy[remaining]):
+            # the certified optimum never leaves an eligible pair with room unmade: this is a solver failure
+            raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate for cohort "
+                                      f"{pool.cohort}: {me.login} has a free eligible {other}", "nothing was written", "")])
+        return _busy_reason(other, free)
     found = [(name, n) for name, n in counts.items() if n]
     if len(found) == 1:
         return _ALL[found[0][0]].format(**words)

@@ -46,6 +46,31 @@ def _entities(text: str) -> str:
     return text.translate(_ENTITIES)
 
 
+_GFM_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
+_GFM_SPECIAL = frozenset("\\`*_[]|~")
+# what GitHub turns into a link without any markup: scheme://..., mailto:/xmpp: and www.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=/)|(?<=mailto):|(?<=xmpp):|(?<=\bwww)\.")
+
+
+def gfm_text(text: object, limit: int | None = None) -> str:
+    """``text`` as inert GitHub Markdown (pull request and issue bodies, job summaries).
+
+    One line, at most ``limit`` characters. No HTML (``<``, ``&``), no mentions (``@``),
+    no links, images, emphasis, code or table cells (``[ ] * _ ` | ~`` backslash-escaped),
+    and no autolinks: GitHub links ``https://…`` and ``www.…`` in plain text, so ``:`` and
+    the dot after ``www`` are written as character references. Digits, letters, dots and
+    hyphens stay as typed, so numbers and ids read the same in the raw text.
+
+    >>> gfm_text("[Ana](https://evil.example) @team")
+    '\\[Ana\\](https&#58;//evil.example) &#64;team'
+    """
+    value = clean(str(text))
+    if limit is not None and len(value) > limit:
+        value = value[:limit - 1] + "…"
+    value = "".join(_GFM_ENTITIES.get(c) or (f"\\{c}" if c in _GFM_SPECIAL else c) for c in value)
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group())};", value)
+
+
 def table_cell(text: str) -> str:
     """Text for a Markdown table cell: one line, ``|`` cannot end the cell."""
     return md_text(text)  # md_text already writes | as &#124; and folds newlines

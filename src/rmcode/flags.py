@@ -151,13 +151,27 @@ def unmatched(ctx: FlagContext) -> Iterable[Flag]:
             yield Flag("unmatched", None, p.login, f"unmatched for {days} days{reason}", (p.source,))
 
 
+def left_company(ctx: FlagContext) -> Iterable[Flag]:
+    """Participants the HR roster no longer lists, with their open pairs (to end)."""
+    roster = ctx.data.roster
+    if roster is None:
+        return
+    for p in ctx.data.participants:
+        if roster.person(p.login) is None:
+            open_pairs = [x.id for x in ctx.data.pairs
+                          if x.status in ("proposed", "active") and p.key in (x.mentor.lower(), x.mentee.lower())]
+            ending = f"; end their open pairs: {', '.join(open_pairs)}" if open_pairs else ""
+            yield Flag("left-company", None, p.login, f"not in the HR roster (roster.csv): they may have left{ending}",
+                       (p.source,))
+
+
 RULES: Mapping[str, Callable[[FlagContext], Iterable[Flag]]] = {
     "concern": concern, "low-ratings": low_ratings, "not-a-fit": not_a_fit, "no-show": no_show,
     "unconfirmed": unconfirmed, "inactivity": inactivity, "incomplete-profile": incomplete_profile,
-    "unmatched": unmatched,
+    "unmatched": unmatched, "left-company": left_company,
 }
 KINDS = ("concern", "low-ratings", "not-a-fit", "no-show", "unconfirmed", "stalled", "inactive-soon",
-         "incomplete-profile", "unmatched")
+         "incomplete-profile", "unmatched", "left-company")
 
 
 def find_flags(data: ProgramData, as_of: dt.date, facts: Sequence[PairFacts],

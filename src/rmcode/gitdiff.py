@@ -26,10 +26,12 @@ from .authorize import (
     is_data_path,
     size_limit,
 )
-from .errors import LoadError
+from .codeowners import PATH as CODEOWNERS_PATH
+from .codeowners import drift
+from .errors import LoadError, Problem
 from .loader import load_bytes
 from .model import Sealing
-from .prsummary import summarize
+from .prsummary import summarize, unreadable
 
 _STATUS: Mapping[str, Status] = {"A": "added", "M": "modified", "D": "deleted", "T": "type-changed"}
 _REGULAR = ("100644", "100755")
@@ -219,18 +221,44 @@ def _items(doc: Any, key: str) -> Sequence[dict[str, Any]]:
 
 
 def check_pr(root: Path, base: str, head: str, author_id: int, author: str | None = None,
-             fail_on: Decision = "needs-admin") -> Verdict:
+             fail_on: Decision = "needs-admin", via: str | None = None) -> Verdict:
     """May the author with ``author_id`` make the change ``base...head``? Reads git, runs nothing.
 
-    The rules, admins and pairs are the base branch's; see rmcode.authorize.
+    The rules, admins and pairs are the base branch's; see rmcode.authorize. ``via`` is the
+    bot that opened the pull request for the author.
     """
     changes = read_changes(root, base, head)
     paths = set(changes.head.entries) | set(changes.base.entries)
-    return decide(changes.changes, paths, Author(author_id, author), roster(changes.base), fail_on)
+    who = Author(author_id, author, via)
+    base_roster = roster(changes.base)
+    owners = codeowners_gap(changes.base, changes.head, who.github_id in base_roster.admins and via is None)
+    return decide(changes.changes, paths, who, base_roster, fail_on, owners)
+
+
+def _admin_logins(snapshot: Snapshot) -> list[str]:
+    return [a["login"] for a in _items(_load(snapshot, "program.yaml"), "admins") if isinstance(a.get("login"), str)]
+
+
+def codeowners_gap(base: Snapshot, head: Snapshot, author_is_admin: bool) -> str | None:
+    """Why .github/CODEOWNERS does not make an admin's review binding for this change, or None.
+
+    GitHub requires the owners named on the base branch, so a missing or stale file there
+    means nobody's review is required; only a program admin may then repair it, and the
+    pull request must leave the file matching its own program.yaml.
+    """
+    before = drift(base.read(CODEOWNERS_PATH), _admin_logins(base))
+    after = drift(head.read(CODEOWNERS_PATH), _admin_logins(head))
+    if before is not None and (after is not None or not author_is_admin):
+        return (f"{CODEOWNERS_PATH} on the base branch {before}; a program admin must bring it up to date "
+                "(`rmcode codeowners`) before other pull requests can pass")
+    if after is not None:
+        return f"after this change, {CODEOWNERS_PATH} {after}: run `rmcode codeowners` and commit the file"
+    return None
 
 
 
-def summarize_pr(root: Path, base: str, head: str) -> str:
-    """Markdown for a job summary: what ``base...head`` changes, in plain words."""
+def summarize_pr(root: Path, base: str, head: str) -> tuple[str, list[Problem]]:
+    """Markdown for a job summary: what ``base...head`` changes, in plain words, and the
+    problems of the pull request's data files that do not load (with file and line)."""
     changes = read_changes(root, base, head)
-    return summarize(changes.changes, roster(changes.base).pairs)
+    return summarize(changes.changes, roster(changes.base).pairs), unreadable(changes.changes)

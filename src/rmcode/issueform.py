@@ -113,6 +113,14 @@ def _whole_number(text: str) -> int:
     return int(value)
 
 
+def _level(text: str) -> int:
+    """A level as the form lists it ("6 - Director (mentees)") or as a bare number."""
+    found = re.match(r"\s*([0-9]{1,6})(?:\s+-\s.*)?\s*$", text)
+    if not found:
+        raise ValueError(f"'{text.strip()[:40]}' is not a level number")
+    return int(found.group(1))
+
+
 def _yes_no(text: str) -> bool:
     value = text.strip().lower()
     if value not in ("yes", "no"):
@@ -156,7 +164,7 @@ def _public(text: str) -> dict[str, str]:
 Converter = Callable[[str], Any]
 CONVERTERS: Mapping[FormKind, Mapping[str, Converter]] = {
     "register": {
-        "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _whole_number,
+        "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _level,
         "department": _one_line, "manager": _one_line, "location": _one_line, "timezone": _one_line,
         "languages": _languages, "skills_offered": _items, "skills_wanted": _items, "goals": _lines,
         "availability": _availability, "capacity": _whole_number, "prefer": _items, "bio": _text,
@@ -280,12 +288,13 @@ def checkin_data(values: Mapping[str, Any], author: str) -> dict[str, Any]:
 
 def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.date,
               existing: Callable[[str], Mapping[str, Any] | None] = lambda path: None,
-              sealed: Collection[str] | None = None) -> FormFile:
+              sealed: Collection[str] | None = None, facts: Mapping[str, Any] | None = None) -> FormFile:
     """Turn an issue body into the file it asks for; RmcodeError lists every problem.
 
     ``existing(path)`` gives the data of a file already in the repository (or None);
     ``sealed`` the fields the program seals (default: rmcode's default set), which a body
-    must not hold: issues are public.
+    must not hold: issues are public. ``facts`` are the HR roster's level, department and
+    manager for the author, which fill the answers the form left empty.
     The path is built only from the author's login and values the schema accepted, so
     it always lies in participants/ or checkins/<pair>/.
     """
@@ -298,7 +307,7 @@ def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.
         if old is not None and old.get("github_id") != author_id:
             raise _fail(f"{path} belongs to another GitHub account",
                         "a login that was renamed and re-claimed cannot take over a profile; ask a program admin", "RM607")
-        data = profile_data(values, author, author_id, today, old)
+        data = profile_data({**(facts or {}), **values}, author, author_id, today, old)
     else:
         data = checkin_data(values, author)
     failed = {p.pointer for p in problems}

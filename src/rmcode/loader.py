@@ -11,6 +11,7 @@ Plain scalars are read by YAML 1.2 core rules; the text as typed is kept in
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 _NULL = ("", "~", "null", "Null", "NULL")
 _INTERN_MAX = 40
+# no field of a data file needs a longer number; Python refuses ints over 4,300 digits
+# and a long exponent overflows a float to infinity, so such values are refused here
+MAX_NUMBER_CHARS = 32
 _QUOTE_HINT = 'quote the value, e.g. title: "Head of Data: Europe"'
 
 
@@ -259,7 +263,11 @@ class _Builder:
                 # each keeps memory and the validation cache small
                 value = sys.intern(value)
             return value if (value or node.style) else None
-        typed = _resolve_core(value)
+        try:
+            typed = _resolve_core(value)
+        except _NumberTooLarge as exc:
+            self.fail(node, "RM115", str(exc), "write a shorter number, or quote the value if it is text")
+            return None
         if not isinstance(typed, str):
             self.doc.raw[pointer] = value
         return typed
@@ -271,11 +279,33 @@ _TYPED_START = frozenset("0123456789+-.~nNtTfF")
 
 def plain_reads_as_text(value: str) -> bool:
     """Whether ``value`` written as a plain (unquoted) scalar is read back as this same text."""
-    return bool(value) and (value[0] not in _TYPED_START or isinstance(_resolve_core(value), str))
+    if not value or value[0] not in _TYPED_START:
+        return bool(value)
+    try:
+        return isinstance(_resolve_core(value), str)
+    except _NumberTooLarge:
+        return False
+
+
+class _NumberTooLarge(ValueError):
+    """A plain scalar that is a number too long or too large to read."""
+
+
+def _number(value: str, kind: type[int | float], base: int = 10) -> int | float:
+    shown = value if len(value) <= 24 else f"{value[:12]}…{value[-6:]} ({len(value):,} characters)"
+    if len(value) > MAX_NUMBER_CHARS:
+        raise _NumberTooLarge(f"the number {shown} is longer than {MAX_NUMBER_CHARS} characters")
+    number = int(value, base) if kind is int else float(value)
+    if not math.isfinite(number):
+        raise _NumberTooLarge(f"the number {shown} is too large to be read")
+    return number
 
 
 def _resolve_core(value: str) -> Any:
-    """YAML 1.2 core schema for a plain scalar that YAML 1.1 read as non-string."""
+    """YAML 1.2 core schema for a plain scalar that YAML 1.1 read as non-string.
+
+    Raises _NumberTooLarge for a number no data file needs (see MAX_NUMBER_CHARS).
+    """
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -283,9 +313,9 @@ def _resolve_core(value: str) -> Any:
     if value in _FALSE:
         return False
     if _INT_DEC.fullmatch(value):
-        return int(value, 10)
+        return _number(value, int)
     if _INT_HEX.fullmatch(value):
-        return int(value, 16)
+        return _number(value, int, 16)
     if _FLOAT.fullmatch(value):
-        return float(value)
+        return _number(value, float)
     return value

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import SchemaError
+from .escape import gfm_text
 from .loader import load_bytes
 from .model import BREAKDOWN_KEYS, Pair, Source, Unmatched
+from .optimality import Certificate
 from .schema import validate_document
 
 HEADER = "# yaml-language-server: $schema=schemas/matches.schema.json\n"
@@ -95,6 +97,8 @@ class Diff:
     after: tuple[Pair, ...]
     unmatched_before: tuple[Unmatched, ...]
     unmatched_after: tuple[Unmatched, ...]
+    cohorts: tuple[str, ...] = ()
+    certificates: tuple[tuple[str, Certificate], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -107,7 +111,8 @@ def _unmatched_key(items: Sequence[Unmatched]) -> list[tuple[str, str, str]]:
 
 
 def diff(before: Sequence[Pair], after: Sequence[Pair], unmatched_before: Sequence[Unmatched] = (),
-         unmatched_after: Sequence[Unmatched] = ()) -> Diff:
+         unmatched_after: Sequence[Unmatched] = (), cohorts: Sequence[str] = (),
+         certificates: Sequence[tuple[str, Certificate]] = ()) -> Diff:
     """Pairs added, removed, and changed (score or status), each sorted by pair id."""
     old, new = {p.id: p for p in before}, {p.id: p for p in after}
     return Diff(
@@ -118,6 +123,7 @@ def diff(before: Sequence[Pair], after: Sequence[Pair], unmatched_before: Sequen
         before=tuple(sorted(before, key=lambda p: p.id)), after=tuple(sorted(after, key=lambda p: p.id)),
         unmatched_before=tuple(sorted(unmatched_before, key=lambda u: (u.login.lower(), u.cohort))),
         unmatched_after=tuple(sorted(unmatched_after, key=lambda u: (u.login.lower(), u.cohort))),
+        cohorts=tuple(cohorts), certificates=tuple(certificates),
     )
 
 
@@ -152,11 +158,8 @@ def _delta(old: float | None, new: float | None) -> str:
 
 
 def _cell(text: str) -> str:
-    """Markdown table cell: no line breaks, no table or HTML syntax, no @mentions."""
-    text = " ".join(text.split())
-    for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("@", "&#64;"), ("`", "\\`")):
-        text = text.replace(char, escaped)
-    return text
+    """Markdown table cell: no line breaks, no table, link or HTML syntax, no @mentions or autolinks."""
+    return gfm_text(text)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -165,7 +168,7 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+    return f"{n:,} {word}{'s' * (n != 1)}"
 
 
 def _change_text(old: Pair, new: Pair) -> str:
@@ -176,7 +179,8 @@ def _change_text(old: Pair, new: Pair) -> str:
 def _diff_text(d: Diff) -> str:
     mb, ma = mean_score(d.before), mean_score(d.after)
     lines = [(f"pairs {len(d.before)} -> {len(d.after)}; mean score {_fmt(mb)} -> {_fmt(ma)} ({_delta(mb, ma)}); "
-              f"unmatched {len(d.unmatched_before)} -> {len(d.unmatched_after)}")]
+              f"unmatched {len(d.unmatched_before)} -> {len(d.unmatched_after)}"),
+             *_scope_lines(d.cohorts, d.after, d.unmatched_after), *_certificate_lines(d.certificates)]
     if d.empty:
         lines.append("no change to matches.yaml")
     sections = (("added", d.added, lambda p: f"  + {p.id}  {p.cohort}  {_fmt(p.score)}  {p.reason}".rstrip()),
@@ -198,6 +202,8 @@ def _diff_md(d: Diff) -> str:
              *_table(["", "committed", "proposed", "change"],
                      [["pairs", str(nb), str(na), f"{na - nb:+d}"], ["mean score", _fmt(mb), _fmt(ma), _delta(mb, ma)],
                       ["unmatched", str(ub), str(ua), f"{ua - ub:+d}"]])]
+    scope = _scope_lines(d.cohorts, d.after, d.unmatched_after)
+    lines += [*scope, *([""] if scope else []), *_certificate_md(d.certificates)]
     if d.added:
         lines += [f"### Added ({len(d.added)})", "",
                   *_table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
@@ -225,8 +231,44 @@ def _diff_json(d: Diff) -> str:
         "score_changes": [{"id": n.id, "cohort": n.cohort, "before": o.score, "after": n.score,
                            "status_before": o.status, "status_after": n.status} for o, n in d.changed],
         "unmatched": {"before": _unmatched_data(d.unmatched_before), "after": _unmatched_data(d.unmatched_after)},
+        "cohorts_matched": _scope_data(d.cohorts, d.after, d.unmatched_after),
+        "certificates": _certificate_data(d.certificates),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _scope_lines(cohorts: Sequence[str], after: Sequence[Pair], unmatched: Sequence[Unmatched]) -> list[str]:
+    """The counts `rmcode match --dry-run` prints, so the two views tell one story."""
+    return [f"in {row['cohort']}: {_plural(row['proposed'], 'pair')} proposed, {row['unmatched']} unmatched"
+            for row in _scope_data(cohorts, after, unmatched)]
+
+
+def _scope_data(cohorts: Sequence[str], after: Sequence[Pair], unmatched: Sequence[Unmatched]) -> list[dict[str, Any]]:
+    return [{"cohort": c, "proposed": sum(1 for p in after if p.cohort == c and p.status == "proposed"),
+             "unmatched": sum(1 for u in unmatched if u.cohort == c)} for c in cohorts]
+
+
+def _certificate_lines(certificates: Sequence[tuple[str, Certificate]]) -> list[str]:
+    return [f"optimal (certified) in {cohort}: {_plural(c.cells, 'cell')} checked ({c.eligible:,} eligible), "
+            f"{_plural(c.rounds, 'round')}; primal total {c.primal:,} = dual bound {c.dual:,}"
+            for cohort, c in certificates]
+
+
+def _certificate_md(certificates: Sequence[tuple[str, Certificate]]) -> list[str]:
+    if not certificates:
+        return []
+    intro = ("Optimal (certified): an LP-duality bound equal to the proposal's total, checked over every "
+             "eligible mentee–mentor cell.")
+    return [intro, "",
+            *_table(["cohort", "cells checked", "eligible", "rounds", "primal total", "dual bound"],
+                    [[cohort, f"{c.cells:,}", f"{c.eligible:,}", str(c.rounds), f"{c.primal:,}", f"{c.dual:,}"]
+                     for cohort, c in certificates])]
+
+
+def _certificate_data(certificates: Sequence[tuple[str, Certificate]]) -> list[dict[str, Any]]:
+    return [{"cohort": cohort, "status": "optimal (certified)", "pairs": c.pairs, "score_total": c.score / 10_000,
+             "pair_weight": c.big, "primal_total": c.primal, "dual_bound": c.dual, "cells_checked": c.cells,
+             "eligible_cells": c.eligible, "rounds": c.rounds} for cohort, c in certificates]
 
 
 DIFF_FORMATS: Mapping[str, Callable[[Diff], str]] = {"text": _diff_text, "md": _diff_md, "json": _diff_json}
@@ -241,24 +283,27 @@ class Summary:
     unmatched: tuple[Unmatched, ...]
     pairs: int
     written: str | None
+    unmatched_total: int = 0
+    certificates: tuple[tuple[str, Certificate], ...] = ()
 
 
 def _summary_text(s: Summary) -> str:
     scope = ", ".join(s.cohorts) or "none (no cohort has matching open)"
     lines = [f"cohorts matched: {scope}",
              (f"{_plural(len(s.proposed), 'pair')} proposed (mean score {_fmt(mean_score(s.proposed))}), "
-              f"{len(s.unmatched)} unmatched")]
+              f"{len(s.unmatched)} unmatched"), *_certificate_lines(s.certificates)]
     lines += [f"  {p.id}  {_fmt(p.score)}  {p.reason}".rstrip() for p in s.proposed]
     if s.unmatched:
         lines += ["unmatched:", *(f"  {u.login}  {u.cohort}  {u.reason}" for u in s.unmatched)]
-    lines.append(f"wrote {s.written} ({_plural(s.pairs, 'pair')})" if s.written else "dry run: nothing written")
+    totals = f"{_plural(s.pairs, 'pair')}, {s.unmatched_total} unmatched in all cohorts"
+    lines.append(f"wrote {s.written} ({totals})" if s.written else f"dry run: nothing written (matches.yaml would hold {totals})")
     return "\n".join(lines) + "\n"
 
 
 def _summary_md(s: Summary) -> str:
     lines = [f"## Proposed matches ({', '.join(s.cohorts) or 'no cohort open'})", "",
              (f"{_plural(len(s.proposed), 'pair')} proposed, mean score {_fmt(mean_score(s.proposed))}; "
-              f"{len(s.unmatched)} unmatched."), ""]
+              f"{len(s.unmatched)} unmatched."), "", *_certificate_md(s.certificates)]
     if s.proposed:
         lines += _table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in s.proposed])
     if s.unmatched:
@@ -269,8 +314,100 @@ def _summary_md(s: Summary) -> str:
 def _summary_json(s: Summary) -> str:
     payload = {"cohorts": list(s.cohorts), "proposed": [pair_data(p) for p in s.proposed],
                "unmatched": _unmatched_data(s.unmatched), "mean_score": mean_score(s.proposed),
-               "pairs": s.pairs, "written": s.written}
+               "pairs": s.pairs, "unmatched_total": s.unmatched_total, "written": s.written,
+               "certificates": _certificate_data(s.certificates)}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 SUMMARY_FORMATS: Mapping[str, Callable[[Summary], str]] = {"text": _summary_text, "md": _summary_md, "json": _summary_json}
+
+
+@dataclass(frozen=True, slots=True)
+class KpiMove:
+    """One KPI before and after a change (None: the KPI does not exist on that side, or is suppressed)."""
+
+    id: str
+    name: str
+    target_before: float | None
+    target_after: float | None
+    value_before: float | None
+    value_after: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What a change of the rules does to the next proposal and to the KPIs."""
+
+    change: Diff
+    kpis: tuple[KpiMove, ...]
+    as_of: str
+
+    @property
+    def newly_unmatched(self) -> tuple[Unmatched, ...]:
+        before = {(u.login.lower(), u.cohort) for u in self.change.unmatched_before}
+        return tuple(u for u in self.change.unmatched_after if (u.login.lower(), u.cohort) not in before)
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def _impact_rows(i: Impact) -> list[list[str]]:
+    d = i.change
+    before = [p for p in d.before if p.status == "proposed"]
+    after = [p for p in d.after if p.status == "proposed"]
+    mb, ma = mean_score(before), mean_score(after)
+    return [["pairs proposed", str(len(before)), str(len(after)), f"{len(after) - len(before):+d}"],
+            ["mean score of the proposed pairs", _fmt(mb), _fmt(ma), _delta(mb, ma)],
+            ["unmatched", str(len(d.unmatched_before)), str(len(d.unmatched_after)),
+             f"{len(d.unmatched_after) - len(d.unmatched_before):+d}"]]
+
+
+def _impact_md(i: Impact) -> str:
+    d = i.change
+    lines = ["## Impact of this change on matching and KPIs", "",
+             (f"What the next `rmcode match` would propose with the rules before and after this change, "
+             f"as of {i.as_of}, computed by the base branch's rmcode on this pull request's data."), "",
+             *_table(["", "before", "after", "change"], _impact_rows(i)), *_certificate_md(d.certificates)]
+    if d.added:
+        lines += [f"### Pairs added ({len(d.added)})", "",
+                  *_table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
+    if d.removed:
+        lines += [f"### Pairs removed ({len(d.removed)})", "",
+                  *_table(["pair", "cohort", "score"], [[p.id, p.cohort, _fmt(p.score)] for p in d.removed])]
+    if i.newly_unmatched:
+        lines += [f"### Become unmatched ({len(i.newly_unmatched)})", "",
+                  *_table(["person", "cohort", "reason"], [[u.login, u.cohort, u.reason] for u in i.newly_unmatched])]
+    moved = [k for k in i.kpis if (k.target_before, k.value_before) != (k.target_after, k.value_after)]
+    lines += ["### KPIs", ""]
+    lines += _table(["KPI", "target before", "target after", "value before", "value after"],
+                    [[k.name, _num(k.target_before), _num(k.target_after), _num(k.value_before), _num(k.value_after)]
+                     for k in i.kpis]) if i.kpis else ["No KPIs are declared.", ""]
+    if i.kpis and not moved:
+        lines += ["No KPI target or value moves.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _impact_text(i: Impact) -> str:
+    lines = [f"impact as of {i.as_of}:"]
+    lines += [f"  {row[0]}: {row[1]} -> {row[2]} ({row[3]})" for row in _impact_rows(i)]
+    lines += _certificate_lines(i.change.certificates)
+    lines += [f"  + {p.id}  {p.cohort}  {_fmt(p.score)}" for p in i.change.added]
+    lines += [f"  - {p.id}  {p.cohort}  {_fmt(p.score)}" for p in i.change.removed]
+    lines += [f"  becomes unmatched: {u.login}  {u.cohort}  {u.reason}" for u in i.newly_unmatched]
+    lines += [f"  KPI {k.name}: target {_num(k.target_before)} -> {_num(k.target_after)}, "
+              f"value {_num(k.value_before)} -> {_num(k.value_after)}" for k in i.kpis]
+    return "\n".join(lines) + "\n"
+
+
+def _impact_json(i: Impact) -> str:
+    payload = {"as_of": i.as_of, "summary": {row[0]: {"before": row[1], "after": row[2]} for row in _impact_rows(i)},
+               "added": [pair_data(p) for p in i.change.added], "removed": [pair_data(p) for p in i.change.removed],
+               "newly_unmatched": _unmatched_data(i.newly_unmatched),
+               "kpis": [{"id": k.id, "name": k.name, "target": {"before": k.target_before, "after": k.target_after},
+                         "value": {"before": k.value_before, "after": k.value_after}} for k in i.kpis],
+               "certificates": _certificate_data(i.change.certificates)}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+IMPACT_FORMATS: Mapping[str, Callable[[Impact], str]] = {"text": _impact_text, "md": _impact_md, "json": _impact_json}

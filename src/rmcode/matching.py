@@ -1,12 +1,11 @@
 """Optimal assignment of mentees to mentors, and the proposal that ``rmcode match`` writes.
 
 The objective is lexicographic: first as many people matched as possible, then the largest
-total score. Both are folded into one weight per eligible pair, ``big + score`` with ``big``
-larger than any possible sum of scores, so one extra pair always outweighs every score gain;
-ineligible pairs weigh 0 and count as "not matched". A mentor with capacity c becomes c
-identical columns. The assignment itself is scipy's (linear_sum_assignment for dense
-instances, min_weight_full_bipartite_matching on a candidate graph for very large ones).
-Inputs are sorted by login, so the same input always gives the same pairs.
+total score, over every eligible mentee-mentor cell of the cohort. ``optimality`` solves it
+exactly with bounded memory and proves the result with an LP-duality certificate checked
+over every eligible cell; a result without a certificate is never returned (MatchError).
+Pins are made first and use up their seat. Inputs are sorted by login, so the same input
+always gives the same pairs.
 """
 
 from __future__ import annotations
@@ -17,11 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from . import optimality
 from .eligibility import (
     RULE_LABELS,
     Block,
@@ -33,20 +30,20 @@ from .eligibility import (
 )
 from .errors import MatchError, Problem
 from .model import BREAKDOWN_KEYS, Cohort, Pair, Participant, Program, ProgramData, Unmatched
-from .scoring import CRITERIA, UNIT, breakdown, integer_weights, pair_reason, score
+from .scoring import CRITERIA, UNIT, breakdown, pair_reason, score, unit_weights
 
 DENSE_MAX_CELLS = 4_000_000
-"""Up to this many mentee x mentor-seat cells (2,000 x 2,000) a cohort is solved densely, above on a candidate graph."""
+"""Up to this many mentee x mentor cells a cohort keeps every eligible cell in its first round (and its scores in memory)."""
 CANDIDATES = 48
-"""Mentors kept per mentee in the candidate graph; docs/performance-matching.md measures the gap."""
+"""Mentors kept per mentee in the first round of a larger cohort, and added per mentee per round."""
 CHUNK_CELLS = 2_000_000
-"""Cells scored at once, which bounds the memory of scoring."""
+"""Cells scored at once, which bounds the memory of scoring and of the certificate check."""
 
 Assignment = list[tuple[int, int]]
 
 
 def assign(scores: NDArray[np.integer], allowed: NDArray[np.bool_], capacity: Sequence[int] | NDArray[np.integer]) -> Assignment:
-    """Exact assignment of rows (mentees) to columns (mentors) with column capacities.
+    """Exact, certified assignment of rows (mentees) to columns (mentors) with column capacities.
 
     Parameters
     ----------
@@ -57,94 +54,52 @@ def assign(scores: NDArray[np.integer], allowed: NDArray[np.bool_], capacity: Se
     Returns
     -------
     Sorted (row, col) pairs that maximise first their number, then their total score.
-    Ties are broken by the solver over the given order, so equal input gives equal output.
+    Raises MatchError when the optimum cannot be certified.
     """
-    capacity = np.asarray(capacity, dtype=np.int64)
-    seats = np.repeat(np.arange(len(capacity)), np.maximum(capacity, 0))
-    if not len(seats) or not scores.shape[0]:
+    seats: NDArray[np.int64] = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
+    cols = np.flatnonzero(seats > 0)
+    if not len(cols) or not scores.shape[0]:
         return []
-    big = int(scores.max(initial=0)) * min(scores.shape[0], len(seats)) + 1
-    weight = np.where(allowed, scores.astype(np.float64) + big, 0.0)
-    if len(seats) != scores.shape[1] or np.any(capacity != 1):
-        weight = weight[:, seats]
-    rows, cols = linear_sum_assignment(weight, maximize=True)
-    keep = weight[rows, cols] > 0  # an assignment to a forbidden cell means "not matched"
-    return sorted((int(r), int(seats[c])) for r, c in zip(rows[keep], cols[keep]))
+    found = _certified(optimality.dense_cells(scores[:, cols], allowed[:, cols]), scores.shape[0], seats[cols],
+                       int(scores.max(initial=0)), "")
+    return [(r, int(cols[c])) for r, c in found.pairs]
 
 
-def assign_sparse(rows: NDArray[np.intp], cols: NDArray[np.intp], scores: NDArray[np.integer], n_rows: int,
-                  capacity: NDArray[np.integer]) -> Assignment:
-    """Exact assignment on a candidate graph given as (row, col, score) triples.
+def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64], max_score: int,
+               cohort: str) -> optimality.Solution:
+    keep_all = n_rows * len(capacity) <= DENSE_MAX_CELLS
+    try:
+        return optimality.solve(cells, n_rows, capacity, max_score=max_score, candidates=CANDIDATES, keep_all=keep_all)
+    except optimality.NoCertificate as exc:
+        where = f" for cohort {cohort}" if cohort else ""
+        raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate{where}: {exc}",
+                                  "nothing was written; report this with the program's data to the rmcode maintainers",
+                                  "")]) from None
 
-    Each row also gets a private dummy seat (weight 1) meaning "not matched", so a full
-    matching always exists; real seats weigh ``big + score + 1``.
+
+def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float]) -> optimality.Cells:
+    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk."""
+    def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Chunk]:
+        local = np.arange(len(rows), dtype=np.int64) if subset is None else subset
+        step = max(1, CHUNK_CELLS // max(len(cols), 1))
+        for start in range(0, len(local), step):
+            part = local[start:start + step]
+            block = Block(pool, rows[part], cols)
+            yield part, score(block, weights), eligible(block)
+    return stream
+
+
+def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
+          weights: dict[str, float]) -> tuple[Assignment, optimality.Solution | None]:
+    """Best pairs of the given mentee rows with mentors of remaining ``capacity`` (pool indices), certified.
+
+    Returns the pairs and the solution with its certificate (None when there was nothing to match).
     """
-    capacity = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
-    if not len(rows) or not n_rows:
-        return []
-    first_seat = np.concatenate([[0], np.cumsum(capacity)[:-1]])
-    copies = capacity[cols]
-    seat_rows = np.repeat(rows, copies)
-    offsets = np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
-    seat_cols = np.repeat(first_seat[cols], copies) + offsets
-    big = int(scores.max(initial=0)) * n_rows + 1
-    weights = np.repeat(scores.astype(np.float64) + big + 1, copies)
-    n_seats = int(capacity.sum())
-    graph = sp.csr_matrix((np.concatenate([weights, np.ones(n_rows)]),
-                           (np.concatenate([seat_rows, np.arange(n_rows)]),
-                            np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
-                          shape=(n_rows, n_seats + n_rows))
-    matched_rows, seats = min_weight_full_bipartite_matching(graph, maximize=True)
-    owner = np.repeat(np.arange(len(capacity)), capacity)
-    real = seats < n_seats
-    return sorted((int(r), int(owner[s])) for r, s in zip(matched_rows[real], seats[real]))
-
-
-def _chunks(rows: NDArray[np.intp], n_cols: int) -> Iterable[NDArray[np.intp]]:
-    step = max(1, CHUNK_CELLS // max(n_cols, 1))
-    for start in range(0, len(rows), step):
-        yield rows[start:start + step]
-
-
-def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64], weights: dict[str, int]) -> Assignment:
-    """Best pairs of the given mentee rows with mentors of remaining ``capacity`` (pool indices)."""
     cols = np.flatnonzero((capacity > 0) & pool.mentors.available)
     if not len(rows) or not len(cols):
-        return []
-    if len(rows) * int(capacity[cols].sum()) <= DENSE_MAX_CELLS:
-        total = np.empty((len(rows), len(cols)), dtype=np.int32)
-        allowed = np.empty((len(rows), len(cols)), dtype=np.bool_)
-        start = 0
-        for chunk in _chunks(rows, len(cols)):
-            block = Block(pool, chunk, cols)
-            total[start:start + len(chunk)] = score(block, weights)
-            allowed[start:start + len(chunk)] = eligible(block)
-            start += len(chunk)
-        found = assign(total, allowed, capacity[cols])
-    else:
-        found = _solve_sparse(pool, rows, cols, capacity, weights)
-    return [(int(rows[r]), int(cols[c])) for r, c in found]
-
-
-def _solve_sparse(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], capacity: NDArray[np.int64],
-                  weights: dict[str, int]) -> Assignment:
-    """Keep each mentee's best ``CANDIDATES`` eligible mentors, then solve that graph exactly."""
-    found_r, found_c, found_s = [], [], []
-    start = 0
-    for chunk in _chunks(rows, len(cols)):
-        block = Block(pool, chunk, cols)
-        total = score(block, weights)
-        key = np.where(eligible(block), total, -1)  # argpartition is deterministic, so ties are too
-        k = min(CANDIDATES, len(cols))
-        best = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < len(cols) else np.tile(np.arange(len(cols)), (len(chunk), 1))
-        local = np.repeat(np.arange(len(chunk)), best.shape[1])
-        ok = key[local, best.ravel()] >= 0
-        found_r.append(local[ok] + start)
-        found_c.append(best.ravel()[ok])
-        found_s.append(total[local[ok], best.ravel()[ok]])
-        start += len(chunk)
-    return assign_sparse(np.concatenate(found_r), np.concatenate(found_c), np.concatenate(found_s),
-                         len(rows), capacity[cols])
+        return [], None
+    found = _certified(_pool_cells(pool, rows, cols, weights), len(rows), capacity[cols], UNIT, pool.cohort)
+    return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +109,8 @@ class Proposal:
     pairs: tuple[Pair, ...]
     unmatched: tuple[Unmatched, ...]
     cohorts: tuple[str, ...]
+    certificates: tuple[tuple[str, optimality.Certificate], ...] = ()
+    """(cohort, certificate) of every cohort that had mentees and mentors with room to match."""
 
     @property
     def proposed(self) -> tuple[Pair, ...]:
@@ -192,12 +149,16 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
     unmatched = [u for u in data.unmatched if u.login.lower() in people
                  and (u.cohort or people[u.login.lower()].cohort) not in ids]
     pairs = list(kept)
+    certificates = []
     for c in scope:
-        new_pairs, new_unmatched = _propose_cohort(data, c.id, kept, on, earlier)
+        new_pairs, new_unmatched, certificate = _propose_cohort(data, c.id, kept, on, earlier)
         pairs += new_pairs
         unmatched += new_unmatched
+        if certificate is not None:
+            certificates.append((c.id, certificate))
     return Proposal(tuple(sorted(pairs, key=lambda p: p.id)),
-                    tuple(sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort))), tuple(sorted(ids)))
+                    tuple(sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort))), tuple(sorted(ids)),
+                    tuple(certificates))
 
 
 def _withdrawn(pair: Pair, people: Mapping[str, Participant], on: dt.date) -> Pair:
@@ -209,20 +170,23 @@ def _withdrawn(pair: Pair, people: Mapping[str, Participant], on: dt.date) -> Pa
 
 
 def _propose_cohort(data: ProgramData, cohort: str, kept: Sequence[Pair], on: dt.date,
-                    earlier: dict[str, dt.date | None]) -> tuple[list[Pair], list[Unmatched]]:
+                    earlier: dict[str, dt.date | None]
+                    ) -> tuple[list[Pair], list[Unmatched], optimality.Certificate | None]:
     pool = build_pool(data, cohort, on, kept)
-    weights = integer_weights(data.program.weights)
+    weights = unit_weights(data.program.weights)
     pins = _pins(data.program, pool, on)
     capacity = pool.capacity.copy()
     np.subtract.at(capacity, [m for _, m in pins], 1)
     pinned = {e for e, _ in pins}
     rows = np.array([i for i in range(pool.mentees.size)
                      if pool.mentees.available[i] and not pool.matched[i] and i not in pinned], dtype=np.intp)
-    chosen = sorted(pins + solve(pool, rows, capacity, weights))
-    return _pairs(data.program, pool, chosen, weights, on, earlier), _unmatched(pool, chosen, capacity, on, kept)
+    found, solution = solve(pool, rows, capacity, weights)
+    chosen = sorted(pins + found)
+    return (_pairs(data.program, pool, chosen, weights, on, earlier), _unmatched(pool, chosen, capacity, on, kept),
+            solution.certificate if solution else None)
 
 
-def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, int], on: dt.date,
+def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, float], on: dt.date,
            earlier: dict[str, dt.date | None]) -> list[Pair]:
     if not chosen:
         return []

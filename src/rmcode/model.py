@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .roster import HrRoster, InviteRule
 from .sealing import ARMOR_BEGIN, x25519_stanzas
 
 Role = Literal["mentor", "mentee"]
@@ -215,6 +216,7 @@ class Program:
     admins: tuple[Admin, ...]
     registration_mode: Literal["open", "invite-only"]
     invitees: frozenset[str]
+    invite_rules: tuple[InviteRule, ...]
     levels: tuple[Level, ...]
     min_level_gap: int
     mentor_max_level: int | None
@@ -245,7 +247,8 @@ class Program:
             contact=_frozen(raw["contact"]),
             admins=tuple(Admin(a["login"], a["github_id"]) for a in raw["admins"]),
             registration_mode=raw["registration"]["mode"],
-            invitees=frozenset(x.lower() for x in raw["registration"].get("invitees", [])),
+            invitees=_invitees(raw["registration"].get("invitees", [])),
+            invite_rules=tuple(InviteRule.from_raw(q) for q in _invite_queries(raw["registration"])),
             levels=tuple(sorted((Level(x["level"], x["name"]) for x in raw["levels"]), key=lambda x: x.level)),
             min_level_gap=elig["min_level_gap"], mentor_max_level=elig.get("mentor_max_level"),
             mentee_min_level=elig.get("mentee_min_level"),
@@ -285,6 +288,18 @@ class Program:
         if github_id is not None:
             return any(a.github_id == github_id for a in self.admins)
         return login is not None and any(a.login.lower() == login.lower() for a in self.admins)
+
+
+def _invitees(raw: Any) -> frozenset[str]:
+    """Invited logins: the list itself, or the ``logins`` of the roster-query form."""
+    logins = raw.get("logins", []) if isinstance(raw, dict) else raw  # dict, not Mapping: see _invite_queries
+    return frozenset(x.lower() for x in logins)
+
+
+def _invite_queries(registration: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    invitees = registration.get("invitees", [])
+    # isinstance against the Mapping ABC would touch its caches during validate (test_cache checks gc stays as found)
+    return list(invitees.get("roster", [])) if isinstance(invitees, dict) else []
 
 
 def _survey(raw: Mapping[str, Any]) -> Survey:
@@ -373,23 +388,32 @@ class Participant:
         chosen = self.visibility.get(field, "program")
         return "program" if chosen == "public" and field not in public_fields else chosen
 
-    def utc_offset_hours(self, on: dt.date) -> float:
+    def utc_offset_minutes(self, on: dt.date) -> int:
+        """The exact UTC offset at noon on ``on`` (Asia/Kathmandu: 345), 0 for an unknown zone."""
         try:
             zone = ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            return 0.0
+            return 0
         offset = dt.datetime.combine(on, dt.time(12), zone).utcoffset() or dt.timedelta()
-        return offset.total_seconds() / 3600
+        return round(offset.total_seconds() / 60)
 
-    def slots_utc(self, on: dt.date) -> frozenset[int]:
-        """Weekly availability as half-hour slot numbers in UTC (Monday 00:00 = 0), on date ``on``."""
-        shift = round(self.utc_offset_hours(on) * 2)
+    def utc_offset_hours(self, on: dt.date) -> float:
+        return self.utc_offset_minutes(on) / 60
+
+    def slots_utc(self, on: dt.date, step: int = 30) -> frozenset[int]:
+        """Weekly availability as slots of ``step`` minutes in UTC (Monday 00:00 UTC = 0), on date ``on``.
+
+        Exact when ``step`` divides 30 and the UTC offset in minutes (15 for Asia/Kathmandu);
+        a week has ``7 * 1440 // step`` slots.
+        """
+        week = 7 * 1440 // step
+        shift = self.utc_offset_minutes(on) // step
         slots: set[int] = set()
         for entry in self.availability:
             day, span = entry.split(" ")
-            start, end = (int(t[:2]) * 2 + int(t[3:]) // 30 for t in span.split("-"))
-            base = DAYS.index(day) * 48
-            slots.update((base + s - shift) % SLOTS_PER_WEEK for s in range(start, end))
+            start, end = ((int(t[:2]) * 60 + int(t[3:])) // step for t in span.split("-"))
+            base = DAYS.index(day) * 1440 // step
+            slots.update((base + s - shift) % week for s in range(start, end))
         return frozenset(slots)
 
 
@@ -495,6 +519,19 @@ class ProgramData:
     unmatched: tuple[Unmatched, ...]
     checkins: tuple[CheckIn, ...]
     responses: tuple[SurveyResponse, ...]
+    roster: HrRoster | None = None  # roster.csv, where the program has one
 
     def by_login(self) -> dict[str, Participant]:
         return {p.key: p for p in self.participants}
+
+    def on(self, day: dt.date) -> ProgramData:
+        """The program as it stood on ``day``: people registered, pairs proposed or matched,
+        sessions logged and survey answers given by then (later files are left out, not errors)."""
+        people = tuple(p for p in self.participants if p.registered <= day)
+        present = {p.key for p in people}
+        return ProgramData(
+            self.program, people,
+            tuple(p for p in self.pairs if (p.proposed or p.matched or day) <= day),
+            tuple(u for u in self.unmatched if u.login.lower() in present),
+            tuple(c for c in self.checkins if c.date <= day),
+            tuple(r for r in self.responses if r.date <= day))

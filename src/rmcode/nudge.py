@@ -1,9 +1,10 @@
 """The weekly nudge: pairs behind or stalled, profiles incomplete or unmatched for two weeks.
 
 Pure: program data and a date in, a Nudge (and its Markdown) out. The nudge workflow
-keeps one issue with this text, and the @mentions reach the people concerned. It never
-carries private flags (concerns, ratings, notes): an issue is readable by everyone with
-access to the repository.
+keeps one issue with this text. An issue is readable by everyone with access to the
+repository, so it carries counts only: no login, no pair id, no reason a person is
+unmatched (a reason can name a management-chain conflict), no private flag. The people
+concerned hear about it privately from ``rmcode notify``, which reuses ``build_nudge``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
-from typing import Any, Literal, cast
+from dataclasses import dataclass
+from typing import Literal, cast
 
 from .flags import Flag, find_flags
 from .model import Participant, ProgramData
@@ -93,68 +94,41 @@ def _person(flag: Flag, person: Participant) -> PersonNudge:
     return PersonNudge(person.login, kind, person.role, person.cohort, missing, flag.message)
 
 
-def _days(days: int) -> str:
-    return f"{days} day{'s' * (days != 1)}"
-
-
-def _pair_line(n: PairNudge) -> str:
-    who = f"@{n.mentor} and @{n.mentee}"
-    if n.status == "stalled":
-        last = f"last session on {n.last_session}" if n.last_session else "no session yet"
-        return f"- `{n.pair}`: {who}, {last} ({_days(n.days_without_session)} without a session)"
-    return f"- `{n.pair}`: {who}, {n.held} of the {n.expected} sessions due by now"
-
-
-def _person_line(n: PersonNudge) -> str:
-    who = f"- @{n.login} ({n.role}, cohort `{n.cohort}`)"
-    if n.kind == "incomplete-profile":
-        return f"{who}: please add {', '.join(n.missing)}"
-    return f"{who}: {_inline(n.message)}"
-
-
-def _inline(text: str) -> str:
-    # reasons are written by `rmcode match`, but stay inert in an issue all the same
-    value = " ".join(text.split())[:300]
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("@", "&#64;")):
-        value = value.replace(char, entity)
-    return "".join(f"\\{c}" if c in "\\`*_[]|~" else c for c in value)
-
-
-_SECTIONS: tuple[tuple[str, str, Callable[[Nudge], list[Any]]], ...] = (
-    ("Stalled pairs", "No session for {inactivity} days or more. Meet, then log the session.",
-     lambda n: [p for p in n.pairs if p.status == "stalled"]),
-    ("Pairs behind schedule", "The program expects a session every {cadence} days.",
-     lambda n: [p for p in n.pairs if p.status == "behind"]),
-    ("Profiles to complete", "Matching works better with these fields filled in.",
-     lambda n: [p for p in n.people if p.kind == "incomplete-profile"]),
-    ("Waiting for a match for two weeks or more",
-     ("A program admin will look at these; adding skills, goals or availability to your profile can help."),
-     lambda n: [p for p in n.people if p.kind == "unmatched"]),
+COUNTS: tuple[tuple[str, str, Callable[[Nudge], int]], ...] = (
+    ("stalled_pairs", "Stalled pairs (no session for {inactivity} days or more)",
+     lambda n: sum(p.status == "stalled" for p in n.pairs)),
+    ("pairs_behind", "Pairs behind schedule (the program expects a session every {cadence} days)",
+     lambda n: sum(p.status == "behind" for p in n.pairs)),
+    ("profiles_to_complete", "Profiles to complete (matching works better with them filled in)",
+     lambda n: sum(p.kind == "incomplete-profile" for p in n.people)),
+    ("waiting_for_a_match", "People waiting for a match for two weeks or more",
+     lambda n: sum(p.kind == "unmatched" for p in n.people)),
 )
-FOOTER = ("Log a session with the *Log a mentoring session* issue form or `rmcode log`; edit your profile "
-          "in `participants/<your-login>.yaml`, with the *Join the mentoring program* form, or `rmcode register "
-          "--force`. This issue is updated every week.")
+FOOTER = ("Everyone concerned hears about it privately (`rmcode notify`); this issue names nobody. Log a session "
+          "from your pair's page on the program site, with the *Log a mentoring session* issue form or `rmcode "
+          "log`; edit your profile with the *Join the mentoring program* form or `rmcode register --force`. "
+          "This issue is updated every week.")
+
+
+def counts(nudge: Nudge) -> dict[str, int]:
+    """The only numbers the public issue carries."""
+    return {key: pick(nudge) for key, _, pick in COUNTS}
 
 
 def render_md(nudge: Nudge) -> str:
-    """The nudge issue body, Markdown with @mentions."""
+    """The nudge issue body: counts only. Who is behind is said to them in private, never in an issue."""
     lines = [MARKER, f"## Mentoring: what needs attention (as of {nudge.as_of})", ""]
-    empty = True
-    for title, intro, pick in _SECTIONS:
-        items = pick(nudge)
-        if not items:
-            continue
-        empty = False
-        lines += [f"### {title} ({len(items)})", "",
-                  intro.format(inactivity=nudge.inactivity_days, cadence=nudge.cadence_days), ""]
-        lines += [_pair_line(i) if isinstance(i, PairNudge) else _person_line(i) for i in items] + [""]
-    if empty:
+    numbers = counts(nudge)
+    if not any(numbers.values()):
         lines += ["Nothing needs attention this week: every pair is on track and every profile is complete.", ""]
+    else:
+        lines += [f"- {label.format(inactivity=nudge.inactivity_days, cadence=nudge.cadence_days)}: {numbers[key]}"
+                  for key, label, _ in COUNTS] + [""]
     return "\n".join([*lines, FOOTER]) + "\n"
 
 
 def render_json(nudge: Nudge) -> str:
-    return json.dumps(asdict(nudge), indent=2, default=str, ensure_ascii=False) + "\n"
+    return json.dumps({"as_of": nudge.as_of.isoformat(), "counts": counts(nudge)}, indent=2) + "\n"
 
 
 RENDERERS: Mapping[str, Callable[[Nudge], str]] = {"md": render_md, "json": render_json}

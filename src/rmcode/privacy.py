@@ -51,19 +51,23 @@ def suppress_value(value: Value, k: int) -> tuple[float | None, bool]:
     return value.value, False
 
 
-def suppress_cells(counts: Mapping[str, int], k: int) -> dict[str, int | None]:
+def suppress_cells(counts: Mapping[str, int], k: int, floors: Mapping[str, int] | None = None) -> dict[str, int | None]:
     """Primary and complementary suppression of one table whose total is published or derivable.
 
     Cells of 1..k-1 people are hidden. Then further cells, smallest first (ties by name),
     until the total cannot give a hidden cell back: at least two hidden cells, and so
-    many people among them that every hidden cell could hold ``k`` or more (each listed
-    group has at least one person, so a cell is at most the hidden sum minus one per
-    other hidden cell). Empty cells reveal nobody and stay.
+    many people among them that every hidden cell could hold ``k`` or more. A reader
+    knows each hidden cell holds at least one person, or its ``floors`` value when the
+    site tells that anyway (people listed by name, pairs listed per cohort), so a cell is
+    at most the hidden sum minus what the other hidden cells surely hold. Empty cells
+    reveal nobody and stay. When no choice is safe, every non-empty cell is hidden.
     """
+    floor = {g: max(1, min(n, (floors or {}).get(g, 0))) for g, n in counts.items()}
     hidden = {g for g, n in counts.items() if 0 < n < k}
 
     def safe() -> bool:
-        return not hidden or (len(hidden) >= 2 and sum(counts[g] for g in hidden) - (len(hidden) - 1) >= k)
+        total, least = sum(counts[g] for g in hidden), sum(floor[g] for g in hidden)
+        return not hidden or (len(hidden) >= 2 and all(total - least + floor[g] >= k for g in hidden))
 
     for _, group in sorted((n, g) for g, n in counts.items() if n > 0):
         if safe():

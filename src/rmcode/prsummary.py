@@ -23,13 +23,11 @@ from .authorize import (
     Verdict,
     size_limit,
 )
-from .errors import LoadError
+from .errors import LoadError, Problem
+from .escape import gfm_text
 from .loader import load_bytes
 from .schema import load_schema
 
-# user text never starts a line here, so only inline markup needs escaping
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 MAX_TEXT = 120
 _STATUS_WORDS: Mapping[Any, str] = {None: "removed", "proposed": "proposed", "active": "approved",
                                     "completed": "completed", "ended": "ended"}
@@ -37,10 +35,7 @@ _STATUS_WORDS: Mapping[Any, str] = {None: "removed", "proposed": "proposed", "ac
 
 def md(text: object, limit: int = MAX_TEXT) -> str:
     """``text`` as inert Markdown: one line, no markup, no HTML, no mentions, at most ``limit`` characters."""
-    value = " ".join(str(text).split())
-    value = value if len(value) <= limit else value[:limit - 1] + "…"
-    value = "".join(_ENTITIES.get(c, c) for c in value)
-    return _SPECIAL.sub(r"\\\1", value)
+    return gfm_text(text, limit)
 
 
 def _load(change: FileChange, side: str) -> Any:
@@ -176,6 +171,30 @@ def summarize(changes: Sequence[FileChange], pairs: Mapping[str, tuple[str, str]
     return f"## What this pull request changes\n\n{body}\n\n{count} file{'s' * (count != 1)} changed.\n"
 
 
+def unreadable(changes: Sequence[FileChange]) -> list[Problem]:
+    """Why the pull request's version of each data file that does not load cannot be read, with file:line."""
+    problems: list[Problem] = []
+    for change in changes:
+        if change.new is not None and _is_data(change.path):
+            try:
+                load_bytes(change.path, change.new, max_bytes=size_limit(change.path))
+            except LoadError as exc:
+                problems.extend(exc.problems)
+    return sorted(problems)
+
+
+def _is_data(path: str) -> bool:
+    return any(test(FileChange(path, "added", "100644", "100644")) for test, _ in DESCRIBERS[1:])
+
+
+def problems_md(problems: Sequence[Problem]) -> str:
+    """The problems as a Markdown list for the job summary (empty when there are none)."""
+    if not problems:
+        return ""
+    lines = [f"- {md(p.one_line(), 600)}" for p in problems]
+    return "\n### Files that do not load\n\n" + "\n".join(lines) + "\n"
+
+
 # --- check-pr verdicts ----------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -191,11 +210,14 @@ def plain(text: str) -> str:
 
 
 def _who(verdict: Verdict) -> str:
-    login = verdict.author.login
-    return f"{plain(login)} (github_id {verdict.author.github_id})" if login else f"github_id {verdict.author.github_id}"
+    login, via = verdict.author.login, verdict.author.via
+    who = f"{plain(login)} (github_id {verdict.author.github_id})" if login else f"github_id {verdict.author.github_id}"
+    return f"{who}, opened by {plain(via)} for them" if via else who
 
 
 def _outcome(verdict: Verdict) -> str:
+    if verdict.unreviewed:
+        return "not allowed: no admin's review is required (see CODEOWNERS above)"
     if verdict.allowed:
         return "allowed: the author is a program admin" if verdict.admin and verdict.files else \
             "allowed: every change is the author's own to make"
@@ -210,6 +232,7 @@ def verdict_text(verdict: Verdict) -> str:
     width = max((len(f.decision) for f in verdict.files), default=0)
     lines = [f"check-pr: {len(verdict.files)} changed file{'s' * (len(verdict.files) != 1)} by {_who(verdict)}"]
     lines += [f"  {f.decision.ljust(width)}  {plain(f.path)} ({f.status}): {plain(f.reason)}" for f in verdict.files]
+    lines += [f"CODEOWNERS: {plain(verdict.owners)}"] if verdict.unreviewed and verdict.owners else []
     return "\n".join([*lines, _outcome(verdict)]) + "\n"
 
 
@@ -220,13 +243,15 @@ def verdict_md(verdict: Verdict) -> str:
     if verdict.files:
         lines += ["| decision | file | change | why |", "|---|---|---|---|"]
         lines += [f"| {icon[f.decision]} | {md(f.path, 300)} | {f.status} | {md(f.reason, 600)} |" for f in verdict.files]
+    if verdict.unreviewed and verdict.owners:
+        lines += ["", f"**CODEOWNERS**: {md(verdict.owners, 600)}"]
     return "\n".join(lines) + "\n"
 
 
 def verdict_json(verdict: Verdict) -> str:
     payload = {
-        "author": {"login": verdict.author.login, "github_id": verdict.author.github_id},
-        "admin": verdict.admin, "allowed": verdict.allowed, "passed": verdict.passed, "fail_on": verdict.fail_on,
+        "author": {"login": verdict.author.login, "github_id": verdict.author.github_id, "via": verdict.author.via},
+        "admin": verdict.admin, "codeowners": verdict.owners, "allowed": verdict.allowed, "passed": verdict.passed, "fail_on": verdict.fail_on,
         "counts": {d: verdict.count(d) for d in DECISIONS},
         "files": [{"path": f.path, "status": f.status, "decision": f.decision, "reason": f.reason}
                   for f in verdict.files],

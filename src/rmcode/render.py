@@ -23,8 +23,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import escape, render_data, render_join, render_pages
-from .charts import Chart, draw
+from . import escape, render_data, render_join, render_pages, render_pair
+from .charts import Chart, dark_path, draw_all
 from .model import ProgramData
 from .render_join import SiteSettings
 from .render_logform import log_form
@@ -56,10 +56,14 @@ def _log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteS
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A generated page. Its numbers are as of the publication date, unless ``live``: a page
+    about what to do today (join, log a session) is as of the build date."""
+
     path: str
     title: str
     template: str
     build: Builder
+    live: bool = False
 
 
 PAGES: tuple[Page, ...] = (
@@ -69,8 +73,8 @@ PAGES: tuple[Page, ...] = (
     Page("pairs.md", "Pairs and progress", "pairs.md.j2", _plain(render_pages.pairs)),
     Page("dashboard.md", "KPI dashboard", "dashboard.md.j2", _plain(render_pages.dashboard)),
     Page("matching.md", "Matching explained", "matching.md.j2", _plain(render_pages.matching)),
-    Page("join.md", "Join", "join.md.j2", _no_charts(render_join.join)),
-    Page("log-session.md", "Log a session", "log-session.md.j2", _no_charts(_log_session)),
+    Page("join.md", "Join", "join.md.j2", _no_charts(render_join.join), live=True),
+    Page("log-session.md", "Log a session", "log-session.md.j2", _no_charts(_log_session), live=True),
     Page("downloads.md", "Downloads", "downloads.md.j2", _no_charts(_downloads)),
 )
 NAV: tuple[tuple[str, str], ...] = tuple((p.title, p.path) for p in PAGES)
@@ -114,6 +118,10 @@ def _joined(items: Iterable[str], sep: str = ", ") -> Markup:
     return Markup(escape.joined(items, sep))
 
 
+def _dark(path: str) -> Markup:
+    return _path(dark_path(path))
+
+
 def _code(text: str, lang: str = "") -> Markup:
     return Markup(escape.code_fence(text, lang))
 
@@ -123,6 +131,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("rmcode", "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
     env.filters.update({"link": _link, "paragraphs": _paragraphs, "joined": _joined, "code": _code, "mailto": _mailto, "path": _path,
+                        "dark": _dark,
                         "md": lambda text: Markup(escape.md_text(str(text)))})
     return env
 
@@ -133,17 +142,27 @@ def render_page(env: jinja2.Environment, page: Page, context: Mapping[str, Any])
 
 def site_files(data: ProgramData, report: Report, as_of: dt.date,
                settings: SiteSettings | None = None) -> dict[PurePosixPath, str]:
-    """Every generated file of the site's docs folder: pages, charts, data files, rmcode's assets."""
+    """Every generated file of the site's docs folder: pages, charts, data files, rmcode's assets.
+
+    Every number comes from ``report`` and from the program as it stood on the report's
+    publication date (``aggregates_as_of``), and every page says which date that is.
+    """
     env = environment()
     settings = settings or SiteSettings()
+    figures = dt.date.fromisoformat(str(report.get("aggregates_as_of") or as_of.isoformat()))
+    published = data.on(figures) if figures < as_of else data
+    dates = {"figures": figures.isoformat(), "built": as_of.isoformat(), "every": data.program.privacy.publish_every}
     files: dict[PurePosixPath, str] = {}
     charts: dict[str, Chart] = {}
     for page in PAGES:
-        context, page_charts = page.build(data, report, as_of, settings)
-        files[PurePosixPath(page.path)] = render_page(env, page, context)
+        context, page_charts = page.build(data if page.live else published, report,
+                                          as_of if page.live else figures, settings)
+        files[PurePosixPath(page.path)] = render_page(env, page, {"dates": dates} | context)
         charts |= {c.path: c for c in page_charts}
-    files |= {PurePosixPath(path): draw(chart) for path, chart in sorted(charts.items())}
-    files |= {PurePosixPath(path): text for path, text in render_data.data_files(data, report).items()}
+    files |= {PurePosixPath(path): svg for path, svg in draw_all([charts[p] for p in sorted(charts)]).items()}
+    files |= {PurePosixPath(path): text for path, text in render_data.data_files(published, report).items()}
+    files |= render_pair.pair_files(published, report, figures, settings, lambda template, title, context: env.get_template(
+        template).render(page_title=title, nav=NAV, dates=dates, **context))
     templates = resources.files("rmcode") / "templates" / "assets"
     files |= {PurePosixPath("assets/rmcode", name): (templates / name).read_text(encoding="utf-8") for name in ASSETS}
     return dict(sorted(files.items()))

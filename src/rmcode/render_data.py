@@ -54,7 +54,8 @@ def public_report(data: ProgramData, report: Report) -> dict[str, Any]:
         pairs.append({"number": number, "mentor": mentor, "mentee": mentee, **_pick(p, _PAIR_FIELDS),
                       "milestones": [_pick(m, ("id", "name", "due", "done")) for m in p.get("milestones", [])]})
     return {
-        "version": 1, "as_of": report["as_of"], "program": _pick(report["program"], ("id", "name", "organisation")),
+        "version": 1, "as_of": report["as_of"], "aggregates_as_of": report["aggregates_as_of"],
+        "program": _pick(report["program"], ("id", "name", "organisation")), "people": report["people"],
         "kpis": [_pick(k, _KPI_FIELDS) | {"series": [] if k.get("suppressed") else
                                           [_pick(s, ("week", "value")) for s in k.get("series", [])]}
                  | ({"needs_key": True} if k.get("needs_key") else {})
@@ -77,9 +78,9 @@ def _question(q: Mapping[str, Any]) -> dict[str, Any]:
 
 def _groups(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     rows = list(rows)
-    # a suppressed group is left out by name too: "Legal: hidden" would still say someone from Legal takes part
-    return {"groups": [{"group": r["group"], "count": r["count"]} for r in rows if r.get("count") is not None],
-            "hidden_groups": sum(1 for r in rows if r.get("count") is None)}
+    # a suppressed group is left out by name too: "Legal: hidden" would still say someone from Legal takes part,
+    # and so is how many were left out (docs/site.md: small groups are not listed, not even as a count)
+    return {"groups": [{"group": r["group"], "count": r["count"]} for r in rows if r.get("count") is not None]}
 
 
 def public_profiles(data: ProgramData) -> list[dict[str, Any]]:
@@ -121,7 +122,7 @@ def data_files(data: ProgramData, report: Report) -> dict[str, str]:
            "pairs.json": pub["pairs"], "cohorts.json": pub["cohorts"], "participants.json": profiles,
            "participation.json": pub["participation"], "surveys.json": pub["surveys"]}
     files = {f"{API}/{name}": to_json(value) for name, value in api.items()}
-    files[f"{API}/index.json"] = to_json({"version": 1, "as_of": pub["as_of"],
+    files[f"{API}/index.json"] = to_json({"version": 1, "as_of": pub["as_of"], "aggregates_as_of": pub["aggregates_as_of"],
                                           "endpoints": sorted(f"{API}/{n}" for n in api)})
     files |= {f"downloads/schemas/{n}.schema.json": schema_text(n) for n in SCHEMA_NAMES}
     files |= _csv_files(pub, profiles)

@@ -13,7 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .charts import BarChart, Chart, LineChart, Span, StackedChart, TimelineChart
+from markupsafe import Markup
+
+from .charts import (
+    BarChart,
+    Chart,
+    LineChart,
+    Span,
+    StackedChart,
+    TimelineChart,
+    sparkline,
+    week_label,
+)
 from .model import BREAKDOWN_KEYS, Cohort, Program, ProgramData
 from .render_people import (
     STATUS_LABELS,
@@ -82,9 +93,23 @@ class KpiView:
     state_label: str
     chart: LineChart | None
     rows: tuple[tuple[str, str], ...]
+    anchor: str = ""
+    spark: Markup | None = None
+    trend: str = ""
 
 
 _KPI_STATES = {True: ("met", "Target met"), False: ("missed", "Below target"), None: ("pending", "Not yet measurable")}
+
+
+def _trend(series: list[Mapping[str, Any]], unit: str) -> str:
+    """The trend in words, for the card (the sparkline beside it is decorative)."""
+    known = [(str(s["week"]), s["value"]) for s in series if s.get("value") is not None]
+    if len(known) < 2:
+        return ""
+    (first_week, first), (_, last) = known[0], known[-1]
+    how = "up" if last > first else "down" if last < first else "unchanged"
+    since = dt.date.fromisoformat(first_week)
+    return f"{how} from {fmt_value(first, unit)} since {since.day} {since:%b}"
 
 
 def kpi_views(report: Report, min_group: int) -> list[KpiView]:
@@ -97,16 +122,21 @@ def kpi_views(report: Report, min_group: int) -> list[KpiView]:
         if k.get("needs_key"):  # built without the program key: sealed ratings or answers stay unread
             state, label = "needs-key", "Computed only where the program key is"
         series = [] if k.get("suppressed") else list(k.get("series") or [])
-        rows = tuple((str(s["week"]), fmt_value(s.get("value"), unit)) for s in series)
+        labels = [str(s["week"]) for s in series]
+        rows = tuple((f"Week of {week_label(w)}", fmt_value(s.get("value"), unit)) for w, s in zip(labels, series))
+        values = tuple(s.get("value") for s in series)
+        percent = unit in _PERCENT_UNITS
         chart = LineChart(
             f"charts/kpi-{slug(str(k['id']))}.svg", f"{k['name']} by week",
-            f"Line chart of {k['name']} per week against the target of {fmt_value(k['target'], unit)}.",
-            tuple(r[0] for r in rows), tuple(s.get("value") for s in series), float(k["target"]),
-            unit in _PERCENT_UNITS) if any(s.get("value") is not None for s in series) else None
+            f"Line chart of {k['name']} per week against the target of {fmt_value(k['target'], unit)}"
+            + (f": {_trend(series, unit)} to {fmt_value(k.get('value'), unit)}." if _trend(series, unit) else "."),
+            tuple(labels), values, float(k["target"]), percent) if any(v is not None for v in values) else None
         direction = "at most" if k.get("direction") == "at-most" else "at least"
         shown = NEEDS_KEY if k.get("needs_key") else fmt_value(None if k.get("suppressed") else k.get("value"), unit)
         views.append(KpiView(str(k["id"]), str(k["name"]), shown,
-                             fmt_value(k["target"], unit), direction, state, label, chart, rows))
+                             fmt_value(k["target"], unit), direction, state, label, chart, rows,
+                             f"kpi-{slug(str(k['id']))}", Markup(sparkline(values, float(k["target"]), percent)) or None,
+                             _trend(series, unit)))
     return views
 
 
@@ -132,7 +162,7 @@ def home(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[
             "kpis": kpi_views(report, program.privacy.min_group_size)[:HEADLINE_KPIS],
             "join_cohort": cohort, "join_open": is_open,
             "mentors": credited_mentors(directory(data).profiles),
-            "pairs": len(report["pairs"]), "people": len(data.participants)}, [chart] if chart else []
+            "pairs": len(report["pairs"]), "people": report.get("people")}, [chart] if chart else []
 
 
 def rules(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
@@ -236,13 +266,25 @@ def _survey(survey: Mapping[str, Any], min_group: int) -> Context:
         title = str(q["text"])
         chart = BarChart(f"charts/survey-{slug(str(survey['id']))}-{slug(str(q['id']))}.svg", title,
                          f"Bar chart of the answers to “{title}”: " + ", ".join(f"{k}: {v}" for k, v in dist.items())
-                         + ".", tuple(dist), tuple(float(v) for v in dist.values())) if any(dist.values()) else None
-        summary = (f"hidden: fewer than {min_group} answers" if hidden else
-                   f"{q['yes_share']:.0%} yes" if q.get("yes_share") is not None else
-                   f"mean {q['mean']:.2f}" if q.get("mean") is not None else "no answers yet")
+                         + ".", tuple(dist), tuple(float(v) for v in dist.values()),
+                         columns=q.get("type") == "scale") if any(dist.values()) else None
         questions.append({"text": title, "responses": None if hidden else int(q.get("responses") or 0),
-                          "summary": summary, "chart": chart, "rows": list(dist.items())})
+                          "summary": _answer_summary(q, dist, min_group), "chart": chart, "rows": list(dist.items())})
     return {"name": str(survey["name"]), "responses": int(survey.get("responses") or 0), "questions": questions}
+
+
+def _answer_summary(q: Mapping[str, Any], dist: Mapping[str, int], min_group: int) -> str:
+    if q.get("suppressed"):
+        return f"hidden: fewer than {min_group} answers"
+    if q.get("yes_share") is not None:
+        return f"{q['yes_share']:.0%} yes"
+    if q.get("mean") is not None:
+        return f"mean {fmt_value(q['mean'], 'mean')}"
+    top = max(dist.values(), default=0)
+    if not top:
+        return "no answers yet"
+    most = [answer for answer, n in dist.items() if n == top]
+    return "most answered " + " and ".join(f"“{a}”" for a in most)
 
 
 def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
@@ -253,9 +295,10 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, l
     charts: list[Chart] = []
     mean_chart = None
     if scored >= program.privacy.min_group_size:
-        mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion",
+        shown_means = tuple(round(m, 3) for m in means)  # the bars are labelled with what the table says
+        mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion to the score (0 to 1)",
                               f"Bar chart of the average score contribution per criterion over {scored} pairs: "
-                              + ", ".join(f"{p} {v:.2f}" for p, v in zip(parts, means)) + ".", parts, means)
+                              + ", ".join(f"{p} {v:.3f}" for p, v in zip(parts, means)) + ".", parts, shown_means)
         charts.append(mean_chart)
     stacked = None
     if public:
@@ -266,7 +309,7 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, l
                                tuple(f"{p.mentor} / {p.mentee}" for p in shown), parts, tuple(p.parts for p in shown))
         charts.append(stacked)
     context = rules(data, report, on)[0] | {
-        "scored": scored, "means": list(zip(parts, (f"{m:.3f}" for m in means))), "mean_chart": mean_chart,
+        "scored": scored, "means": list(zip(parts, (f"{m:.2f}" for m in means))), "mean_chart": mean_chart,
         "public": public, "parts": parts, "stacked": stacked, "unmatched": len(data.unmatched),
         "pairs_total": len(data.pairs)}
     return context, charts

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .ical import pair_token
 from .model import BREAKDOWN_KEYS, Pair, Participant, ProgramData
 
 STATUS_LABELS: Mapping[str, str] = {
@@ -58,6 +59,7 @@ class PairRow:
     """One pair on the pairs page: names only where public, never private content."""
 
     number: int
+    token: str  # names the pair's page (the pair id spells logins, which never reach the site)
     cohort: str
     mentor: str
     mentee: str
@@ -136,7 +138,7 @@ def pair_rows(data: ProgramData, report_pairs: list[Mapping[str, Any]]) -> list[
     for number, rp in enumerate(report_pairs, 1):
         status = str(rp["status"])
         rows.append(PairRow(
-            number=number, cohort=_cohort_name(data, str(rp["cohort"])),
+            number=number, token=pair_token(data.program.id, str(rp["id"])), cohort=_cohort_name(data, str(rp["cohort"])),
             mentor=public_name(people.get(str(rp["mentor"]).lower()), data) or _ANONYMOUS["mentor"],
             mentee=public_name(people.get(str(rp["mentee"]).lower()), data) or _ANONYMOUS["mentee"],
             status=status, status_label=STATUS_LABELS.get(status, status),

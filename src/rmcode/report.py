@@ -95,19 +95,47 @@ def _present(data: ProgramData, on: dt.date) -> list[Participant]:
     return [p for p in data.participants if p.registered <= on]
 
 
-def _cells(counts: Mapping[str, int], order: Sequence[str], k: int) -> list[dict[str, Any]]:
-    shown = suppress_cells({g: counts.get(g, 0) for g in order}, k)
+def _cells(counts: Mapping[str, int], order: Sequence[str], k: int,
+           floors: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+    shown = suppress_cells({g: counts.get(g, 0) for g in order}, k, floors)
     return [{"group": g, "count": shown[g]} for g in order]
 
 
-def _participation(data: ProgramData, on: dt.date, k: int) -> dict[str, list[dict[str, Any]]]:
-    people = _present(data, on)
+def known_floors(data: ProgramData, people: Sequence[Participant],
+                 progress: Sequence[PairProgress]) -> dict[str, Counter[str]]:
+    """What the site tells anyway, per table: people listed in the directory (with their role and
+    cohort, and the department or level where public) and people in a listed pair. A reader knows
+    each cell holds at least that many (see ``privacy.suppress_cells``)."""
+    fields = data.program.privacy.public_fields
+    floors: dict[str, Counter[str]] = {"department": Counter(), "level": Counter(), "role": Counter(), "cohort": Counter()}
+    known: set[str] = set()
+    for p in people:
+        shown = {f for f in p.visibility if p.visibility_of(f, fields) == "public"}
+        if not shown:
+            continue  # not listed
+        known.add(p.key)
+        if "department" in shown:
+            floors["department"][p.department] += 1
+        if "level" in shown:
+            floors["level"][data.program.level_name(p.level)] += 1
+    by_key = {p.key: p for p in people}
+    known |= {login.lower() for x in progress for login in (x.pair.mentor, x.pair.mentee) if login.lower() in by_key}
+    for key in known:
+        floors["role"][by_key[key].role] += 1
+        floors["cohort"][f"{by_key[key].cohort}/{by_key[key].role}"] += 1
+    return floors
+
+
+def _participation(data: ProgramData, people: Sequence[Participant], k: int,
+                   floors: Mapping[str, Counter[str]]) -> dict[str, list[dict[str, Any]]]:
     levels = [x.name for x in data.program.levels]
     by_level = Counter(data.program.level_name(p.level) for p in people)
     return {
-        "department": _cells(Counter(p.department for p in people), sorted({p.department for p in people}), k),
-        "level": _cells(by_level, [n for n in levels if by_level[n]] + sorted(set(by_level) - set(levels)), k),
-        "role": _cells(Counter(p.role for p in people), ["mentor", "mentee"], k),
+        "department": _cells(Counter(p.department for p in people), sorted({p.department for p in people}), k,
+                             floors["department"]),
+        "level": _cells(by_level, [n for n in levels if by_level[n]] + sorted(set(by_level) - set(levels)), k,
+                        floors["level"]),
+        "role": _cells(Counter(p.role for p in people), ["mentor", "mentee"], k, floors["role"]),
     }
 
 
@@ -123,10 +151,12 @@ def _self_identification(data: ProgramData, on: dt.date, k: int) -> dict[str, li
     return out
 
 
-def _cohorts(data: ProgramData, on: dt.date, progress: Sequence[PairProgress], k: int) -> list[dict[str, Any]]:
-    people = _present(data, on)
+def _cohorts(data: ProgramData, people: Sequence[Participant], progress: Sequence[PairProgress], k: int,
+             floors: Mapping[str, Counter[str]]) -> list[dict[str, Any]]:
     ids = [c.id for c in data.program.cohorts]
-    columns = {role: suppress_cells({c: sum(p.cohort == c and p.role == role for p in people) for c in ids}, k)
+    # each column adds up to a published role total; the pairs listed per cohort are a known floor
+    columns = {role: suppress_cells({c: sum(p.cohort == c and p.role == role for p in people) for c in ids}, k,
+                                    {c: floors["cohort"][f"{c}/{role}"] for c in ids})
                for role in ("mentor", "mentee")}
     return [{"id": c.id, "name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat(),
              "registration_opens": c.registration_opens.isoformat(),
@@ -153,18 +183,23 @@ def build_report(data: ProgramData, as_of: dt.date, private: bool = False, opene
         raise SchemaError(problems)
     k = program.privacy.min_group_size
     on = as_of if private else min(as_of, publish_date(as_of, program.privacy.publish_every))
+    # one date for every number: the public report is the program as it stood on the publication date
+    data = data.on(on) if on < as_of else data
     ctx = Context(data)
     sealed = still_sealed(data)
-    progress = progress_of(data, as_of, ctx.pairs, ctx.table)
+    progress = progress_of(data, on, ctx.pairs, ctx.table)
+    people = _present(data, on)
+    floors = known_floors(data, people, progress)
     report: Report = {
         "version": REPORT_VERSION, "as_of": as_of.isoformat(), "aggregates_as_of": on.isoformat(),
         "private": private,
         "privacy": {"min_group_size": k, "publish_every": program.privacy.publish_every},
         "program": {"id": program.id, "name": program.name, "organisation": program.organisation},
+        "people": None if 0 < len(people) < k else len(people),
         "kpis": [_kpi(ctx, kpi, on, k, sealed) for kpi in program.kpis],
         "pairs": [_pair(p, private) for p in progress],
-        "cohorts": _cohorts(data, on, progress, k),
-        "participation": _participation(data, on, k),
+        "cohorts": _cohorts(data, people, progress, k, floors),
+        "participation": _participation(data, people, k, floors),
         "self_identification": {} if ("participant", "self_identification") in sealed
         else _self_identification(data, on, k),
         "surveys": _surveys(data, on, k, private, sealed),

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import Problem
 from .loader import Document
 from .model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
+from .roster import ROSTER_PATH, invited
 from .seals import plain_sealed, sealed_items
 
 _OPEN_STATUSES = ("proposed", "active")
@@ -52,8 +53,17 @@ class _Context:
         self.out[-1] = dataclasses.replace(self.out[-1], severity="warning")
 
     def known(self, login: str) -> bool:
-        """A login counts as known if its file exists, even when that file has its own problems."""
-        return login.lower() in self.people or login.lower() in self.present
+        """A login counts as known if its file exists (even when that file has its own problems) or the
+        HR roster lists it: a manager need not take part."""
+        roster = self.data.roster
+        return login.lower() in self.people or login.lower() in self.present or (
+            roster is not None and roster.person(login) is not None)
+
+    def invited(self, p: Participant) -> bool:
+        """On the invite list, or matched by one of its roster queries."""
+        roster = self.data.roster
+        return p.key in self.program.invitees or (
+            roster is not None and invited(self.program.invite_rules, roster.person(p.login), p.role))
 
     def skills(self, path: str, pointer: str, ids: tuple[str, ...]) -> None:
         if self.skill_ids.issuperset(ids):  # the common case, without a Python-level loop
@@ -69,6 +79,7 @@ def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.
     ctx = _Context(data, docs, as_of, present)
     _participants(ctx)
     _reporting_lines(ctx)
+    _roster_facts(ctx)
     _pairs(ctx)
     _checkins(ctx)
     _responses(ctx)
@@ -135,7 +146,7 @@ def _participants(ctx: _Context) -> None:
         if p.registered > ctx.as_of:
             ctx.add(path, "/registered", "RM317", f"registered {p.registered} is after the as-of date {ctx.as_of}",
                     "use today's date")
-        if program.registration_mode == "invite-only" and p.key not in program.invitees:
+        if program.registration_mode == "invite-only" and not ctx.invited(p):
             ctx.add(path, "/login", "RM318", f"{p.login} is not on the invite list of this invite-only program",
                     "ask a program admin to add you to registration.invitees")
         if p.level not in ctx.levels:
@@ -193,6 +204,31 @@ def _reporting_lines(ctx: _Context) -> None:
             ctx.add(person.source.path, "/manager", "RM307",
                     "reporting lines form a cycle: " + " -> ".join(ring + [ring[0]]),
                     "someone's manager field is wrong; a chain of managers must end at the top")
+
+
+def _roster_facts(ctx: _Context) -> None:
+    """Level, department and manager as the HR roster has them: the roster is the source of truth."""
+    roster = ctx.data.roster
+    if roster is None:
+        return
+    for p in ctx.data.participants:
+        e = roster.person(p.login)
+        if e is None:
+            ctx.warn(p.source.path, "/login", "RM342", f"{p.login} is not in the HR roster ({ROSTER_PATH})",
+                     "they may have left the company, or HR has a different GitHub login for them")
+            continue
+        says = f"{ROSTER_PATH}:{e.line} (employee {e.employee_id}) says"
+        if e.level is not None and p.level != e.level:
+            ctx.add(p.source.path, "/level", "RM340", f"level {p.level} disagrees with the roster: {says} {e.level}",
+                    f"use level: {e.level}, or ask HR to correct the roster")
+        if e.department and p.department.strip().casefold() != e.department.casefold():
+            ctx.add(p.source.path, "/department", "RM340", f"department {p.department!r} disagrees with the roster: "
+                    f"{says} {e.department!r}", f"use department: {e.department}")
+        manager = roster.manager_login(p.login)
+        if p.manager is not None and manager is not None and p.manager.lower() != manager.lower():
+            theirs = repr(manager) if manager else f"{e.manager_id} (who has no GitHub login)"
+            ctx.add(p.source.path, "/manager", "RM340", f"manager {p.manager!r} disagrees with the roster: "
+                    f"{says} {theirs}", f"use manager: {manager}" if manager else "leave manager out")
 
 
 def _cycles(edges: Mapping[str, set[str]]) -> list[list[str]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -25,10 +24,13 @@ import jinja2
 from . import __version__, api
 from .authorize import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH
 from .errors import LoadError, Problem, RmcodeError, SchemaError
+from .forms import FORM_FIELDS, updated_forms
 from .keyops import load_program_file
 from .loader import load_bytes
-from .model import Program
+from .model import Program, Source
 from .repo import discover
+from .roster import HrRoster
+from .roster_run import load_roster
 from .schema import SCHEMA_NAMES, schema_text, validate_document
 from .validate import validate_documents
 from .writer import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
@@ -36,14 +38,8 @@ from .writer import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
 PACKAGE_DIR = "scaffold"
 RENAMES: Mapping[str, str] = {"github": ".github", "gitignore": ".gitignore",
                               "pre-commit-config.yaml": ".pre-commit-config.yaml"}
-# issue-form field -> what program.yaml lists for it
-FORM_OPTIONS: Mapping[str, Mapping[str, str]] = {
-    ".github/ISSUE_TEMPLATE/register.yml": {"cohort": "cohorts", "skills_offered": "skills", "skills_wanted": "skills"},
-    ".github/ISSUE_TEMPLATE/log-session.yml": {"topics": "skills"},
-}
 # the issue form links to this repository's own site; a new program's form links to its own
 OWN_LOG_LINK = "[Log a session page](https://rmcode-dev.github.io/rmcode/log-session.html)"
-_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 LINK_HINT = "replace the link with a real folder or file"
 
 
@@ -112,11 +108,10 @@ def render_files(settings: InitSettings) -> dict[str, str]:
         files[target_path(rel)] = env.from_string(text).render(context) if rel.endswith(".j2") else text
     files |= {f"schemas/{name}.schema.json": schema_text(name) for name in SCHEMA_NAMES}
     files["participants/.gitkeep"] = ""
-    program = load_bytes("program.yaml", files["program.yaml"].encode("utf-8")).data
-    for path, fields in FORM_OPTIONS.items():
-        if path in files:
-            for field, key in fields.items():
-                files[path] = set_form_options(files[path], field, [str(x["id"]) for x in program[key]])
+    document = load_bytes("program.yaml", files["program.yaml"].encode("utf-8"))
+    if not validate_document(document, "program"):  # else init_program reports the problems
+        program = Program.from_raw(document.data, Source("program.yaml"))
+        files |= updated_forms(program, {path: files[path] for path in FORM_FIELDS if path in files})
     log_form = ".github/ISSUE_TEMPLATE/log-session.yml"
     if log_form in files:
         files[log_form] = files[log_form].replace(OWN_LOG_LINK, _log_link(settings))
@@ -133,24 +128,8 @@ def _log_link(settings: InitSettings) -> str:
 
 
 def _codeowners(settings: InitSettings) -> str:
-    from .codeowners import HEADER
-    return f"{HEADER}\n* @{settings.admin_login.lower()}\n"
-
-
-def set_form_options(text: str, field: str, options: list[str]) -> str:
-    """Replace the ``options:`` list of the issue-form field with id ``field``, keeping everything else."""
-    lines = text.split("\n")
-    try:
-        at = lines.index(f"    id: {field}")
-        head = next(i for i in range(at, len(lines)) if lines[i].strip() == "options:")
-    except (ValueError, StopIteration):
-        raise refuse("issue form", "RM629", f"no options list for field '{field}'") from None
-    indent = lines[head].index("options:") + 2
-    end = head + 1
-    while end < len(lines) and lines[end].startswith(" " * indent + "- "):
-        end += 1
-    items = [" " * indent + "- " + (o if _ID.match(o) else json.dumps(o)) for o in options]
-    return "\n".join(lines[:head + 1] + items + lines[end:])
+    from .codeowners import owners_text
+    return owners_text([settings.admin_login])
 
 
 def write_files(root: Path, files: Mapping[str, str], force: bool = False) -> list[str]:
@@ -217,6 +196,14 @@ def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
     return data
 
 
+def _roster(root: Path) -> HrRoster | None:
+    """The program's HR roster, so a new profile is checked against it (a damaged one: validate says so)."""
+    try:
+        return load_roster(root)
+    except LoadError:
+        return None
+
+
 def problems_in_context(root: Path, rel: str, text: str, as_of: dt.date) -> list[Problem]:
     """What `rmcode validate` would say about ``rel`` with content ``text``, among the repository's files."""
     return _in_context(root, rel, text, as_of)[0]
@@ -232,11 +219,12 @@ def _in_context(root: Path, rel: str, text: str, as_of: dt.date) -> tuple[list[P
     good = {ref.path: (d, ref.schema) for ref, d, found in api.check_files(root, [r for r in refs if r.path != rel])
             if d is not None and not found}
     present = {ref.path.rsplit("/", 1)[-1][:-5].lower() for ref in refs if ref.schema == "participant"}
-    before = set(validate_documents(good, [], as_of, len(good), present).problems)
+    roster = _roster(root)
+    before = set(validate_documents(good, [], as_of, len(good), present, roster).problems)
     good[rel] = (doc, kind)
     if kind == "participant":
         present.add(rel.rsplit("/", 1)[-1][:-5].lower())
-    result = validate_documents(good, [], as_of, len(good), present)
+    result = validate_documents(good, [], as_of, len(good), present, roster)
     # a rule about two files (a login or github_id used twice) may report the other, older file:
     # everything the new file breaks counts, problems the repository already had do not
     problems = [p for p in result.problems if p.severity == "error" and (p.path == rel or p not in before)]

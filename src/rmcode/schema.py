@@ -17,8 +17,9 @@ from .errors import Problem
 from .loader import Document, escape_pointer
 from .sealing import ARMOR_BEGIN
 
-SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response", "report"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response", "report")
+SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response", "report", "roster"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response", "report",
+                                        "roster")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "array": "a list", "object": "a mapping", "null": "empty"}
 _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",

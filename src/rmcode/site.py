@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 
 from . import api
-from .errors import BuildError, Problem, RmcodeError
+from .errors import BuildError, LoadError, Problem, RmcodeError
+from .loader import Document, load_bytes
 from .render import SiteSettings, site_files
 from .repo import read_keyring
 from .report import build_report
@@ -74,9 +75,11 @@ def generate(root: Path, work: Path, day: dt.date) -> Path:
     """Render the program and the owner's sources into ``work``; return the mkdocs.yml written there."""
     # the publish job gets the program key as RMCODE_IDENTITY: sealed ratings and answers then count
     # in the KPIs (small groups suppressed as always); without it they say "needs the program key"
-    opened = open_with_key(api.load_program(root, day), read_keyring())
+    loaded, day = api.load_as_of(root, day)
+    opened = open_with_key(loaded, read_keyring())
     data = opened.data
-    overrides = read_overrides(root)
+    doc = read_overrides(root)
+    overrides = doc.data if doc is not None else {}
     settings = settings_from(overrides, git_remote(root))
     files = site_files(data, build_report(data, day, private=False, opened=opened.opened), day, settings)
     docs = work / "docs"
@@ -84,7 +87,7 @@ def generate(root: Path, work: Path, day: dt.date) -> Path:
         shutil.rmtree(docs)
     write_files(docs, files)
     extra = copy_sources(root / SOURCES / "docs", docs, files)
-    config = mkdocs_config(data.program, overrides, extra, docs, root / SOURCES)
+    config = mkdocs_config(data.program, overrides, extra, docs, root / SOURCES, doc)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return config_file
@@ -126,23 +129,21 @@ def copy_sources(src: Path, docs: Path, generated: Mapping[PurePosixPath, str]) 
 _RESERVED = frozenset({"charts", "api", "downloads", "search"})
 
 
-def read_overrides(root: Path) -> dict[str, Any]:
+def read_overrides(root: Path) -> Document | None:
+    """``site/mkdocs.yml``, read strictly like every data file (positions kept for messages)."""
     path = root / SOURCES / "mkdocs.yml"
     if not path.is_file():
-        return {}
+        return None
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError([Problem(f"{SOURCES}/mkdocs.yml", mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
-                                  "RM803", f"cannot read the site settings: {getattr(exc, 'problem', exc)}",
-                                  "plain YAML only: tags such as !!python/name are not supported")]) from None
-    if loaded is None:
-        return {}
-    if not isinstance(loaded, dict):
+        doc = load_bytes(f"{SOURCES}/mkdocs.yml", path.read_bytes())
+    except LoadError as exc:
+        if [p.code for p in exc.problems] == ["RM107"]:
+            return None  # empty, or comments only: nothing to override
+        raise BuildError(exc.problems) from None
+    if not isinstance(doc.data, dict):
         raise BuildError([Problem(f"{SOURCES}/mkdocs.yml", 1, 1, "RM803", "the site settings must be a mapping",
                                   "see docs/site.md for an example")])
-    return loaded
+    return doc
 
 
 def git_remote(root: Path) -> str | None:

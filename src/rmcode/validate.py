@@ -6,6 +6,7 @@ per file; ``validate_items`` then assembles the program and applies the cross-fi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -25,6 +26,7 @@ from .model import (
     SurveyResponse,
     Unmatched,
 )
+from .roster import HrRoster
 from .rules import check_cross_file, suggest
 
 # matches.yaml: its pairs in file order, and the people left unmatched
@@ -119,7 +121,7 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
 
 
 def validate_documents(valid: Mapping[str, tuple[Document, str]], earlier: Iterable[Problem],
-                       as_of: dt.date, files: int, present: set[str]) -> Validation:
+                       as_of: dt.date, files: int, present: set[str], roster: HrRoster | None = None) -> Validation:
     """Build the domain from schema-valid documents, then apply the cross-file rules.
 
     ``valid`` maps a path to a document that passed its schema, and the schema name;
@@ -132,20 +134,22 @@ def validate_documents(valid: Mapping[str, tuple[Document, str]], earlier: Itera
     for path, (doc, schema) in valid.items():
         items[path], found = build_item(doc, schema)
         problems += found
-    return validate_items(items, problems, as_of, files, present, {path: doc for path, (doc, _) in valid.items()})
+    return validate_items(items, problems, as_of, files, present, {path: doc for path, (doc, _) in valid.items()},
+                          roster)
 
 
 def validate_items(items: Mapping[str, Item], earlier: Iterable[Problem], as_of: dt.date, files: int,
-                   present: set[str], docs: Mapping[str, Document]) -> Validation:
+                   present: set[str], docs: Mapping[str, Document], roster: HrRoster | None = None) -> Validation:
     """Assemble the program from per-file items and apply the cross-file rules.
 
-    ``docs`` gives the document of a path when a problem needs its exact position (see ``Reread``).
+    ``docs`` gives the document of a path when a problem needs its exact position (see ``Reread``);
+    ``roster`` is the HR roster (roster.csv) where the program has one.
     """
     problems = list(earlier)
     program = items.get("program.yaml")
     if not isinstance(program, Program):
         return Validation(None, tuple(sorted(set(problems))), files)
-    data = _assemble(program, items)
+    data = dataclasses.replace(_assemble(program, items), roster=roster)
     problems += check_cross_file(data, docs, as_of, present)
     return Validation(data, tuple(sorted(set(problems))), files)
 

@@ -303,15 +303,15 @@ def test_pr_summary_reads_a_broken_matches_file_as_no_pairs(isolated: Path, vari
 # --- site/mkdocs.yml with values of the wrong type ---------------------------------------------
 
 @pytest.mark.parametrize(("settings", "message"), [
-    ("theme: [1]\n", "site/mkdocs.yml: RM806 theme must be a mapping, not '[1]'"),
-    ("theme: null\n", "site/mkdocs.yml: RM806 theme must be a mapping, not 'None'"),
+    ("theme: [1]\n", "site/mkdocs.yml:1:1: RM806 theme must be a mapping, not '[1]'"),
+    ("theme: null\n", "site/mkdocs.yml:1:1: RM806 theme must be a mapping, not 'None'"),
     ("theme: {features: 5, palette: 7}\n",
-     ("site/mkdocs.yml: RM806 theme.features must be a list of feature names, not '5'\n    hint: see docs/site.md\n"
-      "site/mkdocs.yml: RM806 theme.palette must be a mapping or a list of mappings, not '7'")),
-    ("plugins: 5\n", "site/mkdocs.yml: RM806 plugins must be a list of plugin names or {name: options}, not '5'"),
-    ("plugins: [{}]\n", "site/mkdocs.yml: RM806 plugins must be a list of plugin names or {name: options}, not '[{}]'"),
-    ("extra_css: 7\n", "site/mkdocs.yml: RM806 extra_css must be a list of paths, not '7'"),
-    ("extra_css: [5, null]\n", "site/mkdocs.yml: RM806 extra_css must be a list of paths, not '[5, None]'"),
+     ("site/mkdocs.yml:1:9: RM806 theme.features must be a list of feature names, not '5'\n    hint: see docs/site.md\n"
+      "site/mkdocs.yml:1:22: RM806 theme.palette must be a mapping or a list of mappings, not '7'")),
+    ("plugins: 5\n", "site/mkdocs.yml:1:1: RM806 plugins must be a list of plugin names or {name: options}, not '5'"),
+    ("plugins: [{}]\n", "site/mkdocs.yml:1:1: RM806 plugins must be a list of plugin names or {name: options}, not '[{}]'"),
+    ("extra_css: 7\n", "site/mkdocs.yml:1:1: RM806 extra_css must be a list of paths, not '7'"),
+    ("extra_css: [5, null]\n", "site/mkdocs.yml:1:1: RM806 extra_css must be a list of paths, not '[5, None]'"),
     ("extra: {social: 5}\n", ("site/mkdocs.yml: RM805 mkdocs could not build the site: TypeError: "
                               "'int' object is not iterable\n    hint: a setting probably has the wrong type")),
     ("extra_templates: [5]\n", "site/mkdocs.yml: RM805 mkdocs could not build the site: TypeError: "),
@@ -516,3 +516,55 @@ def test_an_availability_slot_that_ends_before_it_starts_is_a_problem(program_re
     result = _validate(root)
     assert result.exit_code == 1
     assert result.output.startswith("participants/ben.yaml:12:")
+
+
+# --- numbers no data file needs: over Python's 4,300-digit limit, or overflowing a float --------
+
+BIG_NUMBERS = {
+    "5,000-digit integer": "9" * 5000,
+    "5,000-digit negative integer": "-" + "1" * 5000,
+    "long hexadecimal integer": "0x" + "f" * 5000,
+    "float with a huge exponent": "1e99999",
+    "float of extreme length": "0." + "3" * 5000,
+    "float that overflows": "9" * 400 + ".5",
+}
+NUMBER_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("validate",), ("status",), ("match", "--dry-run"), ("nudge",),
+    ("check-pr", "--base", "HEAD~1", "--head", "HEAD", "--author-id", "101", "--author", "ana"),
+    ("pr-summary", "--base", "HEAD~1", "--head", "HEAD"),
+)
+
+
+@pytest.mark.parametrize("number", sorted(BIG_NUMBERS))
+def test_a_number_too_large_is_a_problem_with_file_and_line_in_every_command(isolated: Path, number: str) -> None:
+    profile = person("ana", 101, skills_offered="[generative-ai]", level=BIG_NUMBERS[number])
+    line = profile.splitlines().index(f"level: {BIG_NUMBERS[number]}") + 1
+    root = make_repo(isolated / ("number-" + re.sub(r"\W+", "-", number)), {"participants/ana.yaml": profile})
+    outcomes = {" ".join(c): run(*_args(root, c)) for c in NUMBER_COMMANDS}
+    outcomes["build"] = run("build", "--root", str(root), "--out", str(root.parent / f"{root.name}-out"),
+                            "--as-of", AS_OF)
+    where = {"check-pr": f"participants/ana.yaml (modified): the file is not valid: line {line}: RM115 the number "}
+    for name, result in outcomes.items():
+        expected = where.get(name.split()[0], f"participants/ana.yaml:{line}:8: RM115 the number ")
+        assert (name, result.exit_code, expected in result.output) == (name, 1, True), result.output[-600:]
+        assert len(result.output) < 5000, name  # the number is shortened, never printed whole
+
+
+def test_a_number_in_site_settings_is_a_problem_with_file_and_line(program_repo: Callable[..., Path]) -> None:
+    root = program_repo({"site/mkdocs.yml": "site_name: x\nextra:\n  n: " + "7" * 5000 + "\n"})
+    result = run("build", "--root", str(root), "--out", str(root.parent / f"{root.name}-out"), "--as-of", AS_OF)
+    assert (result.exit_code, result.output.splitlines()[0]) == (
+        1, "site/mkdocs.yml:3:6: RM115 the number 777777777777…777777 (5,000 characters) is longer than 32 characters")
+
+
+def test_a_name_puts_no_live_link_or_mention_into_the_match_pull_request(program_repo: Callable[..., Path]) -> None:
+    name = "'[Dan](https://evil.example) www.evil.example <img src=x> @everyone'"
+    root = program_repo({"participants/dan.yaml": person("dan", 202, role="mentee", level=4, name=name,
+                                                         skills_wanted="[short-video]")})
+    result = run("match", "--root", str(root), "--diff", "--format", "md", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("| ben--dan |"))
+    assert ("skill \\[Dan\\](https&#58;//evil.example) www&#46;evil.example &lt;img src=x&gt; &#64;everyone wants"
+            in row)
+    for live in ("](", "://", "www.", "<img", "@everyone"):
+        assert live not in row.replace("\\](", ""), live

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from conftest import SCHEMA_LINE, ProgramRepo, commit_all, git, person
 
-from rmcode.commands.match import match
+from rmcode import optimality
+from rmcode.commands.match import impact, match
 from rmcode.errors import RmcodeError
 
 AS_OF = "2026-03-01"
@@ -40,6 +45,14 @@ MATCHES_AFTER = SCHEMA_LINE.format("", "matches") + textwrap.dedent(f"""\
     """)
 
 
+# one mentee (dan) and one mentor with room (ben): big = 10,000 x 1 + 1, plus the score 0.95
+CERTIFIED = "optimal (certified) in c1: 1 cell checked (1 eligible), 1 round; primal total 19,501 = dual bound 19,501"
+
+
+CERTIFIED_MD = ("Optimal (certified): an LP-duality bound equal to the proposal's total, checked over every eligible "
+                "mentee–mentor cell.")
+
+
 def rm_match(root: Path, *args: str) -> Result:
     """The command as the CLI runs it: RmcodeError becomes exit 1 with its problems on stderr."""
     result = CliRunner().invoke(match, ["--root", str(root), *args])
@@ -55,8 +68,8 @@ def test_match_writes_the_proposal_and_reports_it(program_repo: ProgramRepo) -> 
     root = program_repo()
     result = rm_match(root)
     assert result.exit_code == 0
-    assert result.output == f"cohorts matched: c1\n1 pair proposed (mean score 0.9500), 0 unmatched\n" \
-        f"  ben--dan  0.9500  {BEN_DAN}\nwrote matches.yaml (2 pairs)\n"
+    assert result.output == f"cohorts matched: c1\n1 pair proposed (mean score 0.9500), 0 unmatched\n{CERTIFIED}\n" \
+        f"  ben--dan  0.9500  {BEN_DAN}\nwrote matches.yaml (2 pairs, 0 unmatched in all cohorts)\n"
     assert (root / "matches.yaml").read_text() == MATCHES_AFTER
 
 
@@ -93,6 +106,14 @@ def test_diff_compares_with_the_committed_file_as_the_workflow_does(program_repo
         | mean score | – | 0.9500 | – |
         | unmatched | 0 | 0 | +0 |
 
+        in c1: 1 pair proposed, 0 unmatched
+
+        {CERTIFIED_MD}
+
+        | cohort | cells checked | eligible | rounds | primal total | dual bound |
+        |---|---|---|---|---|---|
+        | c1 | 1 | 1 | 1 | 19,501 | 19,501 |
+
         ### Added (1)
 
         | pair | cohort | score | why |
@@ -101,7 +122,7 @@ def test_diff_compares_with_the_committed_file_as_the_workflow_does(program_repo
         """)
     commit_all(root)
     assert rm_match(root, "--diff").output == "pairs 2 -> 2; mean score 0.9500 -> 0.9500 (+0.0000); unmatched 0 -> 0\n" \
-        "no change to matches.yaml\n"
+        f"in c1: 1 pair proposed, 0 unmatched\n{CERTIFIED}\nno change to matches.yaml\n"
 
 
 def test_a_weight_change_shows_as_changed_scores(program_repo: ProgramRepo) -> None:
@@ -111,8 +132,10 @@ def test_a_weight_change_shows_as_changed_scores(program_repo: ProgramRepo) -> N
     program = (root / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
     (root / "program.yaml").write_text(program)
     result = rm_match(root, "--diff")
-    assert result.output.splitlines()[:3] == [
-        "pairs 2 -> 2; mean score 0.9500 -> 0.7600 (-0.1900); unmatched 0 -> 0", "changed (1):",
+    assert result.output.splitlines()[:5] == [
+        "pairs 2 -> 2; mean score 0.9500 -> 0.7600 (-0.1900); unmatched 0 -> 0", "in c1: 1 pair proposed, 0 unmatched",
+        "optimal (certified) in c1: 1 cell checked (1 eligible), 1 round; primal total 17,601 = dual bound 17,601",
+        "changed (1):",
         "  ~ ben--dan  c1  0.9500 -> 0.7600 (-0.1900)"]
 
 
@@ -176,3 +199,134 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(match, ["--help"])
     assert result.exit_code == 0
     assert "  Example:\n    rmcode match --dry-run                 # show the proposal, write nothing\n" in result.output
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded demo program, committed in a repository of its own (with the source's HEAD date)."""
+    root = tmp_path_factory.mktemp("demo")
+    for name in ("program.yaml", "matches.yaml"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("participants", "checkins", "surveys"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "demo", git(REPO, "log", "-1", "--format=%cI").strip())
+    return root
+
+
+def test_every_help_example_runs_on_the_demo(demo: Path) -> None:
+    text = CliRunner().invoke(match, ["--help"]).output
+    examples = [line.split("#")[0].split()[2:] for line in text.split("Example:")[1].splitlines()
+                if line.strip().startswith("rmcode match")]
+    assert len(examples) == 3
+    for args in examples:
+        result = rm_match(demo, *args)
+        assert result.exit_code == 0, (args, result.output, result.stderr_bytes)
+        assert "optimal (certified)" in result.output.replace("Optimal (certified)", "optimal (certified)")
+        git(demo, "checkout", "-q", "--", ".")
+
+
+def numbers(pattern: str, text: str) -> tuple[int, ...]:
+    found = re.search(pattern, text)
+    assert found, (pattern, text)
+    return tuple(int(x.replace(",", "")) for x in found.groups())
+
+
+def test_dry_run_and_diff_agree_on_every_count(demo: Path) -> None:
+    dry = rm_match(demo, "--dry-run").output
+    change = rm_match(demo, "--diff").output
+    proposed, unmatched = numbers(r"\n([\d,]+) pairs? proposed \(mean score [\d.–]+\), ([\d,]+) unmatched\n", dry)
+    total_pairs, total_unmatched = numbers(r"would hold ([\d,]+) pairs?, ([\d,]+) unmatched in all cohorts", dry)
+    assert numbers(r"^pairs [\d,]+ -> ([\d,]+);.*unmatched [\d,]+ -> ([\d,]+)\n", change) == (total_pairs,
+                                                                                           total_unmatched)
+    assert numbers(r"\nin [\w-]+: ([\d,]+) pairs? proposed, ([\d,]+) unmatched\n", change) == (proposed, unmatched)
+    certificate = re.search(r"optimal \(certified\) in .*", dry)
+    assert certificate and certificate.group() in change
+    as_json = json.loads(rm_match(demo, "--diff", "--format", "json").output)
+    assert as_json["pairs"]["after"] == total_pairs and len(as_json["unmatched"]["after"]) == total_unmatched
+    assert [(c["proposed"], c["unmatched"]) for c in as_json["cohorts_matched"]] == [(proposed, unmatched)]
+    (cert,) = as_json["certificates"]
+    assert cert["primal_total"] == cert["dual_bound"] and cert["status"] == "optimal (certified)"
+    assert git(demo, "status", "--porcelain") == ""
+
+
+def test_an_active_pair_whose_person_left_is_recorded_as_ended_in_the_reviewed_proposal(
+        program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    (root / "participants/cleo.yaml").unlink()  # cleo withdraws; her pair ana--cleo is active
+    commit_all(root, "cleo withdraws")
+    change = rm_match(root, "--diff").output
+    assert "  ~ ana--cleo  c1  – -> – (–), active -> ended" in change  # the reviewer sees it in the match PR
+    assert git(root, "status", "--porcelain") == ""
+    assert rm_match(root).exit_code == 0
+    text = (root / "matches.yaml").read_text()
+    assert "    status: ended\n    matched: 2026-02-01\n    ended: 2026-03-01\n" \
+        "    end_reason: cleo withdrew from the program\n" in text
+
+
+def test_no_certificate_exits_1_and_writes_nothing(program_repo: ProgramRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = program_repo()
+    monkeypatch.setattr(optimality, "MAX_ROUNDS", 0)  # no round may run: there can be no certificate
+    result = rm_match(root)
+    assert result.exit_code == 1
+    assert result.stderr == "program.yaml: RM406 no optimality certificate for cohort c1: eligible cells still " \
+        "violate the dual after round 0 (the limit)\n" \
+        "    hint: nothing was written; report this with the program's data to the rmcode maintainers"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_impact_compares_the_next_proposal_and_the_kpis(program_repo: ProgramRepo) -> None:
+    base = program_repo()
+    head = program_repo()
+    program = (head / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
+    (head / "program.yaml").write_text(program)
+    result = CliRunner().invoke(impact, ["--base", str(base), "--root", str(head), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        "impact as of 2026-03-01:", "  pairs proposed: 1 -> 1 (+0)",
+        "  mean score of the proposed pairs: 0.9500 -> 0.7600 (-0.1900)", "  unmatched: 0 -> 0 (+0)"]
+    assert git(base, "status", "--porcelain") == ""  # writes nothing
+
+
+def test_the_authorize_workflow_previews_a_rules_change_with_base_code_on_pr_data(
+        program_repo: ProgramRepo, tmp_path: Path) -> None:
+    """The workflow step itself, run by bash on a repository with a base and a pull-request commit."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    workflow = yaml.safe_load((REPO / ".github/workflows/authorize.yml").read_text())
+    (step,) = [s for s in workflow["jobs"]["authorize"]["steps"] if "rmcode impact" in s.get("run", "")]
+    root = program_repo()
+    base = git(root, "rev-parse", "HEAD").strip()
+    program = (root / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
+    (root / "program.yaml").write_text(program.replace("min_availability_overlap_hours: 1", "min_availability_overlap_hours: 3"))
+    commit_all(root, "pr: stricter availability")
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "BASE_SHA": base, "HEAD_SHA": git(root, "rev-parse", "HEAD").strip(),
+           "RUNNER_TEMP": str(tmp_path / "runner"), "GITHUB_STEP_SUMMARY": str(summary),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    (tmp_path / "runner").mkdir()
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text()
+    assert text.startswith("## Impact of this change on matching and KPIs\n")
+    assert "| pairs proposed | 1 | 0 | -1 |" in text
+    assert "### Pairs removed (1)" in text and "| ben--dan | c1 | 0.9500 |" in text
+    assert "### Become unmatched (2)" in text
+    assert "no eligible mentor shares 3 h of weekly availability" in text
+    # a pull request that leaves program.yaml alone gets no preview
+    summary.unlink()
+    (root / "participants/dan.yaml").write_text((root / "participants/dan.yaml").read_text() + "bio: hi\n")
+    commit_all(root, "pr: profile only")
+    env["BASE_SHA"] = env["HEAD_SHA"]
+    env["HEAD_SHA"] = git(root, "rev-parse", "HEAD").strip()
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and not summary.exists()

@@ -191,6 +191,7 @@ def test_hostile_text_raises_no_dialog_and_injects_nothing(page: tuple[Any, Watc
     tab, watch = page
     for name in _pages(sites, "hostile"):
         _visit(tab, f"{base_url}/hostile/{name}", "load")
+        tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # chart tables too
         for element in tab.locator(".rm-card, .md-content td").all()[:12]:
             element.hover()  # for onmouseover-style payloads
         assert tab.locator("iframe, img[src='x'], .md-content svg[onload]").count() == 0, name
@@ -234,4 +235,111 @@ def test_screenshots_for_the_record(page: tuple[Any, Watch], base_url: str, name
     target = ARTIFACTS / f"site-{name}.png"
     tab.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+    assert watch.problems() == []
+
+
+# --- the dashboard people read: first screen, overflow, text size, light and dark -----------
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+MIN_TEXT_PX = 10
+# elements with text smaller than 10 CSS px, visually hidden helpers aside (1 px boxes for screen readers)
+SMALL_TEXT = """() => {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el || el.closest('script, style, svg.rm-spark')) continue;
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || !el.offsetParent) continue;
+    if (parseFloat(style.fontSize) < MIN_PX) small.push(`${el.tagName}.${el.className}: ${style.fontSize} "${node.textContent.trim().slice(0, 30)}"`);
+  }
+  return small;
+}""".replace("MIN_PX", str(MIN_TEXT_PX))
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  if (document.documentElement.scrollWidth > width) out.push(`page ${document.documentElement.scrollWidth} > ${width}`);
+  for (const el of document.querySelectorAll('.rm-figure img, .rm-chart, .rm-kpi, .rm-card')) {
+    const box = el.getBoundingClientRect();
+    if (!box.width) continue;
+    const parent = el.parentElement.getBoundingClientRect();
+    if (box.right > width + 0.5 || box.right > parent.right + 0.5) out.push(`${el.tagName}.${el.className} ends at ${box.right}`);
+  }
+  return out;
+}"""
+# the smallest text of each chart as shown: its SVG font size times the drawn width over the viewBox width
+CHART_TEXT = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll('.rm-figure img')) {
+    if (!img.offsetParent) continue;
+    const svg = await (await fetch(img.src)).text();
+    const view = parseFloat(svg.match(/viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)/)[1]);
+    const sizes = [...svg.matchAll(/font-size: ([0-9.]+)px/g)].map(m => parseFloat(m[1]));
+    out.push([img.getAttribute('src'), Math.min(...sizes) * img.getBoundingClientRect().width / view]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", sorted(VIEWPORTS))
+def test_dashboard_reads_at_a_glance(browser: Any, base_url: str, size: str, scheme: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[size], color_scheme=scheme, service_workers="block")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        _visit(tab, f"{base_url}/demo/dashboard.html")
+        # the demo's palette follows the reader's setting: slate in dark mode
+        assert tab.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"dashboard-{size}-{scheme}.png"))
+        cards = tab.locator(".rm-kpi")
+        data = api.load_program(REPO, DEMO_AS_OF)
+        assert cards.count() == len(data.program.kpis) > 0
+        height = VIEWPORTS[size]["height"]
+        below = [b for b in cards.evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)") if b > height]
+        assert below == [], f"{len(below)} KPI cards below the first screen"
+        # the chart drawn for this palette is the one shown, and it has its alt text
+        shown = tab.locator(".rm-figure img:visible")
+        assert shown.count() > 0
+        theme = "rm-theme-dark" if scheme == "dark" else "rm-theme-light"
+        assert set(shown.evaluate_all("els => els.map(e => e.className)")) == {theme}
+        assert all(alt for alt in shown.evaluate_all("els => els.map(e => e.alt)"))
+        # each chart's table is collapsed but in the page's text (and a screen reader can open it)
+        tables = tab.locator("details.rm-chart-data")
+        assert tables.count() == shown.count()
+        assert tables.evaluate_all("els => els.filter(e => e.open).length") == 0
+        assert "Week of" in tab.evaluate("document.querySelector('details.rm-chart-data table').textContent")
+        assert tab.evaluate(OVERFLOW) == []
+        assert tab.evaluate(SMALL_TEXT) == []
+        small_charts = [(src, px) for src, px in tab.evaluate(CHART_TEXT) if px < MIN_TEXT_PX]
+        assert small_charts == []
+        tab.screenshot(path=str(ARTIFACTS / f"dashboard-{size}-{scheme}-full.png"), full_page=True)
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", sorted(VIEWPORTS))
+@pytest.mark.parametrize("name", ["index", "pairs", "participants", "matching", "log-session"])
+def test_pages_fit_the_screen_with_readable_text(browser: Any, base_url: str, size: str, name: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[size], service_workers="block")
+    tab = context.new_page()
+    try:
+        _visit(tab, f"{base_url}/demo/{name}.html")
+        assert tab.evaluate(OVERFLOW) == []
+        assert tab.evaluate(SMALL_TEXT) == []
+        assert [(src, px) for src, px in tab.evaluate(CHART_TEXT) if px < MIN_TEXT_PX] == []
+        if size == "phone":
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(ARTIFACTS / f"site-{name}-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_log_session_page_shows_the_file_path_as_typed(page: tuple[Any, Watch], base_url: str) -> None:
+    tab, watch = page
+    _visit(tab, f"{base_url}/demo/log-session.html")
+    first = tab.locator(".md-content p code").first.inner_text()
+    assert first.startswith("checkins/") and first.endswith(".yaml") and "&" not in first
     assert watch.problems() == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -29,6 +30,9 @@ def validate(root: Path, as_of: dt.datetime | None, fmt: str) -> None:
       rmcode validate --root . --format github
     """
     result = api.validate(root, as_date(as_of), progress=progress("Validating") if fmt == "text" else None)
+    if result.data is not None:
+        result = dataclasses.replace(result, problems=tuple(sorted(
+            result.problems + tuple(api.repository_warnings(root, result.data.program)))))
     click.echo(REPORTER_BY_NAME[fmt](result.problems, result.files), nl=False)
     sys.exit(0 if result.valid else 1)
 

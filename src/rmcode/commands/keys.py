@@ -14,11 +14,13 @@ from ..options import IDENTITY, ROOT
 def keygen(name: str) -> None:
     """Print a new program key (an age identity) and its public key; writes no file.
 
+    Save the secret lines in a file OUTSIDE the repository, readable only by you, then add the
+    printed public key under sealing.recipients in program.yaml.
+
     \b
-    Save the secret lines in a file OUTSIDE the repository, readable only by you:
+    Example:
       rmcode keygen --name "Lena Fischer (admin)" > ~/.config/rmcode/program.key
       chmod 600 ~/.config/rmcode/program.key
-    then add the printed public key under sealing.recipients in program.yaml.
     """
     from ..sealing import generate_identity
 

@@ -12,11 +12,22 @@ import click
 from .. import api
 from ..errors import MatchError, Problem, SchemaError
 from ..loader import Document, load_bytes
-from ..matchfile import DIFF_FORMATS, SUMMARY_FORMATS, Summary, diff, parse, render
+from ..matchfile import (
+    DIFF_FORMATS,
+    IMPACT_FORMATS,
+    SUMMARY_FORMATS,
+    Impact,
+    KpiMove,
+    Summary,
+    diff,
+    parse,
+    render,
+)
 from ..matching import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData
 from ..options import AS_OF, ROOT, as_date
 from ..repo import MATCHES_MAX_BYTES, write_atomic
+from ..report import build_report
 from ..seals import seal_pairs
 
 MATCHES = "matches.yaml"
@@ -37,12 +48,15 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
     """Propose pairs for unmatched participants and write matches.yaml.
 
     Active, completed and ended pairs are kept as they are; proposed pairs of the cohorts
-    being matched are computed again. Exit 1 with the problems when the data is invalid.
+    being matched are computed again. The proposal is the exact optimum (most pairs, then
+    the largest total score), proven by a certificate checked over every eligible
+    mentee-mentor cell; without a certificate nothing is written and the exit code is 1.
+    Exit 1 with the problems when the data is invalid.
 
     \b
     Example:
       rmcode match --dry-run                 # show the proposal, write nothing
-      rmcode match --cohort 2026-spring      # match one cohort, write matches.yaml
+      rmcode match --cohort 2027-spring      # match one cohort, write matches.yaml
       rmcode match --diff --format md        # impact of a change, for a PR comment
     """
     on = api.resolve_as_of(root, as_date(as_of))
@@ -50,7 +64,8 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
     proposal = _propose(data, on, cohort, program)
     if show_diff:
         before, unmatched_before = parse(committed(root), MATCHES)
-        change = diff(before, proposal.pairs, unmatched_before, proposal.unmatched)
+        change = diff(before, proposal.pairs, unmatched_before, proposal.unmatched, proposal.cohorts,
+                      proposal.certificates)
         click.echo(DIFF_FORMATS[fmt](change), nl=False)
         return
     written = None
@@ -59,7 +74,8 @@ def match(root: Path, as_of: dt.datetime | None, cohort: str | None, dry_run: bo
         write_if_changed(root / MATCHES, render(pairs, proposal.unmatched))
         written = MATCHES
     in_scope = tuple(u for u in proposal.unmatched if u.cohort in proposal.cohorts)
-    summary = Summary(proposal.cohorts, proposal.proposed, in_scope, len(proposal.pairs), written)
+    summary = Summary(proposal.cohorts, proposal.proposed, in_scope, len(proposal.pairs), written,
+                      len(proposal.unmatched), proposal.certificates)
     click.echo(SUMMARY_FORMATS[fmt](summary), nl=False)
 
 
@@ -137,3 +153,43 @@ def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
         return
     write_atomic(path, data)
+
+
+@click.command()
+@click.option("--base", "base", required=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The program before the change (for a pull request: the base branch's files).")
+@ROOT
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="text for people, md for a pull-request job summary, json for tools.")
+def impact(base: Path, root: Path, as_of: dt.datetime | None, fmt: str) -> None:
+    """What a change to the rules does: the next proposal and the KPIs, before and after.
+
+    Runs the matching of every open cohort on the program in --base and on the one in
+    --root (each certified optimal), and compares the two proposals (pairs added and
+    removed, mean score, people who become unmatched) and the KPIs' targets and values.
+    Writes nothing.
+
+    \b
+    Example:
+      rmcode impact --base ../main --root .              # compare a branch with main
+      rmcode impact --base ../main --format md           # as a pull-request job summary
+    """
+    on = as_date(as_of) or api.resolve_as_of(root, None)
+    before_data, before_doc = _load(base, on, None)
+    after_data, after_doc = _load(root, on, None)
+    before = _propose(before_data, on, None, before_doc)
+    after = _propose(after_data, on, None, after_doc)
+    change = diff(before.pairs, after.pairs, before.unmatched, after.unmatched, after.cohorts, after.certificates)
+    click.echo(IMPACT_FORMATS[fmt](Impact(change, _kpi_moves(before_data, after_data, on), on.isoformat())), nl=False)
+
+
+def _kpi_moves(before: ProgramData, after: ProgramData, on: dt.date) -> tuple[KpiMove, ...]:
+    old = {k["id"]: k for k in build_report(before, on)["kpis"]}
+    new = {k["id"]: k for k in build_report(after, on)["kpis"]}
+    order = [*new, *(k for k in old if k not in new)]
+    return tuple(KpiMove(kid, str((new.get(kid) or old[kid])["name"]),
+                         old[kid]["target"] if kid in old else None, new[kid]["target"] if kid in new else None,
+                         old[kid]["value"] if kid in old else None, new[kid]["value"] if kid in new else None)
+                 for kid in order)

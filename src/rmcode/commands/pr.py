@@ -14,17 +14,21 @@ from .. import api
 from ..authorize import Decision
 from ..codeowners import PATH as CODEOWNERS_PATH
 from ..codeowners import render_codeowners
+from ..errors import SchemaError
 from ..gitdiff import GitError, summarize_pr
 from ..gitdiff import check_pr as run_check_pr
 from ..issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormKind, form_file
+from ..model import ProgramData
 from ..nudge import RENDERERS as NUDGE_RENDERERS
 from ..nudge import build_nudge
 from ..options import AS_OF, ROOT, as_date
-from ..prsummary import VERDICT_FORMATS
+from ..prsummary import VERDICT_FORMATS, problems_md
 from ..scaffold import LINK_HINT, read_existing, refuse, write_data_file
 from ..seals import sealed_fields
 
 LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
+# GitHub Apps act as "<app-slug>[bot]" (github-actions[bot], dependabot[bot])
+BOT = r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,33}\[bot\]$"
 BASE = click.option("--base", required=True, metavar="REF",
                     help="The pull request's base commit (the branch it merges into).")
 HEAD = click.option("--head", required=True, metavar="REF", help="The pull request's head commit.")
@@ -36,34 +40,59 @@ def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
+def _person_or_bot(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.match(LOGIN, value) and not re.match(BOT, value):
+        raise click.BadParameter(f"{value[:60]!r} is not a GitHub login or an app's bot name (name[bot])")
+    return value
+
+
+def _bot(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.match(BOT, value):
+        raise click.BadParameter(f"{value[:60]!r} is not an app's bot name such as github-actions[bot]")
+    return value
+
+
 @click.command("check-pr")
 @ROOT
 @BASE
 @HEAD
 @click.option("--author-id", type=click.IntRange(min=1), required=True,
               help="Numeric GitHub id of the pull request's author (the identity; logins can be re-claimed).")
-@click.option("--author", "author_login", callback=_login, default=None, metavar="LOGIN",
-              help="The author's login, for messages and for naming a new profile.")
+@click.option("--author", "author_login", callback=_person_or_bot, default=None, metavar="LOGIN",
+              help="The author's login (a person, or a bot such as dependabot[bot]), for messages and for "
+                   "naming a new profile.")
+@click.option("--via", callback=_bot, default=None, metavar="BOT",
+              help="The bot that opened the pull request for the author (e.g. github-actions[bot] for an "
+                   "issue form's author, taken from the issue as GitHub reports it). Admin rights do not "
+                   "pass through a bot.")
 @click.option("--fail-on", type=click.Choice(["needs-admin", "rejected"]), default="needs-admin", show_default=True,
               help="Fail when a file needs an admin, or only when a file is rejected (when a required "
                    "code-owner review already demands the admin's approval).")
 @click.option("--format", "fmt", type=click.Choice(sorted(VERDICT_FORMATS)), default="text", show_default=True,
               help="text for logs, md for a job summary, json for tools.")
-def check_pr(root: Path, base: str, head: str, author_id: int, author_login: str | None, fail_on: Decision,
-             fmt: str) -> None:
+def check_pr(root: Path, base: str, head: str, author_id: int, author_login: str | None, via: str | None,
+             fail_on: Decision, fmt: str) -> None:
     """May this author make this change? Decides file by file, reading git only.
 
     Rules, admins and pairs come from BASE; the pull request's files are read as data
     and never checked out or run. Every file is allowed, needs-admin or rejected, with
     the reason. Exit 0 when every file is allowed (or the author is an admin and nothing
-    is rejected), 1 otherwise; with --fail-on rejected, 1 only when a file is rejected.
+    is rejected), 1 otherwise; with --fail-on rejected, 1 only when a file is rejected or
+    when .github/CODEOWNERS does not make an admin's review required (missing, or not
+    matching program.yaml's admins).
+
+    A bot's own pull request (the weekly match, a dependency update) is judged by what it
+    touches: bots are never admins. A pull request a bot opened for a person is judged as
+    that person's change with --author-id/--author for the person and --via for the bot.
 
     \b
     Example:
       rmcode check-pr --base origin/main --head HEAD --author-id 583231 --author octocat
+      rmcode check-pr --base main --head rmcode/issue-7 --author-id 583231 --author octocat \\
+        --via 'github-actions[bot]' --fail-on rejected
     """
     try:
-        verdict = run_check_pr(root, base, head, author_id, author_login, fail_on)
+        verdict = run_check_pr(root, base, head, author_id, author_login, fail_on, via)
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(VERDICT_FORMATS[fmt](verdict), nl=False)
@@ -77,14 +106,21 @@ def check_pr(root: Path, base: str, head: str, author_id: int, author_login: str
 def pr_summary(root: Path, base: str, head: str) -> None:
     """Describe in plain words what a pull request changes (Markdown, for a job summary).
 
+    Data files of the pull request that do not load are listed with file and line
+    (on stdout in the summary, and on stderr), and the exit code is then 1.
+
     \b
     Example:
       rmcode pr-summary --base origin/main --head HEAD >> "$GITHUB_STEP_SUMMARY"
     """
     try:
-        click.echo(summarize_pr(root, base, head), nl=False)
+        summary, problems = summarize_pr(root, base, head)
     except GitError as exc:
         raise click.UsageError(str(exc)) from None
+    click.echo(summary + problems_md(problems), nl=False)
+    for problem in problems:
+        click.echo(problem.format_text(), err=True)
+    sys.exit(1 if problems else 0)
 
 
 def _read_body(path: Path) -> str:
@@ -128,13 +164,24 @@ def from_issue(root: Path, issue_file: Path, kind: FormKind, author: str, author
     Example:
       rmcode from-issue --issue-file body.md --kind register --author octocat --author-id 583231
     """
+    from ..roster_run import roster_prefill
     made = form_file(kind, _read_body(issue_file), author, author_id, as_date(day) or dt.date.today(),
-                     lambda rel: read_existing(root, rel), _sealed_by(root, SCHEMA_OF[kind]))
+                     lambda rel: read_existing(root, rel), _sealed_by(root, SCHEMA_OF[kind]),
+                     roster_prefill(root, author))
     if dry_run:
         click.echo(made.text, nl=False)
         return
     write_data_file(root, made.path, made.text, force=True)
     click.echo(made.path)
+
+
+def _program_ignoring_codeowners(root: Path, as_of: dt.date | None) -> ProgramData:
+    """The program, even when the committed CODEOWNERS is out of date (this command repairs it)."""
+    result = api.validate(root, as_of)
+    problems = tuple(p for p in result.problems if p.path != CODEOWNERS_PATH)
+    if result.data is None or any(p.severity == "error" for p in problems):
+        raise SchemaError(problems)
+    return result.data
 
 
 @click.command()
@@ -153,7 +200,7 @@ def codeowners(root: Path, as_of: dt.datetime | None, check: bool, to_stdout: bo
       rmcode codeowners            # writes .github/CODEOWNERS
       rmcode codeowners --check    # in CI: is it up to date?
     """
-    text = render_codeowners(api.load_program(root, as_date(as_of)))
+    text = render_codeowners(_program_ignoring_codeowners(root, as_date(as_of)))
     target = root / CODEOWNERS_PATH
     if to_stdout:
         click.echo(text, nl=False)
@@ -180,7 +227,7 @@ def codeowners(root: Path, as_of: dt.datetime | None, check: bool, to_stdout: bo
 @click.option("--format", "fmt", type=click.Choice(sorted(NUDGE_RENDERERS)), default="md", show_default=True,
               help="md for the nudge issue, json for tools.")
 def nudge(root: Path, as_of: dt.datetime | None, fmt: str) -> None:
-    """List pairs behind or stalled and profiles incomplete or unmatched, mentioning the people.
+    """Count pairs behind or stalled and profiles incomplete or unmatched, naming nobody.
 
     The nudge workflow keeps one issue with this text. It never includes concerns,
     ratings or notes (see `rmcode report --private` for those).
@@ -189,8 +236,8 @@ def nudge(root: Path, as_of: dt.datetime | None, fmt: str) -> None:
     Example:
       rmcode nudge --format md > nudge.md
     """
-    day = api.resolve_as_of(root, as_date(as_of))
-    click.echo(NUDGE_RENDERERS[fmt](build_nudge(api.load_program(root, day), day)), nl=False)
+    data, day = api.load_as_of(root, as_date(as_of))
+    click.echo(NUDGE_RENDERERS[fmt](build_nudge(data, day)), nl=False)
 
 
 COMMANDS = (check_pr, pr_summary, from_issue, codeowners, nudge)

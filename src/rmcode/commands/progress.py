@@ -30,17 +30,14 @@ PRIVATE_WARNING = ("This report is for program admins only: it quotes concerns a
 
 
 def _load(root: Path, as_of: dt.datetime | None, identity: Path | None = None) -> tuple[ProgramData, dt.date, int]:
-    """The program (sealed values opened where a key is), the report date and how many values were opened.
-
-    Data is validated as of the later of the two dates, so that a report on an earlier date
-    ignores newer files instead of rejecting them."""
+    """The program as it stood on the report date (see ``api.load_as_of``) with sealed values
+    opened where a key is, that date, and how many values were opened."""
     from ..repo import read_keyring
     from ..seals import open_with_key
 
     keyring = read_keyring(identity)  # a bad key fails before the long part
-    current = api.resolve_as_of(root, None)
-    day = as_date(as_of) or current
-    opened = open_with_key(api.load_program(root, max(day, current)), keyring)
+    loaded, day = api.load_as_of(root, as_date(as_of))
+    opened = open_with_key(loaded, keyring)
     data = opened.data
     # the loaded program lives until exit: keep the collector from re-scanning it (about 20% faster)
     gc.freeze()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,23 @@ from ..errors import SchemaError
 from ..issueform import goals_from_texts
 from ..model import Program, ProgramData
 from ..options import ROOT
+from ..roster_run import roster_prefill
 from ..schema import load_schema
-from .prompts import Ask, collect
+from .prompts import (
+    DATE_FORMS,
+    Ask,
+    Invalid,
+    ask_once,
+    collect,
+    parse_day,
+    parse_languages,
+    parse_login,
+    parse_slots,
+    parse_yes_no,
+    parse_zone,
+    skill_reader,
+    whole,
+)
 from .prompts import items as _items
 from .prompts import local_zone as _local_zone
 
@@ -59,37 +75,81 @@ def _levels(program: Program) -> list[str]:
     return [str(x.level) for x in program.levels]
 
 
+def _levels_for(program: Program, role: str | None) -> list[str]:
+    """The levels a role may have: mentors up to mentor_max_level, mentees from mentee_min_level."""
+    top, bottom = program.mentor_max_level, program.mentee_min_level
+    return [str(x.level) for x in program.levels
+            if not (role == "mentor" and top is not None and x.level > top)
+            and not (role == "mentee" and bottom is not None and x.level < bottom)]
+
+
 def _skills(program: Program) -> list[str]:
     return [s.id for s in program.skills]
 
 
+def _open_cohorts(program: Program, on: dt.date) -> list[str]:
+    return [c.id for c in sorted(program.cohorts, key=lambda c: (c.registration_opens, c.id))
+            if c.registration_opens <= on <= c.registration_closes]
+
+
 def _open_cohort(program: Program, on: dt.date) -> str | None:
-    open_now = [c.id for c in program.cohorts if c.registration_opens <= on <= c.registration_closes]
+    open_now = _open_cohorts(program, on)
     return open_now[0] if open_now else None
 
 
+def _cohort_choices(program: Program, on: dt.date) -> list[str]:
+    """Open cohorts; an admin registering someone later may still pick any, so all when none is open."""
+    return _open_cohorts(program, on) or [c.id for c in program.cohorts]
+
+
+def _public_choices(program: Program) -> list[str]:
+    return [f for f in PUBLIC_FIELDS if f in program.privacy.public_fields]
+
+
+def _visibility(text: str) -> dict[str, str]:
+    chosen = _items(text)
+    return {} if [c.lower() for c in chosen] == ["none"] else {f: "public" for f in chosen}
+
+
+def _style_asks(program: Program) -> list[Ask]:
+    return [Ask(f"working_style.{qid}", f"“{text}” 1 = disagree ... 5 = agree", parse=whole(1, 5))
+            for qid, text in program.working_style]
+
+
 def _profile_asks(on: dt.date, program: Program) -> list[Ask]:
+    public = _public_choices(program)
     return [
-        Ask("login", "Your GitHub login", required=True),
+        Ask("login", "Your GitHub login", required=True, parse=parse_login),
         Ask("github_id", "Your numeric GitHub id (https://api.github.com/users/LOGIN shows it)", required=True,
-            parse=int),
+            parse=whole(1)),
         Ask("name", "Your name", required=True),
         Ask("role", "Role: mentor (junior colleague who teaches) or mentee (senior leader who learns)",
             required=True, choices=lambda p: ["mentor", "mentee"]),
-        Ask("cohort", "Cohort", required=True, choices=lambda p: [c.id for c in p.cohorts],
+        Ask("cohort", "Cohort", required=True, choices=lambda p: _cohort_choices(p, on),
             default=lambda d: _open_cohort(program, on)),
         Ask("level", "Job level (" + ", ".join(f"{x.level} = {x.name}" for x in program.levels) + ")",
-            required=True, parse=int, choices=_levels),
+            required=True, parse=int, choices_for=lambda d: _levels_for(program, d.get("role"))),
         Ask("department", "Department", required=True),
         Ask("title", "Job title"),
-        Ask("timezone", "Time zone (IANA name)", required=True, default=lambda d: _local_zone()),
+        Ask("timezone", "Time zone (IANA name)", required=True, default=lambda d: _local_zone(), parse=parse_zone),
         Ask("languages", "Languages you can mentor in (ISO codes, comma-separated)", required=True,
-            parse=lambda t: [x.lower() for x in _items(t)], default=lambda d: ["en"]),
-        Ask("skills_offered", "Skills you can teach", parse=_items, choices=_skills),
-        Ask("skills_wanted", "Skills you want to learn", parse=_items, choices=_skills),
-        Ask("availability", "Weekly availability in your time zone, e.g. tue 09:00-11:00; thu 14:00-15:30",
-            parse=lambda t: [" ".join(x.lower().split()) for x in _items(t)]),
+            parse=parse_languages, default=lambda d: ["en"]),
+        Ask("skills_offered", "Skills you can teach (ids or names, comma-separated)", parse=skill_reader(program),
+            when=lambda d: d.get("role") != "mentee",
+            hint="from: " + ", ".join(f"{s.id} ({s.name})" for s in program.skills)),
+        Ask("skills_wanted", "Skills you want to learn (ids or names, comma-separated)", parse=skill_reader(program),
+            when=lambda d: d.get("role") != "mentor",
+            hint="from: " + ", ".join(f"{s.id} ({s.name})" for s in program.skills)),
+        Ask("availability", "Weekly availability in your time zone, separated by ';'", parse=parse_slots,
+            hint="e.g. tue 09:00-11:00; thu 14:00-15:30 (Tuesday 9-11am works too)"),
         Ask("bio", "A few sentences about you"),
+        *_style_asks(program),
+        Ask("visibility", "Fields to show on the public site (comma-separated, or none)", parse=_visibility,
+            hint="from: " + ", ".join(public) + "; everything else stays inside the program",
+            check=lambda v, d: (None if all(f in public for f in v) else
+                                f"{', '.join(f for f in v if f not in public)}: the program does not publish it; "
+                                f"choose from {', '.join(public)} or none")) if public else
+        Ask("visibility", "", interactive=False),
         Ask("manager", "Your manager's GitHub login, if they are in the program", interactive=False),
         Ask("location", "City or site", interactive=False),
         Ask("capacity", "Mentees you can take", parse=int, interactive=False),
@@ -111,12 +171,44 @@ def _profile_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _ask_login(given: Mapping[str, Any], interactive: bool) -> str:
-    login = given.get("login") or (click.prompt("Your GitHub login") if interactive else None)
+    login = given.get("login") or (click.prompt("Your GitHub login", value_proc=_login_answer)
+                                   if interactive else None)
     if not login:
         raise click.UsageError("missing --login (required with --no-input)")
     if not LOGIN.match(str(login)):
         raise click.BadParameter(f"{str(login)[:60]!r} is not a GitHub login", param_hint="--login")
     return str(login)
+
+
+def _login_answer(text: str) -> str:
+    try:
+        return parse_login(text)
+    except Invalid as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+PLACEHOLDER_EMAIL = "mentoring@example.com"
+
+
+def _id_answer(text: str) -> int:
+    try:
+        return whole(1)(text)
+    except Invalid as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _email_answer(text: str) -> str:
+    value = text.strip()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise click.UsageError(f"{value[:60]!r} is not an e-mail address")
+    return value
+
+
+def _repository_answer(text: str) -> str:
+    value = text.strip().removeprefix("https://github.com/").removesuffix(".git").strip("/")
+    if value and not REPOSITORY.match(value):
+        raise click.UsageError(f"{value[:60]!r} is not a GitHub repository: write owner/name, e.g. acme/mentoring")
+    return value
 
 
 def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[str, Any]:
@@ -182,8 +274,10 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
     given["login"] = _ask_login(given, interactive)
     rel = scaffold_api.profile_path(given["login"])
     existing = _starting_point(root, rel, force, dry_run)
+    existing = {**existing, **roster_prefill(root, given["login"])}  # HR facts from roster.csv, where it exists
     program = _load(root).program
-    profile = collect(_profile_asks(on, program), given, existing, program, interactive)
+    start = {**existing, **{f"working_style.{k}": v for k, v in (existing.get("working_style") or {}).items()}}
+    profile = _fold_styles(collect(_profile_asks(on, program), given, start, program, interactive))
     profile["registered"] = registered.date().isoformat() if registered else existing.get("registered", on.isoformat())
     known = [g["text"] for side in existing.get("goals", {}).values() for g in side]
     texts = list(goals) or (_items(click.prompt("Your goals, separated by ';' (optional)", default="; ".join(known),
@@ -193,6 +287,12 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
     profile.update({"goals": merged} if merged else {})
     if public:
         profile["visibility"] = {**existing.get("visibility", {}), **{f: "public" for f in public}}
+    elif interactive and "visibility" in profile:
+        # the answer lists what is public; what the file said about other fields (admins) stays
+        kept = {k: v for k, v in (existing.get("visibility") or {}).items() if v != "public"}
+        profile["visibility"] = {**kept, **profile["visibility"]}
+    if not profile.get("visibility"):
+        profile.pop("visibility", None)
     if email:
         profile["email"] = email
     if self_id:
@@ -208,6 +308,14 @@ def _self_identification(values: Sequence[str]) -> dict[str, str]:
             raise click.BadParameter("write QUESTION=ANSWER", param_hint="--self-id")
         answers[question.strip()] = answer.strip()
     return answers
+
+
+def _fold_styles(profile: dict[str, Any]) -> dict[str, Any]:
+    """``working_style.<id>`` answers into the profile's ``working_style`` mapping."""
+    styles = {k.split(".", 1)[1]: profile.pop(k) for k in [k for k in profile if k.startswith("working_style.")]}
+    if styles:
+        profile["working_style"] = styles
+    return profile
 
 
 # --- log ------------------------------------------------------------------------------------
@@ -227,20 +335,29 @@ def _first_log(data: ProgramData, pair: str, login: str) -> bool:
     return not any(c.pair == pair and c.author.lower() == login.lower() for c in data.checkins)
 
 
+def _session_day(on: dt.date) -> Any:
+    def read(text: str) -> dt.date:
+        day = parse_day(text, on)
+        if day > on:
+            raise Invalid(f"{day} is in the future: log a session once it took place (today is {on})")
+        return day
+    return read
+
+
 def _checkin_asks(data: ProgramData, login: str, on: dt.date) -> list[Ask]:
     pairs = _pairs_of(data, login)
+    program = data.program
     return [
         Ask("pair", "Pair", required=True, choices=lambda p: pairs, default=lambda d: pairs[0] if pairs else None),
-        Ask("date", "Date of the session (YYYY-MM-DD)", required=True, default=lambda d: on.isoformat()),
-        Ask("held", "Did the session take place? (yes/no)", parse=lambda t: t.lower() in ("y", "yes", "true"),
-            default=lambda d: "yes"),
-        Ask("minutes", "Minutes", required=True, parse=int,
-            default=lambda d: data.program.commitment.minutes if d.get("held", True) else 0),
-        Ask("topics", "Topics you covered", parse=_items, choices=lambda p: [s.id for s in p.skills]),
-        Ask("rating", "How useful was it, 1 (not at all) to 5 (very)? Leave empty to skip", parse=int,
-            choices=lambda p: ["1", "2", "3", "4", "5"]),
-        Ask("good_fit", "First session: is this pairing a good fit? (yes/no, empty to skip)",
-            parse=lambda t: t.lower() in ("y", "yes", "true"),
+        Ask("date", "Date of the session", required=True, default=lambda d: on.isoformat(), parse=_session_day(on),
+            hint=DATE_FORMS),
+        Ask("held", "Did the session take place? (yes/no)", parse=parse_yes_no, default=lambda d: "yes"),
+        Ask("minutes", "Minutes", required=True, parse=whole(0, 600),
+            default=lambda d: program.commitment.minutes if d.get("held", True) else 0),
+        Ask("topics", "Topics you covered (skill ids or names, comma-separated)", parse=skill_reader(program),
+            hint="from: " + ", ".join(f"{s.id} ({s.name})" for s in program.skills)),
+        Ask("rating", "How useful was it, 1 (not at all) to 5 (very)? Leave empty to skip", parse=whole(1, 5)),
+        Ask("good_fit", "First session: is this pairing a good fit? (yes/no, empty to skip)", parse=parse_yes_no,
             interactive=False),
         Ask("next_steps", "Next steps you agreed"),
         Ask("notes", "Notes (never published)", interactive=False),
@@ -304,8 +421,8 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
     asks = _checkin_asks(data, author, on)
     checkin = collect(asks, given, {}, data.program, interactive)
     if interactive and "good_fit" not in checkin and _first_log(data, checkin["pair"], author):
-        answer = click.prompt(asks[6].prompt, default="", show_default=False)
-        checkin.update({"good_fit": asks[6].parse(answer)} if answer.strip() else {})
+        fit = ask_once(asks[6], data.program, None)
+        checkin.update({"good_fit": fit} if fit is not None else {})
     checkin.update({"author": author, "date": str(checkin["date"])})
     if goals:
         checkin["goals"] = _goal_progress(goals)
@@ -337,8 +454,8 @@ def _program_id(folder: Path) -> str:
 @click.option("--admin", "admin_login", help="Your GitHub login: the first program admin.")
 @click.option("--admin-id", type=click.IntRange(min=1), help="Your numeric GitHub id (api.github.com/users/LOGIN).")
 @click.option("--id", "program_id", help="A short id; default: from the folder name.")
-@click.option("--contact-name", default="Program team", show_default=True)
-@click.option("--contact-email", default="mentoring@example.com", show_default=True)
+@click.option("--contact-name", help="Who participants contact, e.g. a team's name.  [default: Program team]")
+@click.option("--contact-email", help="The program's contact address (shown on the site).")
 @click.option("--repository", help="The GitHub repository (owner/name) the site's links open.")
 @click.option("--opens", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="First day of registration for the first cohort; default: today.")
@@ -349,23 +466,32 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
 
     Writes a commented program.yaml, an empty participants/ folder, the JSON Schemas,
     workflows, issue forms, CODEOWNERS, site settings and a README for program owners.
+    Asks for what the flags leave out: the program, its first admin, the contact and the
+    GitHub repository. With --no-input the contact is a placeholder that `rmcode
+    validate` warns about until it is replaced.
 
     \b
     Example:
       rmcode init acme-mentoring --name "Acme Reverse Mentoring" --organisation Acme \\
-        --admin octocat --admin-id 583231
+        --admin octocat --admin-id 583231 --contact-email mentoring@acme.com --repository acme/mentoring
     """
-    asks = {"name": ("Program name", "Reverse Mentoring"), "organisation": ("Organisation", None),
-            "admin_login": ("Your GitHub login (the first admin)", None),
-            "admin_id": ("Your numeric GitHub id (https://api.github.com/users/LOGIN)", None)}
+    asks: dict[str, tuple[str, str | None, Callable[[str], Any]]] = {
+            "name": ("Program name", "Reverse Mentoring", str), "organisation": ("Organisation", None, str),
+            "admin_login": ("Your GitHub login (the first admin)", None, _login_answer),
+            "admin_id": ("Your numeric GitHub id (https://api.github.com/users/LOGIN)", None, _id_answer),
+            "contact_name": ("Who participants contact (a team or a person)", "Program team", str),
+            "contact_email": ("The program's contact e-mail address", PLACEHOLDER_EMAIL, _email_answer),
+            "repository": ("The GitHub repository, owner/name (empty: set it later in site/mkdocs.yml)", "",
+                           _repository_answer)}
     values = dict(flags)
-    for key, (prompt, default) in asks.items():
+    for key, (prompt, default, read) in asks.items():
         if values.get(key) is None and not no_input:
-            values[key] = click.prompt(prompt, default=default, type=int if key == "admin_id" else str)
+            values[key] = click.prompt(prompt, default=default, value_proc=read, show_default=bool(default))
         if values.get(key) is None:
             values[key] = default
         if values[key] is None:
             raise click.UsageError(f"missing --{key.replace('_login', '').replace('_', '-')} (required with --no-input)")
+    values["repository"] = values["repository"] or None
     if not LOGIN.match(str(values["admin_login"])):
         raise click.BadParameter(f"{values['admin_login']!r} is not a GitHub login", param_hint="--admin")
     if opens and opens.date() > dt.date.max - dt.timedelta(days=366):
@@ -383,4 +509,39 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
                "  then read README.md: it lists the GitHub settings that make the rules binding.")
 
 
-COMMANDS = (init, register, log)
+@click.command()
+@ROOT
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a form does not follow program.yaml.")
+def forms(root: Path, check: bool) -> None:
+    """Generate the issue forms' choices (cohorts, levels, skills) from program.yaml.
+
+    Rewrites only the option lists of .github/ISSUE_TEMPLATE/register.yml and
+    log-session.yml; `rmcode validate` warns while they are out of date, and the
+    publish workflow proposes the regenerated forms as a pull request.
+
+    \b
+    Example:
+      rmcode forms            # update the forms, then commit them
+      rmcode forms --check    # in CI: exit 1 when they are out of date
+    """
+    from ..forms import FORM_FIELDS, updated_forms
+
+    program = _load(root).program
+    texts = {rel: (root / rel).read_text(encoding="utf-8") for rel in FORM_FIELDS if (root / rel).is_file()}
+    if not texts:
+        raise scaffold_api.refuse(".github/ISSUE_TEMPLATE", "RM629", "holds no issue forms of rmcode",
+                                  "run `rmcode init` in a new folder and copy its .github/ISSUE_TEMPLATE")
+    fresh = updated_forms(program, texts)
+    changed = sorted(rel for rel, text in fresh.items() if text != texts[rel])
+    for rel in changed:
+        if check:
+            click.echo(f"out of date: {rel}")
+        else:
+            scaffold_api.write_files(root, {rel: fresh[rel]}, force=True)
+            click.echo(f"wrote {rel}")
+    if not changed:
+        click.echo("ok: the issue forms follow program.yaml")
+    sys.exit(1 if check and changed else 0)
+
+
+COMMANDS = (init, register, log, forms)

@@ -1,0 +1,443 @@
+"""Exact assignment of a whole cohort with bounded memory, and the LP-duality proof that it is optimal.
+
+The problem: mentees (rows) to mentors (columns with a capacity), only on eligible cells,
+maximising first the number of pairs and then the total score. Each eligible cell weighs
+``big + score`` with ``big`` larger than any possible total of scores, so one more pair
+always outweighs every score gain. Its linear programme is integral (the constraint matrix
+of a bipartite b-matching is totally unimodular), and so is its dual:
+
+    minimise  sum(u) + sum(capacity * v)   over  u >= 0, v >= 0
+    such that u[i] + v[j] >= big + score[i, j]   for every eligible cell (i, j).
+
+Any feasible (u, v) bounds every assignment from above; an assignment whose total equals
+the bound of a feasible (u, v) is therefore optimal. That is the certificate.
+
+How it is found, without the full matrix in memory:
+
+1. One pass over the cohort in chunks keeps each mentee's ``candidates`` best eligible
+   mentors (every eligible cell when the cohort is small) and, per mentee, the best score
+   among the eligible cells it did not keep (``outside``).
+2. The candidate graph is solved exactly (scipy's LAPJVsp).
+3. Column prices ``v`` are the smallest prices at which every mentee prefers what they
+   got (a longest-path fixed point over the candidate graph); ``u`` is then each mentee's
+   best profit ``max(0, w - v)``. On an optimum of the candidate graph the two totals are
+   equal, which is checked in exact integers.
+4. Every eligible cell of the cohort is checked against ``u + v >= w``: a kept cell
+   directly; a cell not kept either by its mentee's bound (``u + min(v) >= big + outside``
+   covers all of that mentee's other cells, since none scores above ``outside``) or, for
+   mentees whose bound is not enough, by scoring their row again, streamed in chunks.
+   Violated cells join the candidate graph and steps 2-4 run again until none is left.
+
+If the rounds run out, or the totals differ, there is no certificate and the caller must
+not publish the assignment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+Ints = NDArray[np.int64]
+Chunk = tuple[Ints, NDArray[np.integer], NDArray[np.bool_]]
+"""(row numbers, scores of those rows x all columns, eligible cells)."""
+Cells = Callable[[Ints | None], Iterable[Chunk]]
+"""Streams the given rows (None: every row of the cohort), chunk by chunk, each time it is called."""
+Violations = list[tuple[Ints, Ints, Ints]]
+
+MAX_ROUNDS = 50
+"""Rounds of "solve, check every cell, add the violated ones" before giving up."""
+RESERVE = 144
+"""Cells kept per mentee after its candidates, to check without scoring the row again."""
+COLUMN_CANDIDATES = 8
+"""Mentees kept per mentor in the first pass, besides each mentee's own candidates."""
+EDGE_BUDGET = 2_000_000
+"""From the third round on, a cohort with at most this many eligible cells keeps all of them (one more round).
+
+Column generation adds what the duals show to be missing, but on adversarial shapes (a long
+chain where every mentee must move one place) the duals reveal one missing cell per round.
+"""
+_NOTHING = -1  # ``outside`` of a mentee whose eligible cells are all kept
+
+
+class NoCertificate(Exception):
+    """The solver's result could not be proven optimal; it must not be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """Proof that an assignment is optimal: a feasible dual whose bound equals the assignment's total.
+
+    ``primal`` and ``dual`` are in weight units: ``big`` per pair plus the scores (in units of
+    1/10,000). ``cells`` is how many mentee-mentor cells the last check covered (each cell
+    stands for every seat of that mentor), ``eligible`` how many of them are allowed,
+    ``rescored`` how many were scored again because their mentee's bound was not enough.
+    """
+
+    pairs: int
+    score: int
+    big: int
+    primal: int
+    dual: int
+    cells: int
+    eligible: int
+    rounds: int
+    candidates: int
+    rescored: int = 0
+
+    @property
+    def holds(self) -> bool:
+        return self.primal == self.dual
+
+
+@dataclass(frozen=True, slots=True)
+class _Edges:
+    rows: Ints
+    cols: Ints
+    weight: Ints
+
+    @staticmethod
+    def join(parts: Iterable[tuple[Ints, Ints, Ints]]) -> _Edges:
+        items = list(parts)
+        if not items:
+            empty = np.zeros(0, dtype=np.int64)
+            return _Edges(empty, empty, empty)
+        rows, cols, weight = (np.concatenate([p[k] for p in items]) for k in range(3))
+        # one edge per cell, in (row, col) order, so the solver sees the same input every run
+        key = rows * (int(cols.max(initial=0)) + 1) + cols
+        key, first = np.unique(key, return_index=True)
+        return _Edges(rows[first], cols[first], weight[first])
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """The candidate graph, the best score each mentee has outside it, and the cohort's counts."""
+
+    edges: _Edges
+    outside: Ints
+    cells: int
+    eligible: int
+    reserve: _Edges | None = None
+    """Each row's next best cells after its candidates: checked directly, solved only when they violate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """Sorted (row, column) pairs, their certificate, and the dual values that prove it."""
+
+    pairs: list[tuple[int, int]]
+    certificate: Certificate
+    u: Ints
+    v: Ints
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Where the time went: first pass, assignment, certificate (prices and checks); for benchmarks."""
+
+
+def _big(max_score: int, n_rows: int, capacity: Ints) -> int:
+    return max_score * min(n_rows, int(capacity.sum())) + 1
+
+
+def solve(cells: Cells, n_rows: int, capacity: Ints, *, max_score: int, candidates: int,
+          keep_all: bool = False) -> Solution:
+    """Optimal (row, column) pairs of the streamed cohort, with their certificate.
+
+    Parameters
+    ----------
+    cells : streams (rows, scores, eligible) chunks of rows 0..n_rows-1 against all columns.
+    capacity : (cols,) seats per column, all positive.
+    max_score : an upper bound on any cell's score (fixes ``big``).
+    candidates : mentors kept per mentee in the first pass (doubled per mentee per later round).
+    keep_all : keep every eligible cell in the first pass (small cohorts).
+
+    Raises NoCertificate when no proof was found within ``MAX_ROUNDS``.
+    """
+    capacity = np.asarray(capacity, dtype=np.int64)
+    big = _big(max_score, n_rows, capacity)
+    clock = {"first_pass": -time.perf_counter(), "assign": 0.0, "certificate": 0.0}
+    graph = _first_pass(cells, n_rows, big, candidates, keep_all)
+    clock["first_pass"] += time.perf_counter()
+    for rounds in range(1, MAX_ROUNDS + 1):
+        clock["assign"] -= time.perf_counter()
+        match = _assign(graph.edges, n_rows, capacity)
+        clock["assign"] += time.perf_counter()
+        clock["certificate"] -= time.perf_counter()
+        found, violated = _certify(cells, graph, match, capacity, big, candidates << (rounds - 1), rounds)
+        clock["certificate"] += time.perf_counter()
+        if found is not None:
+            return replace(found, seconds=clock)
+        clock["first_pass"] -= time.perf_counter()
+        if rounds >= 3 and graph.eligible <= EDGE_BUDGET:
+            graph = _first_pass(cells, n_rows, big, candidates, keep_all=True)
+        else:
+            edges = _Edges.join([(graph.edges.rows, graph.edges.cols, graph.edges.weight), *violated])
+            graph = replace(graph, edges=edges)
+        clock["first_pass"] += time.perf_counter()
+    raise NoCertificate(f"eligible cells still violate the dual after round {MAX_ROUNDS} (the limit)")
+
+
+def certify(cells: Cells, n_rows: int, capacity: Ints, pairs: Iterable[tuple[int, int]], *,
+            max_score: int) -> Solution:
+    """The certificate of a given assignment, or NoCertificate when it is not optimal (or not valid)."""
+    capacity = np.asarray(capacity, dtype=np.int64)
+    big = _big(max_score, n_rows, capacity)
+    graph = _first_pass(cells, n_rows, big, 1, keep_all=True)
+    match = np.full(n_rows, -1, dtype=np.int64)
+    for r, c in pairs:
+        if match[r] >= 0:
+            raise NoCertificate(f"row {r} is assigned twice")
+        match[r] = c
+    load = np.bincount(match[match >= 0], minlength=len(capacity))
+    if np.any(load > capacity):
+        raise NoCertificate("a column is over capacity")
+    if np.count_nonzero(match >= 0) != np.count_nonzero(match[graph.edges.rows] == graph.edges.cols):
+        raise NoCertificate("an assigned cell is not eligible")
+    found = _certify(cells, graph, match, capacity, big, 1, 1)[0]
+    if found is None:
+        raise NoCertificate("an eligible cell violates the dual: the assignment is not optimal")
+    return found
+
+
+def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int, k: int,
+             rounds: int) -> tuple[Solution | None, Violations]:
+    """The solution when every eligible cell satisfies the dual of ``match``, else the violated cells."""
+    edges = graph.edges
+    v = _prices(edges, match, capacity)
+    u = _profits(edges, v, len(match))
+    primal = _primal(edges, match)
+    dual = int(u.sum()) + int((capacity * v).sum())
+    if np.any(u[edges.rows] + v[edges.cols] < edges.weight):
+        raise NoCertificate("a kept cell violates the dual")  # u is each row's best profit: cannot happen
+    violated = _reserve_violations(graph.reserve, u, v, k)
+    # a mentee's cells not kept score at most ``outside``; the bound covers them all at once
+    floor = int(v.min(initial=0))
+    unsure = np.flatnonzero((graph.outside != _NOTHING) & (u + floor < graph.outside + big))
+    rescored, more = _check(cells(unsure), big, u, v, k) if len(unsure) else (0, [])
+    violated += more
+    if violated:
+        return None, violated
+    if primal != dual:
+        raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
+    chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
+    cert = Certificate(len(chosen), primal - big * len(chosen), big, primal, dual, graph.cells, graph.eligible,
+                       rounds, len(edges.rows), rescored)
+    return Solution(chosen, cert, u, v), []
+
+
+def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> _Graph:
+    """Each row's k best eligible cells plus each column's ``COLUMN_CANDIDATES`` best rows, in one pass.
+
+    The columns' own candidates matter when many rows share the same favourites: without
+    them a mentor who is nobody's top choice would be in nobody's candidate list.
+    """
+    outside = np.full(n_rows, _NOTHING, dtype=np.int64)
+    parts = []
+    reserve = []
+    total = eligible = 0
+    top_rows = top_keys = None
+    for rows, scores, allowed in cells(None):
+        key = np.where(allowed, scores, -1).astype(np.int32, copy=False)
+        kept, rest = _best(rows, key, big, key.shape[1] if keep_all else k + RESERVE)
+        edges, extra = _split(kept, k) if not keep_all and RESERVE else (kept, None)
+        parts.append(edges)
+        if extra is not None:
+            reserve.append(extra)
+        outside[rows] = rest
+        total += scores.size
+        eligible += int(np.count_nonzero(allowed))
+        if not keep_all and COLUMN_CANDIDATES:
+            local = _top_of_columns(key, COLUMN_CANDIDATES)
+            chunk_rows, chunk_keys = rows[local], np.take_along_axis(key, local, axis=0)
+            if top_rows is not None and top_keys is not None:
+                chunk_rows, chunk_keys = np.concatenate([top_rows, chunk_rows]), np.concatenate([top_keys, chunk_keys])
+                pick = _top_of_columns(chunk_keys, COLUMN_CANDIDATES)
+                chunk_rows, chunk_keys = np.take_along_axis(chunk_rows, pick, 0), np.take_along_axis(chunk_keys, pick, 0)
+            top_rows, top_keys = chunk_rows, chunk_keys
+    if top_rows is not None and top_keys is not None:
+        r, c = np.nonzero(top_keys >= 0)
+        parts.append((top_rows[r, c].astype(np.int64), c.astype(np.int64), top_keys[r, c].astype(np.int64) + big))
+    return _Graph(_Edges.join(parts), outside, total, eligible, _Edges.join(reserve) if reserve else None)
+
+
+def _top_of_columns(key: NDArray[np.int32], n: int) -> NDArray[np.intp]:
+    """Row positions of each column's n largest keys (all rows when there are at most n)."""
+    if len(key) <= n:
+        return np.broadcast_to(np.arange(len(key))[:, None], key.shape)
+    return np.argpartition(-key.T, n - 1, axis=1)[:, :n].T
+
+
+def _split(edges: tuple[Ints, Ints, Ints], k: int) -> tuple[tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints]]:
+    """Each row's k heaviest edges, and the others."""
+    rows, cols, weight = edges
+    first = _rank_in_row(rows, -weight) < k
+    return (rows[first], cols[first], weight[first]), (rows[~first], cols[~first], weight[~first])
+
+
+def _rank_in_row(rows: Ints, key: Ints) -> Ints:
+    """Position of each edge within its row when the row's edges are sorted by ``key`` (ties by order)."""
+    order = np.lexsort((np.arange(len(rows)), key, rows))
+    sorted_rows = rows[order]
+    starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]]) if len(rows) else np.zeros(0, np.intp)
+    group_start = np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[order] = np.arange(len(rows)) - group_start
+    return rank
+
+
+def _best(rows: Ints, key: NDArray[np.signedinteger], big: int, k: int) -> tuple[tuple[Ints, Ints, Ints], Ints]:
+    """The k cells of largest ``key`` per row among those with ``key >= 0``, and the largest key left out."""
+    n, m = key.shape
+    if k >= m:
+        r, c = np.nonzero(key >= 0)
+        rest = np.full(n, _NOTHING, dtype=np.int64)
+    else:
+        part = np.argpartition(-key, k, axis=1)
+        rest = np.maximum(key[np.arange(n), part[:, k]], _NOTHING).astype(np.int64)
+        r = np.repeat(np.arange(n), k)
+        c = part[:, :k].ravel()
+        ok = key[r, c] >= 0
+        r, c = r[ok], c[ok]
+    return (rows[r].astype(np.int64), c.astype(np.int64), key[r, c].astype(np.int64) + big), rest
+
+
+def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
+    """Column of each row (-1: not matched), exact on the given edges.
+
+    Each column becomes ``capacity`` seats; each row also gets a private "not matched" seat
+    of weight 1, so a full matching always exists; real seats weigh ``w + 1``.
+    """
+    match = np.full(n_rows, -1, dtype=np.int64)
+    if not len(edges.rows):
+        return match
+    first_seat = np.concatenate([[0], np.cumsum(capacity)[:-1]])
+    copies = capacity[edges.cols]
+    seat_rows = np.repeat(edges.rows, copies)
+    offsets = np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
+    seat_cols = np.repeat(first_seat[edges.cols], copies) + offsets
+    n_seats = int(capacity.sum())
+    graph = sp.csr_matrix((np.concatenate([np.repeat(edges.weight.astype(np.float64) + 1, copies), np.ones(n_rows)]),
+                           (np.concatenate([seat_rows, np.arange(n_rows)]),
+                            np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
+                          shape=(n_rows, n_seats + n_rows))
+    rows, seats = min_weight_full_bipartite_matching(graph, maximize=True)
+    owner = np.repeat(np.arange(len(capacity)), capacity)
+    real = seats < n_seats
+    match[rows[real]] = owner[seats[real]]
+    return match
+
+
+def _own_weight(edges: _Edges, match: Ints) -> Ints:
+    """Weight of the edge each matched row uses, per edge's row (0 where the row is unmatched)."""
+    own = np.zeros(len(match), dtype=np.int64)
+    hit = match[edges.rows] == edges.cols
+    own[edges.rows[hit]] = edges.weight[hit]
+    return own
+
+
+def _primal(edges: _Edges, match: Ints) -> int:
+    return int(_own_weight(edges, match).sum())
+
+
+def _prices(edges: _Edges, match: Ints, capacity: Ints) -> Ints:
+    """Smallest column prices at which no row prefers another column to the one it got.
+
+    A row without a column needs every price at least its weight there; a row with column
+    j needs ``v[k] >= w[i, k] - w[i, j] + v[j]``. The fixed point is reached in as many
+    sweeps as the longest chain of such exchanges; on a non-optimal assignment the chain
+    never ends, which the sweep limit turns into "no certificate".
+    """
+    n_cols = len(capacity)
+    v = np.zeros(n_cols, dtype=np.int64)
+    mine = match[edges.rows]
+    free = mine < 0
+    np.maximum.at(v, edges.cols[free], edges.weight[free])
+    moves = ~free & (mine != edges.cols)
+    order = np.argsort(edges.cols[moves], kind="stable")
+    dest = edges.cols[moves][order]
+    source = mine[moves][order]
+    gain = (edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]])[order]
+    if not len(dest):
+        return v
+    starts = np.flatnonzero(np.r_[True, dest[1:] != dest[:-1]])
+    targets = dest[starts]
+    for _ in range(n_cols + 2):
+        best = np.maximum.reduceat(gain + v[source], starts)
+        new = v.copy()
+        new[targets] = np.maximum(v[targets], best)
+        if np.array_equal(new, v):
+            return v
+        v = new
+    raise NoCertificate("the assignment of the candidate graph is not optimal (prices do not settle)")
+
+
+def _profits(edges: _Edges, v: Ints, n_rows: int) -> Ints:
+    u = np.zeros(n_rows, dtype=np.int64)
+    np.maximum.at(u, edges.rows, edges.weight - v[edges.cols])
+    return u
+
+
+def _reserve_violations(reserve: _Edges | None, u: Ints, v: Ints, k: int) -> Violations:
+    if reserve is None or not len(reserve.rows):
+        return []
+    slack = reserve.weight - u[reserve.rows] - v[reserve.cols]
+    bad = slack > 0
+    if not bad.any():
+        return []
+    rows, cols, weight, slack = reserve.rows[bad], reserve.cols[bad], reserve.weight[bad], slack[bad]
+    keep = _rank_in_row(rows, -slack) < k
+    return [(rows[keep], cols[keep], weight[keep])]
+
+
+def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
+    """Cells scored again, and each row's worst ``k`` violated cells (u + v < w)."""
+    checked = 0
+    violated: Violations = []
+    for rows, scores, allowed in chunks:
+        slack = scores.astype(np.int64) + big
+        slack -= u[rows, None]
+        slack -= v[None, :]
+        bad = allowed & (slack > 0)
+        checked += scores.size
+        if bad.any():
+            some = np.flatnonzero(bad.any(axis=1))
+            key = np.where(bad[some], slack[some], -1)
+            (r, c, _), _ = _best(rows[some], key, 0, k)
+            violated.append((r, c, scores[np.searchsorted(rows, r), c].astype(np.int64) + big))
+    return checked, violated
+
+
+def dense_cells(scores: NDArray[np.integer], allowed: NDArray[np.bool_], chunk_rows: int = 64) -> Cells:
+    """A stream over matrices already in memory (tests, small programs)."""
+    def stream(rows: Ints | None) -> Iterator[Chunk]:
+        wanted = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
+        for start in range(0, len(wanted), chunk_rows):
+            part = wanted[start:start + chunk_rows]
+            yield part, scores[part], allowed[part]
+    return stream
+
+
+def verify(cells: Cells, capacity: Ints, pairs: Iterable[tuple[int, int]], u: Ints, v: Ints, big: int) -> bool:
+    """Independent check of a claimed optimum: capacities, eligibility, dual feasibility, equal totals."""
+    pairs = list(pairs)
+    if np.any(u < 0) or np.any(v < 0):
+        return False
+    where = {r: c for r, c in pairs}
+    if len(where) != len(pairs):
+        return False
+    load = np.bincount(np.array([c for _, c in pairs], dtype=np.int64), minlength=len(capacity))
+    primal = 0
+    for rows, scores, allowed in cells(None):
+        slack = scores.astype(np.int64) + big - u[rows, None] - v[None, :]
+        if np.any(allowed & (slack > 0)):
+            return False
+        for i, r in enumerate(rows):
+            if int(r) in where:
+                c = where[int(r)]
+                if not allowed[i, c]:
+                    return False
+                primal += int(scores[i, c]) + big
+    return bool(np.all(load <= capacity)) and primal == int(u.sum()) + int((capacity * v).sum())
