@@ -23,6 +23,7 @@ from conftest import run
 
 from rmcode import site
 from rmcode.render_pages import fmt_value
+from rmcode.seals import NEEDS_KEY
 
 REPO = Path(__file__).resolve().parents[1]
 PAST = dt.date(2026, 10, 1)  # files dated later exist in the tree: they must be left out, not rejected
@@ -117,7 +118,9 @@ def test_kpis_agree_everywhere(built: tuple[Path, dict[str, Any]]) -> None:
     assert report["kpis"] and len(cards) == len(report["kpis"]) and headline
     series = _csv(out, "downloads/kpi-series.csv")
     for k in report["kpis"]:
-        shown = fmt_value(None if k["suppressed"] else k["value"], k["unit"])
+        # built without the program key, a KPI on sealed values says so everywhere instead of a number
+        shown = NEEDS_KEY if k.get("needs_key") else fmt_value(None if k["suppressed"] else k["value"], k["unit"])
+        assert bool(api[k["id"]].get("needs_key")) == bool(k.get("needs_key")), k["id"]
         assert _visible_text(cards[k["id"]]) == shown, k["id"]
         if k["id"] in headline:
             assert _visible_text(headline[k["id"]]) == shown, k["id"]
@@ -132,7 +135,7 @@ def test_kpis_agree_everywhere(built: tuple[Path, dict[str, Any]]) -> None:
 
 def _status_value(k: dict[str, Any]) -> str:
     from rmcode.report import format_value
-    return format_value(k["unit"], k["value"], k["suppressed"])
+    return NEEDS_KEY if k.get("needs_key") else format_value(k["unit"], k["value"], k["suppressed"])
 
 
 def test_people_pairs_and_participation_agree_everywhere(built: tuple[Path, dict[str, Any]]) -> None:

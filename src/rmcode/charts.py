@@ -66,7 +66,7 @@ THEMES: Mapping[Theme, Colours] = {
 INK, ACCENT, TARGET, MUTED = (getattr(THEMES["light"], n) for n in ("ink", "accent", "target", "muted"))
 PALETTE = THEMES["light"].palette
 MAX_LABEL = 28
-STACKED_LABEL = MAX_LABEL + 8  # a pair's label: each partner's full name on a line of its own
+PAIR_LINE = 22  # a pair's label: each partner's full name on lines of its own
 LABEL_LINE = 16
 TITLE_LINE = 40
 WIDTH = 5.0  # inches at 72 dpi: 360 px
@@ -225,8 +225,12 @@ def _short(text: str, width: int = MAX_LABEL) -> str:
 
 
 def _pair_label(text: str) -> str:
-    """A pair's label ("mentor / mentee") with each full name on its own line."""
-    return "\n".join(_short(part.strip(), STACKED_LABEL) for part in clean(text).split(" / ", 1))
+    """A pair's label ("mentor / mentee"): each full name on lines of its own, at most two each."""
+    lines: list[str] = []
+    for part in clean(text).split(" / ", 1):
+        wrapped = textwrap.wrap(part.strip(), PAIR_LINE, break_long_words=True) or [""]
+        lines += wrapped if len(wrapped) <= 2 else [wrapped[0], _short(" ".join(wrapped[1:]), PAIR_LINE)]
+    return "\n".join(lines)
 
 
 def _title(text: str) -> str:
@@ -355,8 +359,11 @@ def _bar_size(c: Chart) -> tuple[float, float]:
     rows = len(c.labels) if isinstance(c, (BarChart, StackedChart)) else 1
     if isinstance(c, StackedChart):
         # stacked charts label a pair with both full names: wider, so the bars keep their room
-        longest = max((len(line) for x in c.labels for line in _pair_label(x).splitlines()), default=0)
-        return WIDTH + 0.1 * max(0, longest - LABEL_LINE), min(40.0, 1.2 + 0.7 * max(rows, 2))
+        labels = [_pair_label(x).splitlines() for x in c.labels]
+        longest = max((len(line) for lines in labels for line in lines), default=0)
+        tallest = max((len(lines) for lines in labels), default=2)
+        # ~0.15 in a character at 12 px (wide glyphs such as W included), 0.2 in a line
+        return WIDTH + 0.15 * max(0, longest - LABEL_LINE), min(40.0, 1.2 + 0.2 * tallest * max(rows, 2))
     return WIDTH, min(40.0, 1.2 + 0.5 * max(rows, 2))
 
 

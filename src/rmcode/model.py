@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -529,9 +529,10 @@ class ProgramData:
         sessions logged and survey answers given by then (later files are left out, not errors)."""
         people = tuple(p for p in self.participants if p.registered <= day)
         present = {p.key for p in people}
-        return ProgramData(
-            self.program, people,
-            tuple(p for p in self.pairs if (p.proposed or p.matched or day) <= day),
-            tuple(u for u in self.unmatched if u.login.lower() in present),
-            tuple(c for c in self.checkins if c.date <= day),
-            tuple(r for r in self.responses if r.date <= day))
+        # replace, not a new ProgramData: what is not dated (the program, the HR roster) is kept
+        return replace(
+            self, participants=people,
+            pairs=tuple(p for p in self.pairs if (p.proposed or p.matched or day) <= day),
+            unmatched=tuple(u for u in self.unmatched if u.login.lower() in present),
+            checkins=tuple(c for c in self.checkins if c.date <= day),
+            responses=tuple(r for r in self.responses if r.date <= day))
