@@ -47,7 +47,7 @@ FIXED_DATE = "2026-11-25T12:00:00+00:00"
 
 
 def _git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    done = subprocess.run(["git", *args], check=False, cwd=cwd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"error: git {' '.join(args)} in {cwd}: {done.stderr.strip()}")
     return done.stdout
@@ -59,7 +59,7 @@ def prepare_tree(spec: str, repo: Path, dest: Path) -> Path:
     if (as_path / "src" / "rmcode" / "__init__.py").is_file():
         return as_path.resolve()
     check = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
-                           cwd=repo, capture_output=True, text=True)
+                           cwd=repo, capture_output=True, text=True, check=False)
     if check.returncode != 0:
         raise SystemExit(f"error: {spec!r} is neither a folder with src/rmcode nor a git ref of {repo}")
     dest.mkdir(parents=True)
@@ -102,7 +102,7 @@ def run_side(tree: Path, pristine: Path, work: Path, out: Path, python: str, as_
     env.update(PYTHONPATH=str(tree / "src"), XDG_CACHE_HOME=str(cache), PYTHONHASHSEED="0",
                LC_ALL="C.UTF-8", TZ="UTC")
     where = subprocess.run([python, "-c", "import rmcode; print(rmcode.__file__)"], env=env,
-                           capture_output=True, text=True, cwd=work)
+                           capture_output=True, text=True, cwd=work, check=False)
     if not where.stdout.strip().startswith(str(tree / "src")):
         raise SystemExit(f"error: {python} imports rmcode from {where.stdout.strip() or where.stderr.strip()}, "
                          f"not from {tree / 'src'}")
@@ -112,7 +112,7 @@ def run_side(tree: Path, pristine: Path, work: Path, out: Path, python: str, as_
 
     def rmcode(name: str, *args: str) -> subprocess.CompletedProcess[bytes]:
         done = subprocess.run([python, "-m", "rmcode", name, "--root", str(program), *args],
-                              env=env, cwd=work, capture_output=True)
+                              env=env, cwd=work, capture_output=True, check=False)
         codes.append(f"{name}: {done.returncode}")
         return done
 
