@@ -8,7 +8,7 @@ and rewrites, in src/, tests/, benchmarks/ and scripts/:
 
 * relative imports (``from ..x import y``, ``from . import x``), re-anchored at the new place;
 * absolute imports (``from rmcode.x import y``, ``from rmcode import x``, ``import rmcode.x``);
-* dotted names inside string literals (``importlib.import_module("rmcode.x")``,
+* dotted names inside string literals and comments (``importlib.import_module("rmcode.x")``,
   ``pytest.importorskip("rmcode.commands.site")``, monkeypatch/mock targets, logger names,
   code strings run in a subprocess);
 * the lazy-import tables (``api._LAZY``, ``cli.COMMANDS``) through LAZY_TABLES;
@@ -98,13 +98,13 @@ MOVES: dict[str, str | None] = {
     "escape.py": "formats/escape.py",
     "reporters.py": "formats/problems.py",
     "matchfile.py": "formats/matches.py",
-    "prsummary.py": "formats/pr_summary.py",
     "writer.py": "formats/person_yaml.py",
     "ical.py": "formats/ical.py",                   # issue-11
     # github/: what rmcode knows about GitHub
     "authorize.py": "github/authorize.py",
     "codeowners.py": "github/codeowners.py",
     "issueform.py": "github/issueform.py",
+    "prsummary.py": "github/pr_summary.py",         # job summary + check-pr verdict text
     "forms.py": "github/forms.py",                  # issue-11
     # site/: pages, charts, config, build, serve
     "site.py": "site/build.py",
@@ -132,8 +132,8 @@ PACKAGE_DOCS: dict[str, str] = {
     "progress": "Progress, metrics, flags, nudges and survey aggregates as of a date.",
     "report": "The progress report and what may be published.",
     "roster": "The HR roster: records, CSV import, diff and sealed columns.",
-    "formats": "Text formats: Markdown escaping, problems, matches.yaml, PR verdicts, person YAML.",
-    "github": "What rmcode knows about GitHub: authorization, CODEOWNERS, issue forms.",
+    "formats": "Text formats: Markdown escaping, problems, matches.yaml and its diff, person YAML.",
+    "github": "What rmcode knows about GitHub: authorization, check-pr verdicts, CODEOWNERS, issue forms.",
     "site": "The program site: pages, charts, config, build and serve.",
     "init": "A new program repository from the template.",
 }
@@ -287,11 +287,11 @@ DOTTED = re.compile(r"\brmcode(?:\.[A-Za-z_]\w*)+")
 
 
 def rewrite_strings(text: str, mapper: Mapper) -> str:
-    """Dotted rmcode module names inside string literals (import_module, mock targets, code)."""
+    """Dotted rmcode module names in strings (import_module, mock targets, code) and comments."""
     edits: list[tuple[int, int, int, int, str]] = []
     lines = text.splitlines(keepends=True)
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-        if tok.type != tokenize.STRING and getattr(tokenize, "FSTRING_MIDDLE", -1) != tok.type:
+        if tok.type not in (tokenize.STRING, tokenize.COMMENT, getattr(tokenize, "FSTRING_MIDDLE", -1)):
             continue
 
         def swap(m: re.Match[str]) -> str:
@@ -423,6 +423,14 @@ def main(argv: list[str] | None = None) -> int:
         if text != path.read_text(encoding="utf-8"):
             path.write_text(text, encoding="utf-8")
             changed += 1
+    ruff = Path(sys.executable).parent / "ruff"
+    touched = [str(path) for path in texts]
+    if ruff.exists():
+        # moved imports sort differently (``from .io import cache`` now sits among the ``from .x``)
+        subprocess.run([str(ruff), "check", "--no-cache", "--fix", "--select", "I001", "--quiet", *touched],
+                       check=False, cwd=root)
+    else:
+        print(f"warning: {ruff} not found: run `ruff check --fix --select I001 src tests benchmarks scripts`")
     print(f"moved {sum(1 for n in moves.values() if n)} modules, deleted {sum(1 for n in moves.values() if not n)}, "
           f"rewrote {changed} files; {problems} special edits need a hand")
     print("left as they were: docs/ and README mentions of module paths; package data (schemas/, templates/, scaffold/)")
