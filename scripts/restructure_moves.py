@@ -401,9 +401,9 @@ def main(argv: list[str] | None = None) -> int:
             if leftover.is_file():
                 leftover.unlink()
 
-    for path, (old_pkg, new_pkg) in files.items():
+    for path, (was_pkg, is_pkg) in files.items():
         text = path.read_text(encoding="utf-8")
-        new_text = rewrite_strings(rewrite_imports(text, mapper, old_pkg, new_pkg), mapper)
+        new_text = rewrite_strings(rewrite_imports(text, mapper, was_pkg, is_pkg), mapper)
         texts[path] = new_text
     for rel, var, old_prefix, new_prefix in LAZY_TABLES:
         path = package / rel
