@@ -31,6 +31,7 @@ import argparse
 import ast
 import io
 import re
+import shutil
 import subprocess
 import sys
 import tokenize
@@ -396,10 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         if not init.exists():
             init.write_text(f'"""{PACKAGE_DOCS.get(folder.name, folder.name)}"""\n', encoding="utf-8")
             git("add", str(init))
-    if (package / "commands").is_dir() and not any((package / "commands").rglob("*.py")):
-        for leftover in (package / "commands").rglob("*"):
-            if leftover.is_file():
-                leftover.unlink()
+    for old in moves:  # emptied folders (commands/) go, with their __pycache__
+        folder = (package / old).parent
+        if folder != package and folder.is_dir() and not any(folder.rglob("*.py")):
+            shutil.rmtree(folder)
 
     for path, (was_pkg, is_pkg) in files.items():
         text = path.read_text(encoding="utf-8")
