@@ -4,7 +4,7 @@ Copy to tests/test_architecture.py after scripts/restructure_moves.py has run. B
 read from the source with ``ast`` (no import of rmcode), lazy imports inside functions included.
 
 * Layers, lowest first (LAYERS): a module may import its own package and any lower layer,
-  never a higher one and never a peer on the same layer.
+  never a higher one and never a peer on the same layer. cli/ imports only CLI_MAY_IMPORT.
 * Disk, subprocesses and network: only ``io/`` (and ``site/build.py``, which runs mkdocs) may
   import subprocess/shutil/tempfile/socket/smtplib/urllib.request, call ``open()`` or ``os``
   file functions, or call Path/Traversable file methods (``read_text``, ``write_bytes``, ...).
@@ -42,6 +42,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("__main__",),
 ]
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
+# the thin CLI: commands parse options, call one api function and print what formats/ renders
+CLI_MAY_IMPORT = {"cli", "api", "errors", "formats", "layout", "rmcode"}
 
 DISK_EXEMPT = ("io", "site.build")  # io/ owns the disk; site/build.py runs mkdocs
 DISK_MODULES = {"subprocess", "shutil", "tempfile", "socket", "smtplib", "urllib.request", "http.client",
@@ -109,6 +111,8 @@ def arrow_violations() -> list[tuple[str, str, str, str]]:
                 continue
             if RANK[target_unit] >= RANK[source_unit]:
                 found.append((module, "arrow", target, f"{path.relative_to(PACKAGE)}:{line}"))
+            elif source_unit == "cli" and target_unit not in CLI_MAY_IMPORT:
+                found.append((module, "thin-cli", target, f"{path.relative_to(PACKAGE)}:{line}"))
     return found
 
 
