@@ -61,19 +61,23 @@ MOVES: dict[str, str | None] = {
     "cache.py": "io/cache.py",
     "gitdiff.py": "io/gitdiff.py",
     "delivery.py": "io/delivery.py",                # issue-11 (SMTP, webhooks)
+    # api/: one typed function per user action; features with many steps get a module
+    "api.py": "api/__init__.py",
+    "keyops.py": "api/keys.py",                     # issue-10 (seal, rekey, erase on a repository)
+    "roster_run.py": "api/roster.py",               # issue-12 (roster import, the committed roster)
+    # model/: the typed domain, the HR roster's records included
+    "model.py": "model/__init__.py",
+    "roster.py": "model/roster.py",                 # issue-12 (model imports it)
     # load/: bytes -> plain data with positions; parsing of other inputs
     "loader.py": "load/loader.py",
     "survey_form.py": "load/survey_form.py",        # issue-10b
-    # sealing/: age crypto and which fields are sealed
-    "sealing.py": "sealing/crypto.py",
-    "seals.py": "sealing/fields.py",                # issue-10
-    "sealwrite.py": "sealing/rewrite.py",           # issue-10
-    "sealed_write.py": "sealing/writers.py",        # issue-10b
-    "keyops.py": "sealing/keys.py",                 # issue-10
+    "roster_import.py": "load/roster_csv.py",       # issue-12
+    # sealing.py (age crypto, a leaf that model imports) stays at the top, like errors.py
     # validate/: schema, cross-file rules, the one pipeline
     "schema.py": "validate/schema.py",
     "rules.py": "validate/rules.py",
     "validate.py": "validate/pipeline.py",
+    "seals.py": "validate/sealed.py",               # issue-10 (sealed fields, plain text in them)
     # match/
     "matching.py": "match/assign.py",
     "eligibility.py": "match/eligibility.py",
@@ -85,22 +89,21 @@ MOVES: dict[str, str | None] = {
     "flags.py": "progress/flags.py",
     "nudge.py": "progress/nudge.py",
     "surveys.py": "progress/surveys.py",
-    "notify.py": "progress/notify.py",              # issue-11
     # report/: the report and the one privacy filter
     "report.py": "report/build.py",
     "privacy.py": "report/privacy.py",
-    # roster/: the HR roster (issue-12)
-    "roster.py": "roster/records.py",
-    "roster_import.py": "roster/csv_import.py",
-    "roster_diff.py": "roster/diff.py",
-    "roster_seal.py": "roster/sealed.py",
-    "roster_run.py": "roster/run.py",
     # formats/: text formats of things (Markdown escaping, problems, matches.yaml, verdicts, YAML)
     "escape.py": "formats/escape.py",
     "reporters.py": "formats/problems.py",
     "matchfile.py": "formats/matches.py",
     "writer.py": "formats/person_yaml.py",
     "ical.py": "formats/ical.py",                   # issue-11
+    "sealwrite.py": "formats/sealed_yaml.py",       # issue-10 (seal values of a YAML file in place)
+    "sealed_write.py": "formats/sealed_values.py",  # issue-10b (the sealing step of every writer)
+    "roster_diff.py": "formats/roster_diff.py",     # issue-12
+    "roster_seal.py": "formats/roster_sealed.py",   # issue-12 (sealed roster columns in buckets)
+    # reach/: what people hear outside Git (plans reminders from pair pages and calendars)
+    "notify.py": "reach/notify.py",                 # issue-11
     # github/: what rmcode knows about GitHub
     "authorize.py": "github/authorize.py",
     "codeowners.py": "github/codeowners.py",
@@ -118,21 +121,22 @@ MOVES: dict[str, str | None] = {
     "render_logform.py": "site/logform.py",         # issue-10b
     "render_pair.py": "site/pair.py",               # issue-11
     "charts.py": "site/charts.py",
-    # init/: a new program from the template
+    # init/: a new program from the template (composes site, github and formats pieces)
     "scaffold.py": "init/scaffold.py",
 }
-KEEP = {"__init__.py", "__main__.py", "api.py", "errors.py", "model.py", "layout.py"}
+KEEP = {"__init__.py", "__main__.py", "errors.py", "sealing.py", "layout.py"}
 
 PACKAGE_DOCS: dict[str, str] = {
     "cli": "The command line.",  # cli/__init__.py is the former cli.py
     "io": "The only place that reads and writes files, caches, runs git or talks to the network.",
     "load": "Bytes -> plain data with a position for every value.",
-    "sealing": "Sealed values: age encryption and which fields a program seals.",
+    "api": "The library API: one typed function per user action; the CLI is a thin layer over it.",
+    "model": "The typed, immutable domain.",
+    "reach": "Reaching people outside Git: reminders and announcements planned from the program.",
     "validate": "Schema validation, cross-file rules and the validation pipeline.",
     "match": "Matching: hard constraints, scores, the optimal assignment.",
     "progress": "Progress, metrics, flags, nudges and survey aggregates as of a date.",
     "report": "The progress report and what may be published.",
-    "roster": "The HR roster: records, CSV import, diff and sealed columns.",
     "formats": "Text formats: Markdown escaping, problems, matches.yaml and its diff, person YAML.",
     "github": "What rmcode knows about GitHub: authorization, check-pr verdicts, CODEOWNERS, issue forms.",
     "site": "The program site: pages, charts, config, build and serve.",
@@ -142,7 +146,7 @@ PACKAGE_DOCS: dict[str, str] = {
 # (file after the move, table variable, old module prefix, new module prefix): string values
 # (or the first element of tuple values) of the table are module names under the prefix.
 LAZY_TABLES = [
-    ("api.py", "_LAZY", "", ""),
+    ("api/__init__.py", "_LAZY", "", ""),
     ("cli/__init__.py", "COMMANDS", "commands.", "cli."),
 ]
 

@@ -27,16 +27,18 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "rmcode"
 LAYERS: list[tuple[str, ...]] = [
     ("rmcode",),  # the package itself: __version__
     ("errors",),
+    ("sealing",),  # age crypto, a leaf
     ("layout",),
     ("model",),
     ("load",),
-    ("sealing",),
     ("io",),
     ("validate",),
-    ("match", "progress", "roster"),
+    ("match", "progress"),
     ("report",),
     ("formats",),
-    ("site", "github", "init"),
+    ("site", "github"),
+    ("reach",),  # reminders link pair pages and calendars
+    ("init",),  # a new program composes site, github and formats pieces
     ("api",),
     ("cli",),
     ("__main__",),
