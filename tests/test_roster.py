@@ -125,7 +125,8 @@ def test_summary_escapes_markdown_in_hr_text(program_repo: ProgramRepo) -> None:
     export = b"Employee ID,GitHub,Name,Level,Department\nE1,ana,<img src=x onerror=alert(1)> *[x](y)* @team,1,Sales\n"
     code, out, _ = _import(root, "e.csv", export)
     assert code == 0
-    assert "- E1 \\<img src=x onerror=alert(1)\\> \\*\\[x\\](y)\\* \\@team (`ana`): Sales, level 1" in out
+    # the one GitHub-safe escaper (escape.gfm_text): no HTML, no link, no emphasis, no mention
+    assert "- E1 &lt;img src=x onerror=alert(1)&gt; \\*\\[x\\](y)\\* &#64;team (`ana`): Sales, level 1" in out
 
 
 # --- bad input: row and column, exit 1, nothing written ----------------------------------------

@@ -6,23 +6,12 @@ shows a sealed field.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .escape import clean
+from .escape import gfm_text
 from .model import Pair
 from .roster import Employee
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|!~&@])")
-
-
-def md_text(text: str) -> str:
-    """HR text as literal Markdown (a PR body): one line, every character Markdown or HTML reads escaped.
-
-    Lighter than escape.md_text, whose entities are meant for HTML: this summary is also read in a terminal.
-    """
-    return _MARKDOWN.sub(r"\\\1", clean(text))
 
 _OPEN = ("proposed", "active")
 _FACTS = 8  # an Employee's fields before ``line``
@@ -86,7 +75,7 @@ def _facts(e: Employee) -> str:
 def _who(e: Employee) -> str:
     # a login in a code span: an @mention would notify every person an import touches
     login = f" (`{e.login}`)" if e.login else ""  # logins are letters, digits and hyphens: checked on import
-    return md_text(f"{e.employee_id} {e.name}".strip()) + login
+    return gfm_text(f"{e.employee_id} {e.name}".strip()) + login
 
 
 def summary(changes: Changes, total: int, limit: int = 200) -> str:
@@ -101,7 +90,7 @@ def summary(changes: Changes, total: int, limit: int = 200) -> str:
                          ("Promoted", changes.promoted), ("Other updates", changes.updated)):
         if items:
             out += ["", f"### {title} ({len(items):,})", ""]
-            out += [f"- {_who(c.employee)}: {md_text(c.details or _facts(c.employee))}" for c in items[:limit]]
+            out += [f"- {_who(c.employee)}: {gfm_text(c.details or _facts(c.employee))}" for c in items[:limit]]
             if len(items) > limit:
                 out.append(f"- … and {len(items) - limit:,} more")
     if changes.leaver_pairs:
