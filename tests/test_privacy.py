@@ -211,9 +211,10 @@ def _attack(published: dict[str, Any], k: int, totals: dict[str, Any] | None = N
         if dim == "role":  # the per-cohort floors add up
             listed = {role: sum(n for (_, r), n in floor.items() if r == role) for role in ("mentor", "mentee")}
         hidden = {g: n for g, n in listed.items() if g not in shown}
-        # the published files do not say how many groups were left out: the attacker assumes none
-        # beyond those the directory names, the tightest bound they could draw
-        tables.append((dim, total, shown, hidden, groups.get("hidden_groups", len(hidden)) - len(hidden)))
+        assert "hidden_groups" not in groups  # how many groups were left out is not published either
+        # so the attacker can only assume no left-out group beyond those the directory names:
+        # the tightest bound they could draw
+        tables.append((dim, total, shown, hidden, 0))
     roles = {g["group"]: g["count"] for g in totals["participation"]["role"]["groups"]}
     for role, column in (("mentor", "mentors"), ("mentee", "mentees")):
         shown = {c["name"]: c[column] for c in report["cohorts"] if c[column] is not None}
@@ -266,7 +267,6 @@ def _all_hidden(report: dict[str, Any]) -> dict[str, Any]:
     """The report with every cell of every table hidden."""
     out = json.loads(json.dumps(report))
     for groups in out["participation"].values():
-        groups["hidden_groups"] = groups.get("hidden_groups", 0) + len(groups["groups"])
         groups["groups"] = []
     for c in out["cohorts"]:
         c["mentors"] = c["mentees"] = None
