@@ -362,8 +362,9 @@ def _bar_size(c: Chart) -> tuple[float, float]:
         labels = [_pair_label(x).splitlines() for x in c.labels]
         longest = max((len(line) for lines in labels for line in lines), default=0)
         tallest = max((len(lines) for lines in labels), default=2)
-        # ~0.15 in a character at 12 px (wide glyphs such as W included), 0.2 in a line
-        return WIDTH + 0.15 * max(0, longest - LABEL_LINE), min(40.0, 1.2 + 0.2 * tallest * max(rows, 2))
+        # ~0.15 in a character at 12 px (wide glyphs such as W included); 0.3 in a label line, so
+        # the two-line labels of neighbouring pairs do not touch
+        return WIDTH + 0.15 * max(0, longest - LABEL_LINE), min(40.0, 1.2 + 0.3 * tallest * max(rows, 2))
     return WIDTH, min(40.0, 1.2 + 0.5 * max(rows, 2))
 
 
