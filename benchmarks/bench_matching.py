@@ -39,11 +39,11 @@ from scipy.optimize import linear_sum_assignment
 sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
 
-from rmcode import matching
-from rmcode.eligibility import Block, build_pool, eligible
-from rmcode.loader import load_bytes
+from rmcode.load.loader import load_bytes
+from rmcode.match import assign as matching
+from rmcode.match.eligibility import Block, build_pool, eligible
+from rmcode.match.scoring import UNIT, score, unit_weights
 from rmcode.model import Participant, Program, ProgramData, Source
-from rmcode.scoring import UNIT, score, unit_weights
 
 ON = dt.date(2026, 3, 2)
 GENERALISTS = 64
@@ -175,7 +175,7 @@ def run_end_to_end(people: int = 10_000, shape: str = "synthetic") -> dict[str, 
         (root / "matches.yaml").unlink()
         for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=b", "-c", "user.email=b@e", "commit", "-qm", "x"]):
             subprocess.run(["git", "-C", str(root), *args], check=True)
-        code = "from rmcode.commands.match import match; match()"
+        code = "from rmcode.cli.match import match; match()"
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", code, "--root", str(root), "--as-of", "2026-03-02"],
                              capture_output=True, text=True, check=False)

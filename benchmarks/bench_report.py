@@ -149,8 +149,8 @@ def _in_process(root: Path, runs: int) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     start = time.perf_counter()
     from rmcode import api
-    from rmcode.commands.progress import render_plain
-    from rmcode.report import build_report, render_json
+    from rmcode.cli.progress import render_plain
+    from rmcode.report.build import build_report, render_json
     phases = {"import rmcode (api, report, commands)": time.perf_counter() - start}
     day = dt.date.fromisoformat(AS_OF)
     start = time.perf_counter()
@@ -172,7 +172,7 @@ def _in_process(root: Path, runs: int) -> dict[str, float]:
 
 
 # `rmcode status` may not be registered in cli.py yet on a branch; this shim registers it.
-SHIM = ("import sys; from rmcode.cli import cli, main; from rmcode.commands import progress; "
+SHIM = ("import sys; from rmcode.cli import cli, main; from rmcode.cli import progress; "
         "[cli.add_command(c) for c in (progress.status, progress.report) if c.name not in cli.commands]; "
         "main(sys.argv[1:])")
 

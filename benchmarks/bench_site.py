@@ -30,7 +30,7 @@ import bench_report
 
 DEMO_AS_OF = "2026-11-24"
 # `rmcode build` may not be registered in cli.py yet on a branch; this shim registers it.
-SHIM = ("import sys; from rmcode.cli import cli, main; from rmcode.commands import site; "
+SHIM = ("import sys; from rmcode.cli import cli, main; from rmcode.cli import site; "
         "[cli.add_command(c) for c in (site.build, site.serve) if c.name not in cli.commands]; "
         "main(sys.argv[1:])")
 BIO = ("Works on {dept} projects and has opinions about meetings. Happy to help with {skill}; "

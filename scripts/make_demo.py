@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from rmcode.loader import load_bytes
+from rmcode.load.loader import load_bytes
 from rmcode.sealing import JsonValue, Keyring, SealError, is_sealed, parse_identities, seal, unseal
-from rmcode.seals import Target, sealed_targets, value_at
+from rmcode.validate.sealed import Target, sealed_targets, value_at
 
 Doc = dict[str, Any]
 # The demo's values are sealed to a key whose secret is committed on purpose (demo-only.key): DEMO ONLY,

@@ -19,9 +19,9 @@ from conftest import MINI_PROGRAM, SCHEMA_LINE, ProgramRepo, git, mini_files, pe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmcode.authorize import Author, FileChange, Roster, case_variants, decide
-from rmcode.codeowners import owners_text
-from rmcode.commands.pr import check_pr, pr_summary
+from rmcode.cli.pr import check_pr, pr_summary
+from rmcode.github.authorize import Author, FileChange, Roster, case_variants, decide
+from rmcode.github.codeowners import owners_text
 
 ANA = ("ana", 101)
 BEN = ("ben", 102)

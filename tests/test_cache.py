@@ -24,9 +24,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rmcode
-from rmcode import api, cache, rules
-from rmcode.repo import discover
-from rmcode.validate import DIGEST_CHARS, Reread, Validation, validate_documents
+from rmcode import api
+from rmcode.io import cache
+from rmcode.io.repo import discover
+from rmcode.validate import rules
+from rmcode.validate.pipeline import DIGEST_CHARS, Reread, Validation, validate_documents
 
 AS_OF = dt.date(2026, 3, 1)
 ANA = "participants/ana.yaml"
@@ -164,7 +166,7 @@ def test_the_cache_key_covers_python_the_parsing_libraries_every_module_and_ever
     package = Path(rmcode.__file__).parent
     assert {p.name for p in package.glob("*.py")} | {p.name for p in (package / "schemas").iterdir()} <= names
     assert {"python", "PyYAML", "jsonschema", "fastjsonschema"} <= names
-    for name in ("validate.py", "participant.schema.json", "PyYAML"):
+    for name in ("validate/pipeline.py", "participant.schema.json", "PyYAML"):
         i = next(i for i, (n, _) in enumerate(inputs) if n == name)
         changed = [*inputs[:i], (name, inputs[i][1] + b" "), *inputs[i + 1:]]
         assert cache.key_of(changed) != cache.key_of(inputs)

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from rmcode.charts import (
+from rmcode.site.charts import (
     BarChart,
     Chart,
     LineChart,

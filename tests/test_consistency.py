@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from conftest import run
 
-from rmcode import site
-from rmcode.render_pages import fmt_value
-from rmcode.seals import NEEDS_KEY
+from rmcode.site import build as site
+from rmcode.site.pages import fmt_value
+from rmcode.validate.sealed import NEEDS_KEY
 
 REPO = Path(__file__).resolve().parents[1]
 PAST = dt.date(2026, 10, 1)  # files dated later exist in the tree: they must be left out, not rejected
@@ -134,7 +134,7 @@ def test_kpis_agree_everywhere(built: tuple[Path, dict[str, Any]]) -> None:
 
 
 def _status_value(k: dict[str, Any]) -> str:
-    from rmcode.report import format_value
+    from rmcode.report.build import format_value
     return NEEDS_KEY if k.get("needs_key") else format_value(k["unit"], k["value"], k["suppressed"])
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rmcode import escape
+from rmcode.formats import escape
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -7,9 +7,9 @@ import datetime as dt
 from conftest import ProgramRepo
 from test_progress import checkin, load, small_files
 
-from rmcode.flags import Flag, find_flags
 from rmcode.model import ProgramData, Source
-from rmcode.progress import pair_facts, progress_of
+from rmcode.progress.flags import Flag, find_flags
+from rmcode.progress.pairs import pair_facts, progress_of
 
 D = dt.date
 

@@ -10,7 +10,7 @@ import icalendar
 import recurring_ical_events
 from conftest import ProgramRepo, person, run
 
-from rmcode.ical import pair_token
+from rmcode.formats.ical import pair_token
 
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 # the mentee lives in Berlin (free Tuesdays 15:00-17:00), the mentor in New York (09:00-11:00 there):

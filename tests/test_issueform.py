@@ -19,12 +19,12 @@ from conftest import ProgramRepo, person
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmcode.authorize import CHECKIN_PATH, PROFILE_PATH
-from rmcode.commands.pr import from_issue
+from rmcode.cli.pr import from_issue
 from rmcode.errors import RmcodeError
-from rmcode.issueform import checked, form_file, parse_body
-from rmcode.loader import load_bytes
-from rmcode.writer import render
+from rmcode.formats.person_yaml import render
+from rmcode.github.authorize import CHECKIN_PATH, PROFILE_PATH
+from rmcode.github.issueform import checked, form_file, parse_body
+from rmcode.load.loader import load_bytes
 
 FORMS = Path(__file__).resolve().parent.parent / ".github" / "ISSUE_TEMPLATE"
 DAY = dt.date(2026, 1, 12)

@@ -23,7 +23,7 @@ from conftest import (
 )
 
 from rmcode import sealing
-from rmcode.commands.pr import check_pr
+from rmcode.cli.pr import check_pr
 
 AS_OF = "2026-03-01"
 CHECKIN = "checkins/ana--cleo/2026-02-10-ana.yaml"

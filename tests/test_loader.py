@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rmcode.errors import LoadError
-from rmcode.loader import MAX_DEPTH, load_bytes
+from rmcode.load.loader import MAX_DEPTH, load_bytes
 
 
 def problems(content: bytes) -> list[str]:

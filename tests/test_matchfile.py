@@ -9,7 +9,15 @@ import textwrap
 import pytest
 
 from rmcode.errors import SchemaError
-from rmcode.matchfile import DIFF_FORMATS, SUMMARY_FORMATS, Summary, diff, mean_score, parse, render
+from rmcode.formats.matches import (
+    DIFF_FORMATS,
+    SUMMARY_FORMATS,
+    Summary,
+    diff,
+    mean_score,
+    parse,
+    render,
+)
 from rmcode.model import Pair, Unmatched
 
 BREAKDOWN = {"skills": 0.35, "working_style": 0.1, "cross_department": 0.15, "timezone": 0.1, "availability": 0.0912,

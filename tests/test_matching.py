@@ -16,11 +16,13 @@ from conftest import MINI_PROGRAM
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmcode import matching, optimality
 from rmcode.errors import MatchError
-from rmcode.loader import load_bytes
-from rmcode.matchfile import render
-from rmcode.matching import assign, propose
+from rmcode.formats.matches import render
+from rmcode.load.loader import load_bytes
+from rmcode.match import assign as matching
+from rmcode.match import optimality
+from rmcode.match.assign import assign, propose
+from rmcode.match.scoring import UNIT, unit_weights
 from rmcode.model import (
     BREAKDOWN_KEYS,
     Pair,
@@ -31,7 +33,6 @@ from rmcode.model import (
     Unmatched,
     Weights,
 )
-from rmcode.scoring import UNIT, unit_weights
 
 ON = dt.date(2026, 3, 1)
 RAW = load_bytes("program.yaml", MINI_PROGRAM.encode()).data
@@ -582,9 +583,10 @@ def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> No
     import re
     from pathlib import Path, PurePosixPath
 
-    from rmcode import api, render_pages
-    from rmcode.charts import draw
-    from rmcode.report import build_report
+    from rmcode import api
+    from rmcode.report.build import build_report
+    from rmcode.site import pages as render_pages
+    from rmcode.site.charts import draw
     root = Path(__file__).resolve().parents[1]  # the demo program
     day = api.resolve_as_of(root, None)
     demo = api.validate(root, day).data

@@ -11,8 +11,8 @@ from conftest import MINI_PROGRAM, ProgramRepo
 from test_progress import checkin, load, small_files
 
 from rmcode import api
-from rmcode.metrics import METRICS, Context, Value, evaluate, kpi_problems
 from rmcode.model import Kpi
+from rmcode.progress.metrics import METRICS, Context, Value, evaluate, kpi_problems
 
 
 def kpi(metric: str, **params: str | float) -> Kpi:

@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import MINI_PROGRAM, ProgramRepo, person, run
 
-from rmcode.ical import pair_token
+from rmcode.formats.ical import pair_token
 from rmcode.sealing import generate_identity, seal
 
 GOALS = "{learn: [{id: g1, text: Learn it}], grow: [{id: g2, text: Grow}]}"
@@ -228,7 +228,7 @@ def test_a_server_that_stays_down_is_reported_and_nothing_is_lost(setup: Setup, 
 def test_an_interrupted_send_is_not_repeated(setup: Setup, smtp: Smtp) -> None:
     import datetime as dt
 
-    from rmcode.delivery import SentLog
+    from rmcode.io.delivery import SentLog
 
     SentLog.open(setup.log, "mini").record("matched:ana--cleo:ana", "sending", "email", dt.date(2026, 2, 3))
     result = setup.notify()

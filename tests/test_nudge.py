@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from conftest import SCHEMA_LINE, ProgramRepo, mini_files, person
 
-from rmcode.commands.pr import nudge
+from rmcode.cli.pr import nudge
 
 FOOTER = ("Everyone concerned hears about it privately (`rmcode notify`); this issue names nobody. Log a session "
           "from your pair's page on the program site, with the *Log a mentoring session* issue form or `rmcode "

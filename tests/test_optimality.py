@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from rmcode import optimality
-from rmcode.optimality import NoCertificate, certify, dense_cells, solve, verify
+from rmcode.match import optimality
+from rmcode.match.optimality import NoCertificate, certify, dense_cells, solve, verify
 
 MAX = 10_000
 

@@ -13,17 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rmcode.metrics import Value
 from rmcode.model import Pair, ProgramData
-from rmcode.privacy import (
+from rmcode.progress.metrics import Value
+from rmcode.report.build import build_report
+from rmcode.report.privacy import (
     fold_small_groups,
     hold_series,
     publish_date,
     suppress_cells,
     suppress_value,
 )
-from rmcode.render_data import data_files
-from rmcode.report import build_report
+from rmcode.site.data import data_files
 
 
 def test_nothing_hidden_when_every_group_is_large_enough() -> None:

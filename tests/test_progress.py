@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from rmcode import api
 from rmcode.model import ProgramData
-from rmcode.progress import (
+from rmcode.progress.pairs import (
     NEVER,
     STATUSES,
     MilestoneState,

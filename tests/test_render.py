@@ -15,11 +15,11 @@ import pytest
 from conftest import MINI_PROGRAM, SCHEMA_LINE, person
 
 from rmcode import api
-from rmcode.render import NAV, SiteSettings, environment, site_files
-from rmcode.render_data import public_report
-from rmcode.render_join import checkin_template, profile_template
-from rmcode.render_pages import constraints
-from rmcode.report import build_report
+from rmcode.report.build import build_report
+from rmcode.site.data import public_report
+from rmcode.site.join import checkin_template, profile_template
+from rmcode.site.pages import constraints
+from rmcode.site.render import NAV, SiteSettings, environment, site_files
 
 AS_OF = dt.date(2026, 3, 1)
 PUBLIC_FIELDS = "[name, title, level, department, location, timezone, languages, skills_offered, skills_wanted, goals, bio]"
@@ -283,7 +283,7 @@ def test_path_filter_refuses_anything_but_plain_paths() -> None:
 
 
 def test_survey_summaries_say_what_people_answered() -> None:
-    from rmcode.render_pages import _answer_summary
+    from rmcode.site.pages import _answer_summary
     choice = {"type": "choice", "suppressed": False, "yes_share": None, "mean": None}
     assert _answer_summary(choice, {"Video call": 5, "In person": 3}, 5) == "most answered “Video call”"
     assert _answer_summary(choice, {"a": 4, "b": 4}, 5) == "most answered “a” and “b”"

@@ -8,9 +8,9 @@ from pathlib import Path, PurePosixPath
 from conftest import ProgramRepo, person
 
 from rmcode import api
-from rmcode.ical import pair_token
-from rmcode.render import SiteSettings, site_files
-from rmcode.report import build_report
+from rmcode.formats.ical import pair_token
+from rmcode.report.build import build_report
+from rmcode.site.render import SiteSettings, site_files
 
 ON = dt.date(2026, 3, 1)
 GOALS = "{learn: [{id: learn-ai, text: Use AI for reports}], grow: [{id: grow-sponsor, text: Sponsor a junior}]}"
@@ -45,7 +45,7 @@ def test_the_page_shows_public_goals_milestones_and_the_log_buttons(program_repo
     page = files[PurePosixPath(f"pairs/{pair_token('mini', 'ana--cleo')}.md")]
     assert "Mentee: Cleo Cruz" in page and "Ana" not in page
     assert "<tr><td><code>learn&#45;ai</code></td><td>Use AI for reports</td></tr>" in page
-    # milestones as rmcode.progress counts them: 14 days after the match, and the cohort's end
+    # milestones as rmcode.progress.pairs counts them: 14 days after the match, and the cohort's end
     assert "<tr><td>Agree on goals</td><td><code>agreement</code></td><td>2026&#45;02&#45;15</td><td>yes</td></tr>" in page
     assert ("<tr><td>Closing survey</td><td><code>closing</code></td><td>2026&#45;06&#45;30</td><td>not yet</td></tr>"
             in page)

@@ -21,10 +21,10 @@ from test_progress import checkin, load, response, small_files
 
 from rmcode import api
 from rmcode.model import ProgramData
-from rmcode.report import RENDERERS, build_report, render_csv, render_json, render_markdown
-from rmcode.schema import load_schema
+from rmcode.report.build import RENDERERS, build_report, render_csv, render_json, render_markdown
 from rmcode.sealing import parse_identities
-from rmcode.seals import open_data
+from rmcode.validate.schema import load_schema
+from rmcode.validate.sealed import open_data
 
 ROOT = Path(__file__).resolve().parent.parent
 KPIS = """\

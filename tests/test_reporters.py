@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from rmcode.errors import Problem
-from rmcode.reporters import as_json, github, text
+from rmcode.formats.problems import as_json, github, text
 
 
 def test_text_lists_every_problem_with_hint_and_summary() -> None:

@@ -12,8 +12,8 @@ import yaml
 from conftest import ProgramRepo, commit_all, person, run
 
 from rmcode.api import validate
-from rmcode.roster import parse_roster
-from rmcode.roster_seal import Sealed, bucket_of, open_fields, parse_sealed
+from rmcode.formats.roster_sealed import Sealed, bucket_of, open_fields, parse_sealed
+from rmcode.model.roster import parse_roster
 from rmcode.sealing import generate_identity, parse_identities
 
 # as an HR system writes it: BOM, semicolons, CRLF, quoted fields with the delimiter, doubled quotes, a line break
@@ -435,7 +435,7 @@ def test_emails_without_recipients_are_refused_and_nothing_is_written(program_re
 
 
 def test_buckets_group_by_the_same_hash_as_bucket_of() -> None:
-    from rmcode.roster_seal import group
+    from rmcode.formats.roster_sealed import group
     ids = [f"E{i}" for i in range(300)] + ["Ünïcode-1"]
     grouped = group({i: {"email": f"{i}@example.com"} for i in ids})
     assert {i: b for b, members in grouped.items() for i in members} == {i: bucket_of(i) for i in ids}
@@ -510,7 +510,7 @@ def test_every_row_of_a_written_roster_matches_its_json_schema(program_repo: Pro
 
     import jsonschema
 
-    from rmcode.schema import load_schema
+    from rmcode.validate.schema import load_schema
     root = program_repo()
     _import(root, "export.csv", SEMICOLON_EXPORT)
     rows = list(csv.DictReader(io.StringIO((root / "roster.csv").read_text(), newline="")))

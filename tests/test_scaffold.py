@@ -19,9 +19,9 @@ from click.testing import CliRunner, Result
 from conftest import ProgramRepo, person
 
 from rmcode import __version__
-from rmcode.commands.data import validate
-from rmcode.commands.scaffold import forms, init, log, register
-from rmcode.scaffold import InitSettings, render_files, target_path, template_files
+from rmcode.cli.data import validate
+from rmcode.cli.init import forms, init, log, register
+from rmcode.init.scaffold import InitSettings, render_files, target_path, template_files
 
 REPO = Path(__file__).resolve().parent.parent
 OPENS = "2026-03-02"  # registration opens; closes 2026-03-29, cohort 2026-04-06 .. 2026-10-05
@@ -88,7 +88,7 @@ def test_no_warning_once_the_placeholders_are_replaced(tmp_path: Path) -> None:
 
 
 def test_a_new_program_builds_on_the_first_try(tmp_path: Path) -> None:
-    site = pytest.importorskip("rmcode.commands.site")
+    site = pytest.importorskip("rmcode.cli.site")
     root = new_program(tmp_path, "--repository", "acme/mentoring")
     result = invoke(site.build, "--root", str(root), "--as-of", OPENS)
     assert result.exit_code == 0, result.output
@@ -214,7 +214,7 @@ def test_init_register_log_validate_build_round_trip(tmp_path: Path) -> None:
         """)
     assert invoke(validate, "--root", str(root), "--as-of", "2026-04-20").output == (
         PLACEHOLDER_WARNINGS + "ok: 5 files valid (2 warnings)\n")
-    site = pytest.importorskip("rmcode.commands.site")
+    site = pytest.importorskip("rmcode.cli.site")
     assert invoke(site.build, "--root", str(root), "--as-of", "2026-04-20").exit_code == 0
 
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import SCHEMA_LINE, ProgramRepo, person, run
 
 from rmcode import api
-from rmcode.schema import SCHEMA_NAMES, load_schema
+from rmcode.validate.schema import SCHEMA_NAMES, load_schema
 
 AS_OF = "2026-03-01"
 EVE = "participants/eve.yaml"

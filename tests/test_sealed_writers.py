@@ -14,9 +14,9 @@ import yaml
 from click.testing import CliRunner
 from conftest import MINI_PROGRAM, ProgramRepo, mini_files, run
 
-from rmcode.commands.survey import survey
+from rmcode.cli.survey import survey
 from rmcode.errors import RmcodeError
-from rmcode.issueform import form_file
+from rmcode.github.issueform import form_file
 from rmcode.sealing import generate_identity, is_sealed, parse_identities, unseal
 
 MARK = "PLANTED-7f3a"  # in every sealed value; must never be readable anywhere

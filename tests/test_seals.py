@@ -11,7 +11,7 @@ import pytest
 from conftest import MINI_PROGRAM, SCHEMA_LINE, ProgramRepo, person, run
 
 from rmcode import api, sealing
-from rmcode.seals import DEFAULT_SEALED, open_data, plain_sealed, sealed_fields
+from rmcode.validate.sealed import DEFAULT_SEALED, open_data, plain_sealed, sealed_fields
 
 AS_OF = "2026-03-01"
 SECRET, PUBLIC = sealing.generate_identity()

@@ -18,10 +18,11 @@ import pytest
 from conftest import commit_all, git, mini_files, write_files
 from test_render import hostile_files
 
-from rmcode import api, site
+from rmcode import api
 from rmcode.errors import BuildError
-from rmcode.repo import read_keyring
-from rmcode.seals import count_sealed, open_data
+from rmcode.io.repo import read_keyring
+from rmcode.site import build as site
+from rmcode.validate.sealed import count_sealed, open_data
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_AS_OF = dt.date(2026, 11, 24)
@@ -316,7 +317,7 @@ def test_serve_keeps_the_last_good_site_when_a_file_breaks(server: tuple[object,
                                                            caplog: pytest.LogCaptureFixture) -> None:
     srv, root, port = server
     (root / "participants" / "ben.yaml").write_text("login: ben\n", encoding="utf-8")
-    with caplog.at_level("ERROR", logger="rmcode.site"):
+    with caplog.at_level("ERROR", logger="rmcode.site.build"):
         srv.builder()
     assert "The site was not rebuilt:\nparticipants/ben.yaml" in caplog.text
     assert "Mini program" in _get(f"http://127.0.0.1:{port}/index.html")

@@ -15,9 +15,9 @@ from conftest import commit_all, git, mini_files, run, write_files
 
 from rmcode import api
 from rmcode.errors import BuildError
-from rmcode.loader import load_bytes
+from rmcode.load.loader import load_bytes
 from rmcode.model import ProgramData
-from rmcode.site_config import ALLOWED_EXTENSIONS, mkdocs_config
+from rmcode.site.config import ALLOWED_EXTENSIONS, mkdocs_config
 
 # popular extensions that read files, fetch URLs, load other code or are simply not vetted
 REFUSED = ["pymdownx.b64", "pymdownx.emoji", "pymdownx.magiclink", "pymdownx.pathconverter",

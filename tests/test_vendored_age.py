@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from rmcode.render import ASSETS
 from rmcode.sealing import generate_identity, parse_identities, unseal
+from rmcode.site.render import ASSETS
 
 REPO = Path(__file__).resolve().parent.parent
 ASSET_DIR = REPO / "src/rmcode/templates/assets"

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from rmcode.seals import DEFAULT_SEALED
+from rmcode.validate.sealed import DEFAULT_SEALED
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import run
 
-from rmcode.commands.site import build, serve
+from rmcode.cli.site import build, serve
 from rmcode.errors import BuildError, SchemaError
 
 

@@ -23,8 +23,8 @@ import yaml
 from click.testing import Result
 from conftest import ProgramRepo, commit_all, git, run
 
-from rmcode.loader import load_bytes
-from rmcode.schema import load_schema
+from rmcode.load.loader import load_bytes
+from rmcode.validate.schema import load_schema
 
 ADMIN_ID = "583231"
 COHORT = "2026-spring"

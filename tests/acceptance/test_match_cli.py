@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import SCHEMA_LINE, ProgramRepo, commit_all, git, person
 
-from rmcode import optimality
-from rmcode.commands.match import impact, match
+from rmcode.cli.match import impact, match
 from rmcode.errors import RmcodeError
+from rmcode.match import optimality
 
 AS_OF = "2026-03-01"
 BEN_DAN = ("covers 1 of 1 skill Dan wants: Short video; both free Tue mornings; different departments (Legal, Sales); "

@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from test_progress import small_files
 from test_report import SECRETS, secret_files
 
-from rmcode.commands.progress import PRIVATE_WARNING, render_rich, report, status
+from rmcode.cli.progress import PRIVATE_WARNING, render_rich, report, status
 from rmcode.errors import SchemaError
-from rmcode.report import build_report
+from rmcode.report.build import build_report
 
 
 def invoke(command: object, *args: str) -> Result:

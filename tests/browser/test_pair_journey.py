@@ -23,9 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from test_site_browser import ARGS, CHROMIUM, DEMO_AS_OF, REPO, _Quiet, _require_chromium
 
-from rmcode import api, site
-from rmcode.ical import pair_token
-from rmcode.render_people import public_name
+from rmcode import api
+from rmcode.formats.ical import pair_token
+from rmcode.site import build as site
+from rmcode.site.people import public_name
 
 pytestmark = pytest.mark.browser
 TODAY = DEMO_AS_OF + dt.timedelta(days=1)

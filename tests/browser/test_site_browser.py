@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from test_render import HOSTILE
 
-from rmcode import api, site
+from rmcode import api
+from rmcode.site import build as site
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,0 +1,327 @@
+"""The library API: one function per user-facing action. The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import importlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoadError, Problem, RmcodeError, SchemaError
+from ..github.codeowners import PATH as CODEOWNERS_PATH
+from ..github.codeowners import drift_problem
+from ..io import cache
+from ..io.repo import (
+    FileRef,
+    Scan,
+    Stamp,
+    data_changed,
+    data_changed_later,
+    head_date,
+    read_bytes,
+    scan,
+)
+from ..load.loader import Document, load_bytes
+from ..model import Program, ProgramData
+from ..model.roster import HrRoster
+from ..validate.pipeline import (
+    DIGEST_CHARS,
+    Reader,
+    Record,
+    Reread,
+    Validation,
+    build_item,
+    validate_items,
+)
+from .roster import load_roster
+
+Progress = Callable[[int, int], None]
+PARALLEL_MIN_FILES = 4000  # below this, starting worker processes costs more than it saves
+_CHUNK = 1000
+_KEEP_POSITIONS = frozenset({"program", "matches"})
+# superseded cache entries tolerated before the cache file is rewritten: 1,000 or a quarter of the files
+_REWRITE_MIN, _REWRITE_SHARE = 1000, 4
+
+Checked = tuple[FileRef, Document | None, list[Problem]]
+Entry = tuple[Stamp, Record]
+NO_STAMP: Stamp = (-1, -1, -1)  # a file that could not be stat-ed: never matches, so never reused
+
+# The rest of the public API, imported on first use so that `rmcode validate` does not
+# pay for scipy, matplotlib and mkdocs (PEP 562).
+_LAZY = {
+    "propose": "match.assign", "Proposal": "match.assign",
+    "diff_matches": ("formats.matches", "diff"), "render_matches": ("formats.matches", "render"),
+    "build_report": "report.build", "RENDERERS": "report.build", "REPORT_VERSION": "report.build",
+    "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "progress.metrics",
+    "check_pr": "io.gitdiff", "summarize_pr": "io.gitdiff", "form_file": "github.issueform", "build_nudge": "progress.nudge",
+    "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "init.scaffold",
+    "render_file": ("formats.person_yaml", "render"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'rmcode.api' has no attribute {name!r}")
+    module, attr = (target, name) if isinstance(target, str) else target
+    return getattr(importlib.import_module(f"rmcode.{module}"), attr)
+
+
+def resolve_as_of(root: Path, as_of: dt.date | None, changed: Callable[[], bool] | None = None) -> dt.date:
+    """``as_of`` if given, else the date of HEAD, so an old commit always gives the same numbers.
+
+    Today when the data has uncommitted changes (a profile just written by ``rmcode
+    register`` is dated today) or outside a Git repository. ``changed`` answers whether
+    the data changed (``repo.data_changed_later``) when the caller started asking earlier.
+    """
+    if as_of is not None:
+        return as_of
+    committed = head_date(root)
+    if committed is None or (changed or partial(data_changed, root))():
+        return max(committed or dt.date.today(), dt.date.today())
+    return committed
+
+
+def check_file(root: Path, ref: FileRef) -> Checked:
+    """Read, parse and schema-check one file. The document is None when it did not parse."""
+    from ..validate.schema import (
+        validate_document,  # jsonschema: only when some file is checked afresh
+    )
+
+    content = read_bytes(root, ref)
+    if isinstance(content, Problem):
+        return ref, None, [content]
+    try:
+        doc = load_bytes(ref.path, content, max_bytes=len(content) if ref.schema == "matches" else None)
+    except LoadError as exc:
+        return ref, None, list(exc.problems)
+    return ref, doc, validate_document(doc, ref.schema)
+
+
+def check_record(root: Path, ref: FileRef) -> Record:
+    """Check one file and build its domain object: everything the cache keeps of it."""
+    _, doc, found = check_file(root, ref)
+    if doc is None or found:
+        return ref.schema, None, tuple(found), ""
+    item, own = build_item(doc, ref.schema)
+    return ref.schema, item, tuple(own), doc.digest[:DIGEST_CHARS]
+
+
+def _check_chunk(root: Path, refs: Sequence[FileRef]) -> list[Checked]:
+    # positions are rebuilt on demand in the parent, so they need not cross the process boundary
+    # (program.yaml and matches.yaml keep them: their positions are used for every pair)
+    return [(ref, doc.compact() if doc is not None and ref.schema not in _KEEP_POSITIONS else doc, found)
+            for ref, doc, found in (check_file(root, r) for r in refs)]
+
+
+def check_files(root: Path, refs: Sequence[FileRef], progress: Progress | None = None) -> Iterator[Checked]:
+    """Check every file, on all cores when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(refs) < PARALLEL_MIN_FILES or workers < 2:
+        for number, ref in enumerate(refs, 1):
+            yield check_file(root, ref)
+            if progress is not None:
+                progress(number, len(refs))
+        return
+    from concurrent.futures import ProcessPoolExecutor  # only for many files: the import costs
+
+    chunks = [refs[i:i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        done = 0
+        for result in pool.map(_check_chunk, [root] * len(chunks), chunks):
+            yield from result
+            done += len(result)
+            if progress is not None:
+                progress(done, len(refs))
+
+
+def _worker_started() -> None:
+    # a forked worker inherits the parent's heap: keep the collector from ever scanning it
+    gc.freeze()
+
+
+def _record_chunk(root: Path, refs: Sequence[FileRef], stamps: Sequence[Stamp]) -> bytes:
+    # sent back already pickled as a cache frame: cheap to send, and written to the cache as it is
+    entries = {ref.path: (st, check_record(root, ref)) for ref, st in zip(refs, stamps)}
+    gc.collect()  # the parser leaves a few cycles per file; only this chunk's objects are scanned
+    return cache.dumps(entries)
+
+
+def _check_stale(root: Path, refs: Sequence[FileRef], stamps: Mapping[str, Stamp],
+                 progress: Progress | None) -> tuple[dict[str, Entry], list[bytes] | None]:
+    """Check files afresh, on all cores when there are many.
+
+    Also returns the entries as cache frames when the workers pickled them anyway (else None).
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    entries: dict[str, Entry] = {}
+    if len(refs) < PARALLEL_MIN_FILES or workers < 2:
+        for number, ref in enumerate(refs, 1):
+            entries[ref.path] = (stamps.get(ref.path, NO_STAMP), check_record(root, ref))
+            if progress is not None:
+                progress(number, len(refs))
+        return entries, None
+    from concurrent.futures import ProcessPoolExecutor  # only when many files changed
+
+    chunks = [refs[i:i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    frames: list[bytes] = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
+        for frame in pool.map(_record_chunk, [root] * len(chunks), chunks,
+                              [[stamps.get(r.path, NO_STAMP) for r in chunk] for chunk in chunks]):
+            frames.append(frame)
+            entries.update(cache.loads(frame))
+            if progress is not None:
+                progress(len(entries), len(refs))
+    return entries, frames
+
+
+def _records(root: Path, found: Scan, stored: cache.Loaded, started: int, progress: Progress | None,
+             use_cache: bool) -> dict[str, Record]:
+    """Each file's record: from the cache when its stamp is unchanged, else checked afresh.
+
+    (A path's schema follows from the path alone, so an unchanged stamp means an unchanged record.)
+    """
+    cached, stamp_of = stored.entries.get, found.stamps.get
+    records = {path: entry[1] for path in found.files
+               if (entry := cached(path)) is not None and entry[0] == stamp_of(path)}
+    stale = sorted((FileRef(path, schema) for path, schema in found.files.items() if path not in records),
+                   key=lambda ref: ref.path)
+    fresh, frames = _check_stale(root, stale, found.stamps, progress)
+    records.update((path, record) for path, (_, record) in fresh.items())
+    if use_cache and (fresh or found.listed):
+        _save(root, found, records, stored, fresh, frames, started)
+    return records
+
+
+def _save(root: Path, found: Scan, records: Mapping[str, Record], stored: cache.Loaded,
+          fresh: Mapping[str, Entry], frames: list[bytes] | None, started: int) -> None:
+    """Append what is new to the cache, or rewrite it once superseded entries pile up."""
+    live = len(found.files) + len(found.folders)
+    listed = {key: found.folders[key] for key in found.listed}
+    new = frames if frames is not None else [cache.dumps(fresh)] if fresh else []
+    if listed:
+        new = new + [cache.dumps(listed)]
+    if stored.size and stored.size + len(fresh) + len(listed) - live <= max(_REWRITE_MIN, live // _REWRITE_SHARE):
+        cache.save(root, new, started, append=True)
+    elif len(fresh) + len(listed) == live:
+        cache.save(root, new, started)
+    else:
+        everything: dict[str, Any] = {path: (found.stamps.get(path, NO_STAMP), records[path]) for path in found.files}
+        cache.save(root, [cache.dumps(everything | found.folders)], started)
+
+
+def _read(root: Path) -> Reader:
+    def read(path: str) -> bytes | None:
+        content = read_bytes(root, FileRef(path, "matches" if path == "matches.yaml" else "data"))
+        return content if isinstance(content, bytes) else None
+    return read
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading creates about a million objects and no garbage cycles worth collecting:
+    without this the collector re-scans them over and over (several times slower)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if not gc.get_freeze_count():
+                # the first young collection would scan every new object once more (0.1 s for a large
+                # program); freezing and unfreezing moves them to the oldest generation without a scan
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None = None,
+             use_cache: bool = True) -> Validation:
+    """Check every file of the program at ``root`` against its schema and the cross-file rules.
+
+    Results of unchanged files are reused from the cache (see ``rmcode.io.cache``).
+    """
+    changed = data_changed_later(root) if as_of is None else None
+    try:
+        with _collector_paused():
+            started = cache.now()  # before any stat: see cache.RACY_NS
+            stored = cache.load(root) if use_cache else cache.Loaded({}, 0)
+            found = scan(root, stored.entries)
+            records = _records(root, found, stored, started, progress, use_cache)
+            items = {path: record[1] for path, record in records.items() if record[1] is not None}
+            problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
+            present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
+            roster = _roster(root, problems)
+            result = validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files),
+                                    present, Reread(records, _read(root)), roster)
+            return _with_codeowners(root, result)
+    finally:
+        if changed is not None:
+            changed()  # reaps git
+
+
+def _with_codeowners(root: Path, result: Validation) -> Validation:
+    """Add the drift of a committed .github/CODEOWNERS from program.yaml's admins (a missing file is
+    check-pr's concern: a program run without GitHub has none)."""
+    path = root / CODEOWNERS_PATH
+    if result.data is None or not (path.exists() or path.is_symlink()):
+        return result
+    content = read_bytes(root, FileRef(CODEOWNERS_PATH, "data"))
+    problem = content if isinstance(content, Problem) else drift_problem(content, result.data)
+    if problem is None:
+        return result
+    return Validation(result.data, tuple(sorted((*result.problems, problem))), result.files)
+
+
+def _roster(root: Path, problems: list[Problem]) -> HrRoster | None:
+    """roster.csv where the program has one; a damaged one is a problem, and then no roster."""
+    try:
+        return load_roster(root)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:
+    """The validated program, or SchemaError with every problem."""
+    result = validate(root, as_of)
+    if not result.valid or result.data is None:
+        raise SchemaError(result.problems)
+    return result.data
+
+
+def load_as_of(root: Path, as_of: dt.date | None = None) -> tuple[ProgramData, dt.date]:
+    """The program as it stood on ``as_of`` (default: HEAD's date), and that date.
+
+    Validated as of the later of ``as_of`` and the current date, so that a view of an
+    earlier day leaves out files dated later instead of rejecting them; then restricted to
+    what existed on that day, so every command shows the same program for the same date.
+    """
+    current = resolve_as_of(root, None)
+    day = as_of or current
+    return load_program(root, max(day, current)).on(day), day
+def repository_warnings(root: Path, program: Program) -> list[Problem]:
+    """Warnings about the repository beyond its data: issue forms behind program.yaml, template text left in."""
+    from ..github.forms import FORM_FIELDS, placeholder_warnings, stale_forms
+
+    def read(rel: str) -> str | None:
+        path = root / rel
+        try:
+            return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+        except (OSError, UnicodeDecodeError):
+            return None
+    forms = {rel: text for rel in FORM_FIELDS if (text := read(rel)) is not None}
+    pages = ["program.yaml", "site/mkdocs.yml"] + sorted(
+        p.relative_to(root).as_posix() for p in (root / "site" / "docs").glob("*.md") if (root / "site").is_dir())
+    texts = {rel: text for rel in pages if (text := read(rel)) is not None}
+    try:
+        stale = stale_forms(program, forms)
+    except RmcodeError as exc:  # a form without the option lists rmcode fills in
+        stale = [dataclasses.replace(p, severity="warning") for p in exc.problems]
+    return stale + placeholder_warnings(texts)

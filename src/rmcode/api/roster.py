@@ -1,0 +1,144 @@
+"""`rmcode roster import` and reading the committed roster: the disk edge of the roster stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoadError, Problem, RmcodeError
+from ..formats.roster_diff import Changes, compare, summary
+from ..formats.roster_sealed import Sealed, parse_sealed, render_sealed, seal_fields
+from ..io.repo import MATCHES_MAX_BYTES, write_atomic
+from ..load.loader import load_bytes
+from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
+from ..model import Pair, Source
+from ..model.roster import ROSTER_PATH, SEALED_PATH, HrRoster, parse_roster, prefill, render_roster
+from ..sealing import Keyring, SealError
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    changes: Changes
+    summary: str  # Markdown, for the pull request
+    written: tuple[str, ...]  # paths written (none with dry_run)
+    note: str  # about sealing, for the terminal
+
+
+def load_roster(root: Path) -> HrRoster | None:
+    """The committed roster.csv, or None when the program has none. LoadError if it is damaged."""
+    path = root / ROSTER_PATH
+    if not path.is_file():
+        return None
+    return parse_roster(path.read_bytes())
+
+
+def roster_prefill(root: Path, login: str) -> dict[str, Any]:
+    """Level, department and manager for ``login`` from the program's roster.csv ({} without one).
+
+    ``register`` (and any form that writes a profile) takes these as the starting values.
+    """
+    return prefill(load_roster(root), login)
+
+
+def _program(root: Path) -> dict[str, Any]:
+    from ..validate.schema import validate_document
+
+    path = root / "program.yaml"
+    if not path.is_file():
+        raise LoadError([Problem("program.yaml", 0, 0, "RM120", f"no program.yaml in {root}",
+                                 "run the command in a program repository or pass --root")])
+    doc = load_bytes("program.yaml", path.read_bytes())
+    problems = validate_document(doc, "program")
+    if problems:
+        raise RmcodeError(problems)
+    data: dict[str, Any] = doc.data
+    return data
+
+
+def _recipients(program: Mapping[str, Any]) -> list[str]:
+    return [r["key"] for r in program.get("sealing", {}).get("recipients", [])]
+
+
+def _read_export(export: Path, limit: int) -> bytes:
+    try:
+        with export.open("rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as exc:
+        raise LoadError([Problem(str(export), 0, 0, "RM409", f"cannot read the export: {exc.strerror}",
+                                 "check the path")]) from None
+
+
+def open_pairs(root: Path) -> tuple[Pair, ...]:
+    """The pairs of matches.yaml as far as they read (validate reports a broken file; the import need not)."""
+    path = root / "matches.yaml"
+    try:
+        data = load_bytes("matches.yaml", path.read_bytes(), max_bytes=MATCHES_MAX_BYTES).data if path.is_file() else {}
+    except LoadError:
+        return ()
+    pairs = []
+    for raw in data.get("pairs", []) if isinstance(data, dict) else []:
+        try:
+            pairs.append(Pair.from_raw(raw, Source("matches.yaml")))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return tuple(pairs)
+
+
+def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str = "utf-8", dry_run: bool = False,
+                  pairs: Sequence[Pair] | None = None, limit: int = MAX_EXPORT_BYTES) -> ImportResult:
+    """Read an HR export, check it, and write roster.csv and roster.sealed.yaml (nothing if any problem).
+
+    ``pairs`` (default: matches.yaml's) are searched for open pairs of people who left.
+    """
+    program = _program(root)
+    mapping = ColumnMap.from_raw(program.get("roster"), program.get("sealing", {}).get("fields", {}).get("roster", ()))
+    content = _read_export(export, limit)
+    name = export.name
+    text = decode(name, content, limit) if encoding.lower().replace("_", "-") in ("utf-8", "utf8") \
+        else _decode_other(name, content, encoding, limit)
+    found = read_export(name, text, mapping)
+    old = load_roster(root)
+    old_sealed = _old_sealed(root)
+    recipients = _recipients(program)
+    if found.sealed and not recipients:
+        raise RmcodeError([Problem("program.yaml", 1, 1, "RM424",
+                                   f"the export has {', '.join(mapping.sealed)} values, which are always sealed, "
+                                   "but program.yaml lists no sealing recipients",
+                                   "add the admins' age public keys under sealing: recipients: (see `rmcode keygen`)")])
+    try:
+        outcome = seal_fields(found.sealed, recipients, old_sealed, keyring)
+    except SealError as exc:
+        raise RmcodeError([Problem("program.yaml", 1, 1, "RM424", str(exc), "fix sealing.recipients")]) from None
+    changes = compare(old.employees if old else {}, {e.employee_id: e for e in found.employees},
+                      open_pairs(root) if pairs is None else pairs, outcome.changed)
+    written: list[str] = []
+    if not dry_run:
+        write_atomic(root / ROSTER_PATH, render_roster(found.employees))
+        written.append(ROSTER_PATH)
+        if outcome.sealed.buckets or old_sealed is not None:
+            write_atomic(root / SEALED_PATH, render_sealed(outcome.sealed).encode("ascii"))
+            written.append(SEALED_PATH)
+    note = outcome.note or (f"{outcome.resealed} sealed buckets written, {outcome.kept} kept unchanged"
+                            if outcome.sealed.buckets else "")
+    return ImportResult(changes, summary(changes, len(found.employees)), tuple(written), note)
+
+
+def _decode_other(name: str, content: bytes, encoding: str, limit: int) -> str:
+    if len(content) > limit:
+        return decode(name, content, limit)  # raises: the size rule is the same for every encoding
+    try:
+        return content.decode(encoding).lstrip("\ufeff")
+    except LookupError:
+        raise LoadError([Problem(name, 0, 0, "RM411", f"unknown encoding {encoding!r}",
+                                 "use a Python codec name such as utf-8, cp1252 or latin-1")]) from None
+    except UnicodeDecodeError as exc:
+        row = content.count(b"\n", 0, exc.start) + 1
+        raise LoadError([Problem(name, row, 1, "RM411", f"row {row}: byte 0x{content[exc.start]:02x} is not "
+                                 f"{encoding} text", "check --encoding")]) from None
+
+
+def _old_sealed(root: Path) -> Sealed | None:
+    path = root / SEALED_PATH
+    return parse_sealed(path.read_bytes()) if path.is_file() else None

@@ -1,1 +1,0 @@
-"""One module per group of click commands; cli.py registers them."""

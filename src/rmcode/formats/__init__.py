@@ -1,0 +1,1 @@
+"""Text formats: Markdown escaping, problems, matches.yaml and its diff, person YAML."""

@@ -1,0 +1,1 @@
+"""What rmcode knows about GitHub: authorization, check-pr verdicts, CODEOWNERS, issue forms."""

@@ -1,0 +1,1 @@
+"""A new program repository from the template."""

@@ -1,0 +1,267 @@
+"""A per-file cache of check results, so re-validating after a small change is quick.
+
+For each file the cache keeps its *record*: the schema it was checked against, its own problems,
+its typed domain object and the digest of its content - not the parsed data or the text, so
+loading it is quick (a cross-file problem that needs an exact position reads its file again).
+
+Entries are keyed by path and checked against the file's size, mtime and inode (folders'
+listings too, keyed by "/" + the folder, see ``repo.scan``); the whole cache is keyed by the
+source of rmcode's modules, the schemas' text and the versions of Python and of the libraries
+that parse and check, so an upgrade or an edit never reuses stale results. It lives in
+``.git/rmcode-cache`` (outside the tracked files; nothing to ignore) or, outside a Git
+repository, in the user's cache folder (``$XDG_CACHE_HOME/rmcode``, default ``~/.cache``).
+
+The file is a sequence of frames, each a checksummed pickle of ``{path: (stamp, record)}``. A run
+that checked a few files again appends one small frame instead of rewriting everything; later
+frames override earlier ones. A torn or corrupt frame ends the reading: what came before it is
+still used, the rest is checked again.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import operator
+import os
+import pickle
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache, partial
+from importlib import metadata, resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .. import errors, model
+from .repo import Stamp, write_atomic
+
+# File times tick coarsely (a few ms); a file changed in the same tick as it was read could keep
+# its stamp. Like git's "racy" index entries, an entry whose file was modified less than this
+# before the run that wrote it started is not trusted, and the file is checked again.
+RACY_NS = 2_000_000_000
+_FRAME = struct.Struct("<4sqQI")  # magic, start of the writing run (ns), payload length, CRC-32 of the payload
+_MAGIC = b"rmc2"
+_LIBRARIES = ("PyYAML", "jsonschema", "fastjsonschema")
+Entries = Mapping[str, tuple[Stamp, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The trustworthy entries of the cache, and how many entries the file holds in all."""
+
+    entries: dict[str, tuple[Stamp, Any]]
+    size: int
+
+
+def now() -> int:
+    """The time to pass to ``save`` as ``started``: take it before the first file is stat-ed."""
+    return time.time_ns()
+
+
+def key_inputs() -> list[tuple[str, bytes]]:
+    """What cached results depend on besides the files: the Python and library versions, the
+    source of every module of the package and the text of every schema."""
+    inputs = [("python", sys.version.encode()), ("format", _FRAME.format.encode() + _MAGIC)]
+    for name in _LIBRARIES:
+        try:
+            inputs.append((name, metadata.version(name).encode()))
+        except metadata.PackageNotFoundError:
+            continue
+    package = resources.files("rmcode")
+    sources = sorted(_modules(package, ""))
+    schemas = sorted((package / "schemas").iterdir(), key=lambda p: p.name)
+    return inputs + sources + [(path.name, path.read_bytes()) for path in schemas]
+
+
+def _modules(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    """(path under the package, source) of every module, subpackages included."""
+    found: list[tuple[str, bytes]] = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".py"):
+            found.append((prefix + entry.name, entry.read_bytes()))
+        elif entry.is_dir() and entry.joinpath("__init__.py").is_file():
+            found.extend(_modules(entry, f"{prefix}{entry.name}/"))
+    return found
+
+
+def key_of(inputs: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, content in inputs:
+        digest.update(f"{name}\0{len(content)}\0".encode() + content)
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _key() -> str:
+    # the code that produces cached results is part of the key, so an edit to it (or an
+    # upgrade of a library that parses or checks) never reuses stale results
+    return key_of(key_inputs())
+
+
+def cache_path(root: Path) -> Path:
+    """``.git/rmcode-cache/`` (whoever can write .git can already run code through hooks),
+    else the user's cache folder: never the working tree, where a downloaded archive could
+    plant a pickle that would run code when read."""
+    git_dir = root / ".git"
+    if git_dir.is_dir() and not git_dir.is_symlink():
+        base = git_dir / "rmcode-cache"
+    else:
+        user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        base = user / "rmcode" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return base / f"validate-{_key()}.pickle"
+
+
+def load(root: Path) -> Loaded:
+    """The trustworthy cached entries; none when there is no cache or it cannot be read."""
+    try:
+        blob = cache_path(root).read_bytes()
+    except OSError:
+        return Loaded({}, 0)
+    entries: dict[str, tuple[Stamp, Any]] = {}
+    size = offset = 0
+    view = memoryview(blob)
+    while offset + _FRAME.size <= len(blob):
+        magic, written, length, crc = _FRAME.unpack_from(blob, offset)
+        start, offset = offset + _FRAME.size, offset + _FRAME.size + length
+        payload = view[start:offset]
+        if magic != _MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
+            break  # torn by a crash, or not ours
+        frame = _frame(payload)
+        try:
+            trusted = {path: entry for path, entry in frame.items() if entry[0][1] < written - RACY_NS}
+        except (AttributeError, TypeError, IndexError, KeyError):
+            break
+        if entries:  # a newer entry supersedes an older one, trusted or not
+            for path in frame.keys() - trusted.keys():
+                entries.pop(path, None)
+        entries.update(trusted)
+        size += len(frame)
+    return Loaded(entries, size)
+
+
+def _frame(payload: memoryview) -> Any:
+    try:
+        return pickle.loads(payload)  # our own file, written below; never user input
+    except Exception:  # noqa: BLE001  (an unreadable cache only makes a slower run)
+        return None
+
+
+def save(root: Path, frames: list[bytes], started: int, append: bool = False) -> None:
+    """Write pickled frames (``dumps``) from a run that started at ``started``.
+
+    Appending is one write to a file opened for appending; a rewrite replaces the file
+    atomically and drops caches of other versions. A read-only repository simply goes without.
+    """
+    path = cache_path(root)
+    data = b"".join(part for f in frames for part in (_FRAME.pack(_MAGIC, started, len(f), zlib.crc32(f)), f))
+    try:
+        if append and path.exists():
+            with open(path, "ab") as handle:  # O_APPEND: one write lands whole at the end
+                handle.write(data)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+        for other in path.parent.glob("validate-*.pickle"):
+            if other != path:
+                other.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def dumps(entries: Entries) -> bytes:
+    """Pickle cache entries (a frame's payload), with the fast reducers below."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch({})
+    pickler.dump(dict(entries))
+    return buffer.getvalue()
+
+
+def loads(payload: bytes) -> dict[str, tuple[Stamp, Any]]:
+    result: dict[str, tuple[Stamp, Any]] = pickle.loads(payload)
+    return result
+
+
+# Unpickling a frozen slotted dataclass the default way calls dataclasses' __setstate__, which
+# looks up fields() for every object; the frozen __init__ goes through object.__setattr__ per
+# field. A generated function that sets the slots directly is two to three times faster, and
+# loading the cache builds some 130,000 objects for a program of 10,000 people. Mapping fields
+# (read-only proxies, which pickle cannot store) travel as dicts and are wrapped again there.
+
+def _proxy(mapping: dict[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(mapping)
+
+
+def _constructor(cls: type, name: str, wrap: tuple[int, ...]) -> Callable[..., Any]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    params = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    s{i}(obj, proxy(v{i}))\n" if i in wrap else f"    s{i}(obj, v{i})\n" for i in range(len(names)))
+    namespace: dict[str, Any] = {"__name__": __name__, "alloc": object.__new__, "cls": cls, "proxy": MappingProxyType}
+    namespace.update((f"s{i}", getattr(cls, n).__set__) for i, n in enumerate(names))
+    # generated like dataclasses' own __init__: one straight-line function per class, no loop
+    exec(f"def {name}({params}):\n    obj = alloc(cls)\n{body}    return obj\n", namespace)  # noqa: S102
+    make: Callable[..., Any] = namespace[name]
+    globals()[name] = make  # unpickling finds it by module and name
+    return make
+
+
+Plan = tuple[Callable[[Any], Any], Callable[..., Any], Callable[..., Any] | None, tuple[int, ...]]
+
+
+def _plan(cls: type) -> Plan:
+    """How to take an instance apart: field getter, constructor, constructor that wraps mappings, their fields."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    get = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    if len(names) == 1 or "__post_init__" in vars(cls):
+        return get, cls, None, ()  # the ordinary way: such classes are rare and small
+    wrap = tuple(i for i, f in enumerate(dataclasses.fields(cls)) if str(f.type).startswith("Mapping["))
+    wrapped = _constructor(cls, f"_wrap_{cls.__name__}", wrap) if wrap else None
+    return get, _constructor(cls, f"_new_{cls.__name__}", ()), wrapped, wrap
+
+
+def _reduce(plan: Plan, memo: dict[Any, Any], obj: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    get, make, wrapped, wrap = plan
+    if make is type(obj):
+        return make, get(obj)
+    values = list(get(obj))
+    if wrapped is not None and all(type(values[i]) is MappingProxyType for i in wrap):
+        make = wrapped
+        for i in wrap:
+            values[i] = dict(values[i])
+    # equal values pickled once per frame, unpickled as one shared object: dates, the line
+    # numbers of a check-in's keys, lists of ids repeat across thousands of files (keys are
+    # text; 1 and True are equal, so the key has the values' types; -0.0 == 0.0, so no floats)
+    for i, value in enumerate(values):
+        kind = type(value)
+        if kind is dt.date:
+            values[i] = memo.setdefault(value, value)
+        elif kind is dict and value:
+            types = tuple(map(type, value.values()))
+            if float not in types:
+                try:
+                    values[i] = memo.setdefault((tuple(value.items()), types), value)
+                except TypeError:  # an unhashable value: kept as it is
+                    pass
+        elif kind is tuple and value and all(type(x) is str for x in value):
+            values[i] = memo.setdefault((value, str), value)
+    return make, tuple(values)
+
+
+_PLANS = {cls: _plan(cls) for module in (model, errors) for cls in vars(module).values()
+          if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+          and "__slots__" in vars(cls)}
+
+
+def _dispatch(memo: dict[Any, Any]) -> dict[type, Any]:
+    table: dict[type, Any] = dict(copyreg.dispatch_table)
+    table[MappingProxyType] = lambda mapping: (_proxy, (dict(mapping),))
+    table.update((cls, partial(_reduce, plan, memo)) for cls, plan in _PLANS.items())
+    return table

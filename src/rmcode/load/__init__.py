@@ -1,0 +1,1 @@
+"""Bytes -> plain data with a position for every value."""

@@ -1,0 +1,321 @@
+"""Strict, safe YAML loading: bytes -> plain data with a position for every value.
+
+libyaml (``yaml.CBaseLoader``) composes the node tree; this module then builds the
+values itself so that it can refuse what YAML allows but a data file should not
+carry (tags, aliases, merge keys, duplicate keys) and so that YAML 1.1 surprises
+(``no`` as false, ``12:30`` as 750, unquoted dates) never change what a person typed.
+Plain scalars are read by YAML 1.2 core rules; the text as typed is kept in
+``Document.raw`` so that a field whose schema wants a string gets that text back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+import yaml.cyaml
+
+from ..errors import LoadError, Problem
+
+MAX_BYTES = 1 << 20
+MAX_DEPTH = 16
+BOM = b"\xef\xbb\xbf"
+
+_T = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _T + "str", _T + "seq", _T + "map"
+_INT_DEC = re.compile(r"[-+]?[0-9]+")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
+_NULL = ("", "~", "null", "Null", "NULL")
+_INTERN_MAX = 40
+# no field of a data file needs a longer number; Python refuses ints over 4,300 digits
+# and a long exponent overflows a float to infinity, so such values are refused here
+MAX_NUMBER_CHARS = 32
+_QUOTE_HINT = 'quote the value, e.g. title: "Head of Data: Europe"'
+
+
+@dataclass(slots=True)
+class Document:
+    """One parsed file: its data, where each value sits, and what was typed.
+
+    ``positions`` maps a JSON pointer to the 1-based (line, column) of its value;
+    ``key_positions`` maps the pointer of a mapping entry to where its key is;
+    ``raw`` maps pointers of plain scalars that were read as non-strings to their text.
+    """
+
+    path: str
+    data: Any
+    digest: str
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None
+
+    complete: bool = True
+
+    def compact(self) -> Document:
+        """A copy with only the top-level keys' positions (cheap to send between processes).
+
+        The full maps are rebuilt from ``content`` the first time a deeper position is asked for.
+        """
+        top = {k: v for k, v in self.key_positions.items() if k.count("/") == 1}
+        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False)
+
+    def top_level_lines(self) -> dict[str, int]:
+        """The line of each top-level key, without rebuilding the position maps."""
+        return {sys.intern(k[1:]): line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
+
+    def _ensure_positions(self) -> None:
+        if not self.complete and self.content is not None:
+            full = load_bytes(self.path, self.content, max_bytes=len(self.content))
+            self.positions, self.key_positions, self.complete = full.positions, full.key_positions, True
+
+    def where(self, pointer: str) -> tuple[int, int]:
+        """Position of ``pointer``, or of its nearest parent that has one."""
+        self._ensure_positions()
+        while True:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            if not pointer:
+                return (1, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def problem(self, pointer: str, code: str, message: str, hint: str = "", key: bool = False) -> Problem:
+        self._ensure_positions()
+        line, col = (self.key_positions.get(pointer) if key else None) or self.where(pointer)
+        return Problem(self.path, line, col, code, message, hint, pointer)
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class _Composer(yaml.cyaml.CParser):  # type: ignore[name-defined]  # the stubs omit the C parser
+    """libyaml's parser and composer with a resolver that does nothing.
+
+    Every implicit node gets the default tag (str/seq/map); an explicit tag stays as
+    written. Skipping PyYAML's Python-level resolver saves a third of the parse time.
+    """
+
+    def descend_resolver(self, *_: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return _STR if kind is yaml.ScalarNode else (_SEQ if kind is yaml.SequenceNode else _MAP)
+
+
+def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES) -> Document:
+    """Parse one YAML file strictly. Raises LoadError with every problem found."""
+    _check_bytes(path, content, MAX_BYTES if max_bytes is None else max_bytes)
+    text = content.decode("utf-8")
+    _check_tabs(path, text)
+    try:
+        root = _Composer(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise LoadError([_parse_problem(path, exc)]) from None
+    except yaml.YAMLError as exc:  # ReaderError: control characters
+        raise LoadError([Problem(path, 1, 1, "RM106", f"not readable as YAML: {_one_line(exc)}",
+                                 "remove control characters from the file")]) from None
+    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content)
+    if root is None:
+        raise LoadError([Problem(path, 1, 1, "RM107", "the file is empty", "fill in the fields, see `rmcode schema`")])
+    builder = _Builder(doc, aliases="*" in text)
+    doc.data = builder.build(root, "", 0)
+    if builder.problems:
+        raise LoadError(builder.problems)
+    return doc
+
+
+def _check_bytes(path: str, content: bytes, max_bytes: int) -> None:
+    if len(content) > max_bytes:
+        raise LoadError([Problem(path, 1, 1, "RM101", f"file is {len(content):,} bytes, more than the limit of {max_bytes:,}",
+                                 "split the content or shorten free-text fields")])
+    if content.startswith(BOM):
+        raise LoadError([Problem(path, 1, 1, "RM102", "file starts with a byte order mark (BOM)",
+                                 "save the file as UTF-8 without BOM")])
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError([Problem(path, line, col, "RM103", f"not valid UTF-8 (byte 0x{content[exc.start]:02x})",
+                                 "save the file with UTF-8 encoding")]) from None
+
+
+def _check_tabs(path: str, text: str) -> None:
+    if "\t" not in text:
+        return
+    problems = []
+    for number, line in enumerate(text.split("\n"), 1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            problems.append(Problem(path, number, line.index("\t") + 1, "RM104", "tab character in indentation",
+                                    "indent with spaces only"))
+    if problems:
+        raise LoadError(problems)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _parse_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in (exc.context or "") or "but found another document" in problem:
+        return Problem(path, line, col, "RM105", "the file holds more than one YAML document",
+                       "keep one document per file: remove the '---' line")
+    if isinstance(exc, yaml.composer.ComposerError) and "alias" in problem:
+        return Problem(path, line, col, "RM110", "anchors and aliases (&name, *name) are not allowed",
+                       "write the value out in full")
+    hint = "check the indentation and " + _QUOTE_HINT
+    if "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted: " + _QUOTE_HINT
+    elif "nesting depth" in problem:
+        hint = f"rmcode files nest at most {MAX_DEPTH} levels deep"
+    elif "'\\t'" in problem or "\\t" in problem:
+        hint = "indent with spaces only"
+    return Problem(path, line, col, "RM100", f"invalid YAML: {problem}", hint)
+
+
+class _Builder:
+    """Builds Python values from a composed node tree, recording positions.
+
+    The tree comes from libyaml with PyYAML's BaseResolver, so every implicit scalar is
+    tagged str and any other tag was written explicitly in the file.
+    """
+
+    def __init__(self, doc: Document, aliases: bool = True) -> None:
+        self.doc = doc
+        # an alias is written *name: without a "*" in the text no node can be reached twice
+        self.aliases = aliases
+        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+        self.alias_reported = False
+
+    def fail(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.doc.path, mark.line + 1, mark.column + 1, code, message, hint))
+
+    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if self.aliases:
+            if id(node) in self.seen:
+                # an alias is the same node object reached twice; one message is enough
+                # (a billion-laughs file would otherwise report each reuse)
+                if not self.alias_reported:
+                    self.fail(node, "RM110", "anchors and aliases (&name, *name) are not allowed",
+                              "write the value out in full")
+                    self.alias_reported = True
+                return None
+            self.seen.add(id(node))
+        mark = node.start_mark
+        self.doc.positions[pointer] = (mark.line + 1, mark.column + 1)
+        if depth > MAX_DEPTH:
+            self.fail(node, "RM108", f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+            return None
+        cls = type(node)
+        if cls is yaml.ScalarNode:
+            return self.scalar(node, pointer)  # type: ignore[arg-type]  # exact type checked above (fast path)
+        if node.tag != (_SEQ if cls is yaml.SequenceNode else _MAP):
+            self.fail(node, "RM111", f"tag {node.tag} is not allowed", "remove the tag")
+        if cls is yaml.SequenceNode:
+            return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        return self.mapping(node, pointer, depth)  # type: ignore[arg-type]
+
+    def mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        key_positions = self.doc.key_positions
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                self.fail(key_node, "RM113", "a key must be plain text", "use a simple word as the key")
+                continue
+            key = sys.intern(key_node.value)
+            if key == "<<" and not key_node.style:
+                self.fail(key_node, "RM112", "merge keys (<<) are not allowed", "write the keys out in full")
+                continue
+            if key in result:
+                self.fail(key_node, "RM114", f"duplicate key '{key}'", "keep one of the entries and delete the other")
+                continue
+            child = f"{pointer}/{escape_pointer(key)}" if ("/" in key or "~" in key) else f"{pointer}/{key}"
+            mark = key_node.start_mark
+            key_positions[child] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        value: str = node.value
+        if node.tag != _STR:
+            self.fail(node, "RM111", f"tag {node.tag} is not allowed", "remove the tag; quote the value if it is text")
+            return value
+        if node.style or not value or value[0] not in _TYPED_START:  # quoted, block, or plainly text
+            if len(value) <= _INTERN_MAX:
+                # ids, names and enum values repeat across thousands of files: one string object
+                # each keeps memory and the validation cache small
+                value = sys.intern(value)
+            return value if (value or node.style) else None
+        try:
+            typed = _resolve_core(value)
+        except _NumberTooLarge as exc:
+            self.fail(node, "RM115", str(exc), "write a shorter number, or quote the value if it is text")
+            return None
+        if not isinstance(typed, str):
+            self.doc.raw[pointer] = value
+        return typed
+
+
+# a plain scalar that YAML 1.2 core might read as non-text starts with one of these
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")
+
+
+def plain_reads_as_text(value: str) -> bool:
+    """Whether ``value`` written as a plain (unquoted) scalar is read back as this same text."""
+    if not value or value[0] not in _TYPED_START:
+        return bool(value)
+    try:
+        return isinstance(_resolve_core(value), str)
+    except _NumberTooLarge:
+        return False
+
+
+class _NumberTooLarge(ValueError):
+    """A plain scalar that is a number too long or too large to read."""
+
+
+def _number(value: str, kind: type[int | float], base: int = 10) -> int | float:
+    shown = value if len(value) <= 24 else f"{value[:12]}…{value[-6:]} ({len(value):,} characters)"
+    if len(value) > MAX_NUMBER_CHARS:
+        raise _NumberTooLarge(f"the number {shown} is longer than {MAX_NUMBER_CHARS} characters")
+    number = int(value, base) if kind is int else float(value)
+    if not math.isfinite(number):
+        raise _NumberTooLarge(f"the number {shown} is too large to be read")
+    return number
+
+
+def _resolve_core(value: str) -> Any:
+    """YAML 1.2 core schema for a plain scalar that YAML 1.1 read as non-string.
+
+    Raises _NumberTooLarge for a number no data file needs (see MAX_NUMBER_CHARS).
+    """
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT_DEC.fullmatch(value):
+        return _number(value, int)
+    if _INT_HEX.fullmatch(value):
+        return _number(value, int, 16)
+    if _FLOAT.fullmatch(value):
+        return _number(value, float)
+    return value

@@ -1,0 +1,1 @@
+"""Matching: hard constraints, scores, the optimal assignment."""

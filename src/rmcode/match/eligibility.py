@@ -1,0 +1,376 @@
+"""Hard constraints of matching, vectorised, and the computed reason why someone stays unmatched.
+
+A cohort's mentees (rows) and mentors (columns) become a :class:`Pool` of numpy arrays once;
+each constraint is then a boolean matrix over a block of rows and columns, so no constraint
+is ever checked in a Python loop over pairs. The same masks explain non-pairs: every
+candidate is attributed to the first rule (in ``RULES`` order) that excludes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from ..errors import MatchError, Problem
+from ..model import Constraints, Pair, Participant, ProgramData
+
+Index = NDArray[np.intp]
+Mask = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+
+# Matching needs only a readable name for the reason text; unknown codes are shown as typed.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bn": "Bengali", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew",
+    "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
+    "ms": "Malay", "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
+    "ru": "Russian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "th": "Thai", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def _bits(sets: Sequence[Iterable[int]], width: int) -> NDArray[np.float32]:
+    """Sets of small integers as a 0/1 matrix, so set intersections become matrix products."""
+    out = np.zeros((len(sets), width), dtype=np.float32)
+    rows = [i for i, s in enumerate(sets) for _ in s]
+    cols = [c for s in sets for c in s]
+    out[rows, cols] = 1.0
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One role of a cohort as arrays, people sorted by login."""
+
+    people: tuple[Participant, ...]
+    level: NDArray[np.int64]
+    offset: NDArray[np.float32]
+    languages: NDArray[np.float32]
+    slots: NDArray[np.float32]
+    n_slots: NDArray[np.float32]
+    skills: NDArray[np.float32]
+    style: NDArray[np.float32]
+    answered: NDArray[np.float32]
+    department: NDArray[np.int64]
+    available: Mask
+
+    @property
+    def size(self) -> int:
+        return len(self.people)
+
+
+def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iterable[str]],
+          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], on: dt.date, step: int) -> Side:
+    lang, skill, dept = vocab["languages"], vocab["skills"], vocab["departments"]
+    # answers 1-5 one-hot (5 columns per question), so answer similarity becomes a matrix product
+    answers = [[q * 5 + p.working_style[qid] - 1 for q, qid in enumerate(questions) if qid in p.working_style]
+               for p in people]
+    return Side(
+        people=tuple(people),
+        level=np.array([p.level for p in people], dtype=np.int64),
+        offset=np.array([p.utc_offset_hours(on) for p in people], dtype=np.float32),
+        languages=_bits([[lang[x] for x in p.languages] for p in people], len(lang)),
+        slots=(slots := _bits([sorted(p.slots_utc(on, step)) for p in people], 7 * 1440 // step)),
+        n_slots=slots.sum(axis=1),
+        skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
+        style=_bits(answers, 5 * len(questions)),
+        answered=_bits([[a // 5 for a in row] for row in answers], len(questions)),
+        department=np.array([dept[p.department.casefold()] for p in people], dtype=np.int64),
+        available=np.array([not p.is_paused(on) for p in people], dtype=np.bool_),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A cohort ready to match: arrays per side plus the sparse pairwise rules.
+
+    ``forbidden`` maps a rule name to a mentees x mentors boolean sparse matrix of pairs it
+    excludes; ``capacity`` is what each mentor has left after the kept (active) pairs;
+    ``matched`` marks mentees who already have an active or completed pair.
+    """
+
+    cohort: str
+    mentees: Side
+    mentors: Side
+    min_gap: int
+    constraints: Constraints
+    forbidden: Mapping[str, sp.csr_matrix]
+    prefer: sp.csr_matrix
+    capacity: NDArray[np.int64]
+    matched: Mask
+    step: int = 30
+    """Minutes per availability slot."""
+
+
+def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]) -> Pool:
+    """Arrays for one cohort; ``kept`` are the pairs that stay as they are."""
+    program = data.program
+    members = sorted((p for p in data.participants if p.cohort == cohort), key=lambda p: p.key)
+    mentees = [p for p in members if p.role == "mentee"]
+    mentors = [p for p in members if p.role == "mentor"]
+    vocab = {
+        "languages": {x: i for i, x in enumerate(sorted({x for p in members for x in p.languages}))},
+        "skills": {s.id: i for i, s in enumerate(program.skills)},
+        "departments": {x: i for i, x in enumerate(sorted({p.department.casefold() for p in members}))},
+    }
+    questions = [q for q, _ in program.working_style]
+    row = {p.key: i for i, p in enumerate(mentees)}
+    col = {p.key: j for j, p in enumerate(mentors)}
+    mine = [k for k in kept if k.mentee.lower() in row and k.mentor.lower() in col]
+    active = np.zeros(len(mentors), dtype=np.int64)
+    np.add.at(active, [col[k.mentor.lower()] for k in mine if k.status == "active"], 1)
+    capacity = np.array([p.capacity or program.capacity_default for p in mentors], dtype=np.int64)
+    matched = np.zeros(len(mentees), dtype=np.bool_)
+    matched[[row[k.mentee.lower()] for k in kept if k.status in ("active", "completed") and k.mentee.lower() in row]] = True
+    blocks = [(a, b) for a, b in program.blocks]
+    # slots as long as every UTC offset allows exactly: 15 minutes with Asia/Kathmandu (+5:45)
+    step = math.gcd(30, *(p.utc_offset_minutes(on) for p in members))
+    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, on, step)
+    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, on, step)
+    # slots nobody on one side has cannot overlap: dropping them makes the overlap product cheaper
+    shared = np.flatnonzero(rows_side.slots.any(axis=0) & cols_side.slots.any(axis=0))
+    return Pool(
+        cohort=cohort,
+        mentees=replace(rows_side, slots=rows_side.slots[:, shared]),
+        mentors=replace(cols_side, slots=cols_side.slots[:, shared]),
+        min_gap=program.min_level_gap, constraints=program.constraints,
+        forbidden={
+            "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
+                                   if program.constraints.separate_management_chains else [], row, col),
+            "private": _pairs_matrix(_avoid_pairs(mentees, mentors) + [(e, m) for m, e in blocks], row, col),
+            "before": _pairs_matrix([(k.mentee.lower(), k.mentor.lower()) for k in mine], row, col),
+        },
+        prefer=_prefer_matrix(mentees, mentors, row, col),
+        capacity=np.maximum(capacity - active, 0), matched=matched, step=step,
+    )
+
+
+def _pairs_matrix(pairs: Iterable[tuple[str, str]], row: Mapping[str, int], col: Mapping[str, int]) -> sp.csr_matrix:
+    """(mentee, mentor) login pairs -> boolean sparse matrix; pairs outside the cohort are ignored."""
+    found = sorted({(row[e], col[m]) for e, m in pairs if e in row and m in col})
+    r = np.array([e for e, _ in found], dtype=np.intp)
+    c = np.array([m for _, m in found], dtype=np.intp)
+    return sp.csr_matrix((np.ones(len(found), dtype=np.bool_), (r, c)), shape=(len(row), len(col)))
+
+
+def _avoid_pairs(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> list[tuple[str, str]]:
+    pairs = [(e.key, m) for e in mentees for m in e.avoid]
+    return pairs + [(e, m.key) for m in mentors for e in m.avoid]
+
+
+def _prefer_matrix(mentees: Sequence[Participant], mentors: Sequence[Participant],
+                   row: Mapping[str, int], col: Mapping[str, int]) -> sp.csr_matrix:
+    """1 where both named each other, 0.5 where one side did."""
+    one = _pairs_matrix([(e.key, m) for e in mentees for m in e.prefer], row, col).astype(np.float64)
+    other = _pairs_matrix([(e, m.key) for m in mentors for e in m.prefer], row, col).astype(np.float64)
+    return sp.csr_matrix((one + other) * 0.5)
+
+
+def manager_edges(data: ProgramData) -> dict[str, str]:
+    """person -> manager: the HR roster's complete chain (managers who do not take part included,
+    people without a GitHub login as '#employee-id'), else what the profiles' manager fields say."""
+    edges = {p.key: p.manager.lower() for p in data.participants if p.manager and p.manager.lower() != p.key}
+    if data.roster is not None:
+        edges.update(data.roster.reporting_edges())
+    return edges
+
+
+def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
+                 mentors: Sequence[Participant]) -> list[tuple[str, str]]:
+    """(mentee, mentor) pairs inside one reporting line, in either direction, or sharing a manager.
+
+    The chain of managers is walked in a networkx graph of the person -> manager ``edges``
+    (a manager need not be in the cohort); validation has refused cycles.
+    """
+    graph = nx.DiGraph()
+    graph.add_edges_from(edges.items())
+    mentee_keys, mentor_keys = {p.key for p in mentees}, {p.key for p in mentors}
+
+    def chain(key: str) -> set[str]:
+        return nx.descendants(graph, key) if key in graph else set()
+    pairs = [(e.key, m) for e in mentees for m in chain(e.key) & mentor_keys]
+    pairs += [(e, m.key) for m in mentors for e in chain(m.key) & mentee_keys]
+    by_manager: dict[str, tuple[list[str], list[str]]] = {}
+    for p in [*mentees, *mentors]:
+        if p.key in edges:
+            by_manager.setdefault(edges[p.key], ([], []))[p.role == "mentor"].append(p.key)
+    pairs += [(e, m) for es, ms in by_manager.values() for e in es for m in ms]
+    return pairs
+
+
+class Block:
+    """Rows x columns of a pool (``outer``), or row[i] with column[i] (paired), computed lazily."""
+
+    def __init__(self, pool: Pool, rows: Index, cols: Index, outer: bool = True) -> None:
+        self.pool, self.rows, self.cols, self.outer = pool, rows, cols, outer
+        self.e, self.m = pool.mentees, pool.mentors
+
+    def cross(self, a: NDArray[np.generic], b: NDArray[np.generic]) -> tuple[NDArray[np.generic], NDArray[np.generic]]:
+        """Row values against column values, broadcast the way this block pairs them."""
+        return (a[self.rows][:, None], b[self.cols][None, :]) if self.outer else (a[self.rows], b[self.cols])
+
+    def dot(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Sizes of set intersections, from the sets' bit matrices."""
+        x, y = a[self.rows], b[self.cols]
+        return x @ y.T if self.outer else np.einsum("ij,ij->i", x, y)
+
+    def sparse(self, matrix: sp.csr_matrix) -> NDArray[np.generic]:
+        if not matrix.nnz:  # the usual case (no avoid lists, blocks or preferences): skip the slicing
+            shape = (len(self.rows), len(self.cols)) if self.outer else (len(self.rows),)
+            return np.zeros(shape, dtype=matrix.dtype)
+        if self.outer:
+            return np.asarray(matrix[self.rows][:, self.cols].toarray())
+        return np.asarray(matrix[self.rows, self.cols]).ravel()
+
+    @cached_property
+    def overlap(self) -> NDArray[np.float32]:
+        """Shared weekly slots (of ``pool.step`` minutes)."""
+        return self.dot(self.e.slots, self.m.slots)
+
+    @cached_property
+    def tz_diff(self) -> NDArray[np.float32]:
+        a, b = self.cross(self.e.offset, self.m.offset)
+        return np.abs(np.subtract(a, b, dtype=np.float32))
+
+
+def _level_gap(b: Block) -> Mask:
+    e, m = b.cross(b.e.level, b.m.level)
+    return np.asarray(e - m >= b.pool.min_gap)  # type: ignore[operator]
+
+
+def _language(b: Block) -> Mask:
+    if not b.pool.constraints.shared_language:
+        return np.ones(np.shape(b.tz_diff), dtype=np.bool_)
+    return np.asarray(b.dot(b.e.languages, b.m.languages) > 0)
+
+
+def _availability(b: Block) -> Mask:
+    return np.asarray(b.overlap * b.pool.step >= b.pool.constraints.min_availability_overlap_hours * 60)
+
+
+def _timezone(b: Block) -> Mask:
+    limit = b.pool.constraints.max_timezone_difference_hours
+    return np.asarray(b.tz_diff <= (np.inf if limit is None else limit))
+
+
+def _forbidden(name: str) -> Callable[[Block], Mask]:
+    def allowed(b: Block) -> Mask:
+        return ~b.sparse(b.pool.forbidden[name]).astype(np.bool_)
+    return allowed
+
+
+RULES: tuple[tuple[str, Callable[[Block], Mask]], ...] = (
+    ("level_gap", _level_gap), ("language", _language), ("availability", _availability),
+    ("timezone", _timezone), ("chain", _forbidden("chain")), ("private", _forbidden("private")),
+    ("before", _forbidden("before")),
+)
+"""Pairwise hard constraints, in the order of the table in docs/matching.md."""
+
+
+def _reason_rules(others: Side) -> list[tuple[str, Callable[[Block], Mask]]]:
+    """Rules in the documented order used to attribute an excluded candidate: pause comes before "once only"."""
+    pause = ("paused", lambda b: others.available)
+    return [*(r for r in RULES if r[0] != "before"), pause, *(r for r in RULES if r[0] == "before")]
+RULE_LABELS = {
+    "level_gap": "the minimum level gap", "language": "the shared language",
+    "availability": "the minimum availability overlap", "timezone": "the maximum time-zone difference",
+    "chain": "separate management chains", "private": "an avoid list or admin block",
+    "before": "the rule of one pair per two people",
+}
+
+
+def eligible(block: Block) -> Mask:
+    """Pairs that break no pairwise hard constraint (pause and capacity are per person)."""
+    out = np.ones(np.shape(block.tz_diff), dtype=np.bool_)
+    for name, rule in RULES:
+        if name in block.pool.forbidden and not block.pool.forbidden[name].nnz:
+            continue  # nobody is excluded by this list (the usual case): skip a block of ones
+        out &= rule(block)
+    return out
+
+
+def broken_rules(block: Block) -> list[str]:
+    """Names of the rules a single pair (a 1 x 1 or paired block of one) breaks."""
+    return [name for name, rule in RULES if not bool(np.all(rule(block)))]
+
+
+_ALL = {
+    "level_gap": "no {other} is at least {gap} levels {direction} them",
+    "language": "no eligible {other} shares a language: {languages}",
+    "availability": "no eligible {other} shares {hours} h of weekly availability",
+    "timezone": "no eligible {other} is within {tz} h of their time zone",
+    "chain": "every eligible {other} is in their management chain",
+    "private": "every eligible {other} is excluded by an avoid list or an admin block",
+    "before": "they were already paired with every eligible {other}",
+    "paused": "every eligible {other} is paused",
+}
+_SOME = {
+    "level_gap": "{n} less than {gap} levels {direction}",
+    "language": "{n} with no shared language ({languages})",
+    "availability": "{n} with under {hours} h of shared availability",
+    "timezone": "{n} more than {tz} h away",
+    "chain": "{n} in their management chain",
+    "private": "{n} excluded by an avoid list or an admin block",
+    "before": "{n} paired with them before",
+    "paused": "{n} paused",
+}
+
+
+def language_names(codes: Iterable[str]) -> str:
+    return ", ".join(LANGUAGE_NAMES.get(c, c) for c in codes)
+
+
+def unmatched_reason(pool: Pool, index: int, role: str, busy: Mask, on: dt.date) -> str:
+    """Why the mentee (``role`` "mentee", row ``index``) or mentor (column) got no partner.
+
+    ``busy`` marks people on the other side who cannot take them any more: mentors at
+    capacity, or mentees already matched. Every candidate is counted against the first
+    rule that excludes them, so the reason is computed from the data, not guessed.
+    """
+    mentee = role == "mentee"
+    me = (pool.mentees if mentee else pool.mentors).people[index]
+    if me.is_paused(on):
+        return f"paused until {me.paused_until}" if me.paused_until else "paused"
+    other, others = ("mentor", pool.mentors) if mentee else ("mentee", pool.mentees)
+    if not others.size:
+        return f"no {other}s in cohort {pool.cohort}"
+    everyone = np.arange(others.size)
+    one = np.array([index])
+    block = Block(pool, one, everyone) if mentee else Block(pool, everyone, one)
+    remaining = np.ones(others.size, dtype=np.bool_)
+    counts: dict[str, int] = {}
+    for name, rule in _reason_rules(others):
+        allowed = np.asarray(rule(block)).ravel()
+        counts[name] = int(np.count_nonzero(remaining & ~allowed))
+        remaining &= allowed
+    free = int(np.count_nonzero(remaining))
+    words = {"other": other, "gap": pool.min_gap, "direction": "below" if mentee else "above",
+             "languages": language_names(me.languages), "tz": f"{pool.constraints.max_timezone_difference_hours:g}"
+             if pool.constraints.max_timezone_difference_hours is not None else "",
+             "hours": f"{pool.constraints.min_availability_overlap_hours:g}"}
+    if free:
+        if not np.all(busy[remaining]):
+            # the certified optimum never leaves an eligible pair with room unmade: this is a solver failure
+            raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate for cohort "
+                                      f"{pool.cohort}: {me.login} has a free eligible {other}", "nothing was written", "")])
+        return _busy_reason(other, free)
+    found = [(name, n) for name, n in counts.items() if n]
+    if len(found) == 1:
+        return _ALL[found[0][0]].format(**words)
+    parts = ", ".join(_SOME[name].format(n=n, **words) for name, n in found)
+    return f"no eligible {other}: of {others.size} {other}s, {parts}"
+
+
+def _busy_reason(other: str, n: int) -> str:
+    if other == "mentor":
+        return "the only eligible mentor is at capacity" if n == 1 else f"all {n} eligible mentors are at capacity"
+    return ("the only eligible mentee is matched with another mentor" if n == 1
+            else f"all {n} eligible mentees are matched with other mentors")

@@ -1,0 +1,178 @@
+"""Soft criteria of matching: vectorised scores, their breakdown, and the one-line reason of a pair.
+
+A pair's score is the documented formula, ``round(sum(weight[k] / sum(weights) * criterion[k]), 4)``,
+kept as an integer in units of 1/10,000 (``UNIT``) so that the optimiser compares exact
+integers. Criteria are computed in float64 from exact counts; weights are never rounded.
+The breakdown written for a pair is each contribution rounded to 4 decimals, the
+rounding of the parts distributed by largest remainder so that they add up to the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..formats.escape import clean
+from ..model import BREAKDOWN_KEYS, DAYS, Participant, Program, Weights
+from .eligibility import Block
+
+UNIT = 10_000
+Floats = NDArray[np.float64]
+_MAX_TZ_HOURS = 12.0  # beyond half a day apart, time zones are simply far
+_REASON_MAX = 1000  # matches.schema.json: reason maxLength
+
+
+def unit_weights(weights: Weights) -> dict[str, float]:
+    """Each weight as its exact share of ``UNIT`` (floats, never rounded)."""
+    return {k: v * UNIT for k, v in weights.normalised().items()}
+
+
+def _skills(b: Block) -> Floats:
+    hits = b.dot(b.e.skills, b.m.skills)
+    wanted = np.maximum(b.e.skills.sum(axis=1)[b.rows], 1.0).astype(np.float64)
+    return np.divide(hits, wanted[:, None] if b.outer else wanted, dtype=np.float64)
+
+
+def _similarity(questions: int) -> NDArray[np.float32]:
+    """Similarity of two one-hot answers 1-5, per question: 1 - |a - b| / 4, block-diagonal."""
+    answers = np.arange(5)
+    one = 1.0 - np.abs(answers[:, None] - answers[None, :]) / 4.0
+    return np.kron(np.eye(questions), one).astype(np.float32)
+
+
+def _working_style(b: Block) -> Floats:
+    """Mean similarity over the questions both answered; 0.5 (neutral) when there are none."""
+    questions = b.e.answered.shape[1]
+    if not questions:
+        return np.full(np.shape(b.tz_diff), 0.5, dtype=np.float64)
+    total = b.dot(b.e.style @ _similarity(questions), b.m.style)
+    count = b.dot(b.e.answered, b.m.answered)
+    out = np.divide(total, np.maximum(count, 1.0), dtype=np.float64)
+    out[count == 0] = 0.5
+    return out
+
+
+def _cross_department(b: Block) -> Floats:
+    x, y = b.cross(b.e.department, b.m.department)
+    return np.not_equal(x, y).astype(np.float64)
+
+
+def _timezone(b: Block) -> Floats:
+    out = np.minimum(b.tz_diff.astype(np.float64), _MAX_TZ_HOURS)
+    out *= -1.0 / _MAX_TZ_HOURS
+    out += 1.0
+    return out
+
+
+def _availability(b: Block) -> Floats:
+    """Share of the smaller weekly calendar that both have free."""
+    x, y = b.cross(b.e.n_slots, b.m.n_slots)
+    smaller = np.maximum(np.minimum(x, y), 1.0)
+    return np.divide(b.overlap, smaller, dtype=np.float64)
+
+
+def _preferences(b: Block) -> Floats:
+    return np.asarray(b.sparse(b.pool.prefer), dtype=np.float64)
+
+
+CRITERIA: Mapping[str, Callable[[Block], Floats]] = {
+    "skills": _skills, "working_style": _working_style, "cross_department": _cross_department,
+    "timezone": _timezone, "availability": _availability, "preferences": _preferences,
+}
+
+
+def _weighted(block: Block, weights: Mapping[str, float]) -> list[Floats]:
+    zero = np.zeros(np.shape(block.tz_diff), dtype=np.float64)
+    return [CRITERIA[k](block) * weights[k] if weights[k] else zero for k in BREAKDOWN_KEYS]
+
+
+def score(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
+    """Score of every pair of the block in ``UNIT`` s: the weighted sum, rounded once."""
+    total = None
+    for key in BREAKDOWN_KEYS:
+        if weights[key] and not (key == "preferences" and not block.pool.prefer.nnz):  # nobody asked: all zero
+            part = CRITERIA[key](block)  # a fresh array: safe to change in place
+            part *= weights[key]
+            total = part if total is None else np.add(total, part, out=total)
+    if total is None:
+        return np.zeros(np.shape(block.tz_diff), dtype=np.int32)
+    return np.rint(total, out=total).astype(np.int32)
+
+
+def breakdown(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
+    """Per-criterion contributions (columns in BREAKDOWN_KEYS order) of a paired block, adding up to ``score``.
+
+    Each part is its exact contribution rounded down, plus one unit for the parts with the
+    largest remainders (ties by criterion order) until the parts reach the rounded total.
+    """
+    exact = np.stack(_weighted(block, weights), axis=1) if len(block.rows) else np.zeros((0, len(BREAKDOWN_KEYS)))
+    parts = np.floor(exact)
+    short = (np.rint(exact.sum(axis=1)) - parts.sum(axis=1)).astype(np.int64)
+    order = np.argsort(-(exact - parts), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(exact.shape[1])[None, :].repeat(len(exact), axis=0), axis=1)
+    parts += rank < short[:, None]
+    return parts.astype(np.int32)
+
+
+_PARTS = ((6, 12, "mornings"), (12, 18, "afternoons"), (18, 22, "evenings"))
+
+
+def _day_part(hour: float) -> int:
+    """Index into ``_PARTS``; 3 means nights."""
+    return next((i for i, (start, end, _) in enumerate(_PARTS) if start <= hour < end), len(_PARTS))
+
+
+def _free_together(mentor: Participant, mentee: Participant, on: dt.date) -> str:
+    """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
+    local_offset = mentee.utc_offset_minutes(on)
+    step = math.gcd(30, local_offset, mentor.utc_offset_minutes(on))
+    per_day, shift = 1440 // step, local_offset // step
+    counts: dict[tuple[int, int], int] = {}
+    for slot in mentor.slots_utc(on, step) & mentee.slots_utc(on, step):
+        local = (slot + shift) % (7 * per_day)
+        key = (local // per_day, _day_part(local % per_day * step / 60))
+        counts[key] = counts.get(key, 0) + 1
+    best = sorted(sorted(counts, key=lambda k: (-counts[k], k))[:2])
+    names = [*(name for _, _, name in _PARTS), "nights"]
+    return " and ".join(f"{DAYS[day].title()} {names[part]}" for day, part in best)
+
+
+def _hours(minutes: int) -> str:
+    """A time-zone difference as people say it: "3 h", "5 h 45 min", "45 min"."""
+    h, m = divmod(abs(minutes), 60)
+    return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
+
+
+def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: dt.date,
+                style_similarity: float) -> str:
+    """One line a reviewer can check against the two profiles.
+
+    Names and departments are cleaned (one line, no control or bidi characters): `rmcode
+    match` prints the reason in a terminal, where an escape sequence would act.
+    """
+    out = []
+    wanted = list(mentee.skills_wanted)
+    if wanted:
+        covered = [s for s in wanted if s in mentor.skills_offered]
+        names = ", ".join((program.skill(s).name if program.skill(s) else s) for s in covered)  # type: ignore[union-attr]
+        out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {clean(mentee.name)} wants"
+                   + (f": {names}" if names else ""))
+    free = _free_together(mentor, mentee, on)
+    if free:
+        out.append(f"both free {free}")
+    if mentor.department.casefold() != mentee.department.casefold():
+        out.append(f"different departments ({clean(mentor.department)}, {clean(mentee.department)})")
+    gap = mentor.utc_offset_minutes(on) - mentee.utc_offset_minutes(on)
+    out.append("same time zone" if gap == 0 else f"time zones {_hours(gap)} apart")
+    if style_similarity >= 0.75 and program.working_style:
+        out.append("similar working style")
+    asked = [clean(p.name) for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
+    if asked:
+        out.append("asked for each other" if len(asked) == 2 else f"{asked[0]} asked for this pairing")
+    text = "; ".join(out)
+    return text if len(text) <= _REASON_MAX else text[:_REASON_MAX - 1] + "…"

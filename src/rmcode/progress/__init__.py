@@ -1,0 +1,1 @@
+"""Progress, metrics, flags, nudges and survey aggregates as of a date."""

@@ -1,0 +1,1 @@
+"""Reaching people outside Git: reminders and announcements planned from the program."""

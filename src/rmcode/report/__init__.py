@@ -1,0 +1,1 @@
+"""The progress report and what may be published."""

@@ -1,0 +1,1 @@
+"""The program site: pages, charts, config, build and serve."""

@@ -1,0 +1,282 @@
+"""The mkdocs configuration of the site: rmcode's defaults, the owner's overrides, the fixed rules. Pure.
+
+A program owner customises the site in ``site/mkdocs.yml`` (name, palette, logo, extra
+pages, CSS). A few settings are not theirs to change, because the generated pages or
+the offline promise depend on them: no web fonts, no plugin that fetches or posts
+anything, no remote scripts or styles, no ``repo_url`` (Material would call the GitHub
+API from every reader's browser), plain ``.html`` URLs (generated pages link with
+relative paths).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import BuildError, Problem
+from ..load.loader import Document, escape_pointer
+from ..model import Program
+from .render import NAV, SiteSettings
+
+MARKER = ".rmcode-build"
+WHERE = "site/mkdocs.yml"
+ALLOWED_PLUGINS = frozenset({"search", "tags"})
+FORBIDDEN_KEYS: Mapping[str, str] = {
+    "repo_url": "Material fetches repository facts from the GitHub API in every reader's browser; "
+                "set extra.rmcode.repository instead",
+    "docs_dir": "rmcode writes the docs folder itself; put extra pages in site/docs/",
+    "site_dir": "choose the output folder with `rmcode build --out DIR`",
+    "hooks": "hooks run Python code from the repository at build time",
+}
+_GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+                            r"([A-Za-z0-9-]+/[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+_REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+
+
+def defaults(program: Program) -> dict[str, Any]:
+    return {
+        "site_name": program.name,
+        "site_description": f"{program.name} - {program.organisation}",
+        "copyright": program.organisation,
+        "theme": {
+            "name": "material", "language": "en",
+            "features": ["navigation.footer", "navigation.top", "search.highlight", "content.code.copy",
+                         "toc.follow"],
+            "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+        },
+        "plugins": ["search"],
+        "markdown_extensions": [
+            "abbr", "admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
+            "pymdownx.details", {"pymdownx.highlight": {"anchor_linenums": False}}, "pymdownx.superfences",
+        ],
+        "extra_css": ["assets/rmcode/rmcode.css"],
+        "extra_javascript": ["assets/rmcode/rmcode.js"],
+        "extra": {"generator": False},
+        "validation": {"links": {"absolute_links": "warn", "unrecognized_links": "warn", "anchors": "warn"}},
+    }
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; anything else in ``over`` replaces the base value."""
+    out = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def mkdocs_config(program: Program, overrides: Mapping[str, Any], extra_pages: list[str], docs: Path,
+                  sources: Path, doc: Document | None = None) -> dict[str, Any]:
+    """The complete mkdocs.yml for a build, or BuildError listing every setting that is not allowed.
+
+    ``doc`` is site/mkdocs.yml as loaded, to give each refusal its line.
+    """
+    problems = [_locate(p, doc) for p in _check(overrides, sources)]
+    if problems:
+        raise BuildError(sorted(problems))
+    config = merge(defaults(program), overrides)
+    if "nav" not in overrides:
+        config["nav"] = [{title: path} for title, path in NAV] + list(extra_pages)
+    theme = config["theme"]
+    theme["name"], theme["font"] = "material", False  # no request to a font service, ever
+    if "custom_dir" in theme:
+        theme["custom_dir"] = str(_inside(sources, str(theme["custom_dir"])))
+    css = [c for c in config.get("extra_css", []) if c != "assets/rmcode/rmcode.css"]
+    js = [j for j in config.get("extra_javascript", []) if j != "assets/rmcode/rmcode.js"]
+    config["extra_css"] = ["assets/rmcode/rmcode.css", *css]
+    config["extra_javascript"] = ["assets/rmcode/rmcode.js", *js]
+    config["markdown_extensions"] = [_pin_snippets(e, sources) for e in config.get("markdown_extensions", [])]
+    config |= {"docs_dir": str(docs), "use_directory_urls": False, "strict": True}
+    return config
+
+
+def _is_list_of(*kinds: type) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, list) and all(isinstance(v, kinds) for v in value)
+
+
+def _one_key(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, Mapping) and len(value) == 1)
+
+
+def _script(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, Mapping) and isinstance(value.get("path"), str))
+
+
+# settings rmcode reads or merges itself, with the shape they must have: anything else would
+# fail deep inside mkdocs or a theme template instead of with a message naming the setting
+SHAPES: Mapping[tuple[str, ...], tuple[Callable[[Any], bool], str]] = {
+    ("theme",): (lambda v: isinstance(v, Mapping), "a mapping"),
+    ("theme", "features"): (_is_list_of(str), "a list of feature names"),
+    ("theme", "palette"): (lambda v: isinstance(v, Mapping) or _is_list_of(Mapping)(v),
+                           "a mapping or a list of mappings"),
+    ("plugins",): (lambda v: isinstance(v, Mapping) or (isinstance(v, list) and all(_one_key(p) for p in v)),
+                   "a list of plugin names or {name: options}"),
+    ("extra_css",): (_is_list_of(str), "a list of paths"),
+    ("extra_javascript",): (lambda v: isinstance(v, list) and all(_script(s) for s in v),
+                            "a list of paths or {path: ...}"),
+    ("extra",): (lambda v: isinstance(v, Mapping), "a mapping"),
+    ("markdown_extensions",): (lambda v: isinstance(v, list) and all(_one_key(e) for e in v),
+                               "a list of extension names or {name: options}"),
+}
+
+
+def _shape(over: Mapping[str, Any]) -> list[Problem]:
+    found = []
+    for keys, (fits, shape) in SHAPES.items():
+        parent = _parent(over, keys)
+        if keys[-1] in parent and not fits(parent[keys[-1]]):
+            found.append(_problem(f"{'.'.join(keys)} must be {shape}, not {str(parent[keys[-1]])[:60]!r}",
+                                  pointer="/" + "/".join(keys)))
+    return found
+
+
+def _parent(over: Mapping[str, Any], keys: tuple[str, ...]) -> Mapping[str, Any]:
+    parent: Any = over
+    for key in keys[:-1]:
+        parent = parent.get(key) if isinstance(parent, Mapping) else None
+    return parent if isinstance(parent, Mapping) else {}
+
+
+def _check(over: Mapping[str, Any], sources: Path) -> list[Problem]:
+    shape = _shape(over)
+    if shape:
+        return shape  # the checks below rely on the shapes
+    found = [_problem(f"{key} is not allowed: {why}", pointer=f"/{key}") for key, why in FORBIDDEN_KEYS.items()
+             if key in over]
+    plugins = over.get("plugins", []) or []
+    for index, plugin in enumerate(plugins):
+        name = next(iter(plugin)) if isinstance(plugin, Mapping) else str(plugin)
+        if name not in ALLOWED_PLUGINS:
+            where = f"/plugins/{escape_pointer(name)}" if isinstance(plugins, Mapping) else f"/plugins/{index}"
+            found.append(_problem(f"plugin {name!r} is not allowed; allowed: {', '.join(sorted(ALLOWED_PLUGINS))}",
+                                  "plugins that download, post or run code would break the offline site", where))
+    found += _extension_problems(over.get("markdown_extensions", []) or [], sources)
+    for key in ("extra_css", "extra_javascript"):
+        for index, entry in enumerate(over.get(key, []) or []):
+            path = entry.get("path", "") if isinstance(entry, Mapping) else str(entry)
+            if urlsplit(path).scheme or path.startswith("//"):
+                found.append(_problem(f"{key}: {path} is remote; the site loads nothing from other servers",
+                                      "copy the file into site/docs/ and give its relative path", f"/{key}/{index}"))
+    theme = over.get("theme", {})
+    if isinstance(theme, Mapping) and theme.get("font") not in (None, False):
+        found.append(_problem("theme.font must stay false: web fonts come from Google's servers",
+                              "use CSS with a font file copied into site/docs/", "/theme/font"))
+    return found
+
+
+def _problem(message: str, hint: str = "see docs/site.md", pointer: str = "") -> Problem:
+    return Problem(WHERE, 0, 0, "RM806", message, hint, pointer)
+
+
+def _locate(problem: Problem, doc: Document | None) -> Problem:
+    """The problem at the line of its setting in site/mkdocs.yml (when the file was read)."""
+    if doc is None or not problem.pointer:
+        return problem
+    line, col = doc.key_positions.get(problem.pointer) or doc.where(problem.pointer)
+    return Problem(problem.path, line, col, problem.code, problem.message, problem.hint, problem.pointer)
+
+
+# --- markdown_extensions: allowed by name, options checked ----------------------------------------
+# Python-Markdown extensions run at build time with the builder's rights: one that reads files
+# (pymdownx.snippets) could put any file of the build machine into a page and the search index,
+# one that fetches (snippets' url_download, pymdownx.emoji's default CDN images) breaks the
+# offline promise. Extensions not listed are refused; options are checked where they matter.
+
+def _any_scalar_options(options: Mapping[str, Any], sources: Path) -> list[tuple[str, str]]:
+    return [(key, "must be text, a number or true/false") for key, value in options.items()
+            if not isinstance(value, (str, int, float, bool)) and value is not None]
+
+
+def _snippets(options: Mapping[str, Any], sources: Path) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    allowed = {"base_path", "check_paths", "dedent_subsections", "auto_append"}
+    found += [(key, "is not allowed (allowed: " + ", ".join(sorted(allowed)) + ")") for key in options
+              if key not in allowed]
+    paths = options.get("base_path", [])
+    for index, rel in enumerate([paths] if isinstance(paths, str) else paths if isinstance(paths, list) else [None]):
+        if not isinstance(rel, str) or not _within(sources, rel):
+            found.append((f"base_path/{index}" if isinstance(paths, list) else "base_path",
+                          f"{str(rel)[:60]!r} must be a folder inside site/, given relative to site/"))
+    return found
+
+
+def _within(base: Path, rel: str) -> bool:
+    if not rel or rel.startswith(("/", "~")) or "\\" in rel or urlsplit(rel).scheme:
+        return False
+    path = (base / rel).resolve()
+    return path == base.resolve() or base.resolve() in path.parents
+
+
+OptionCheck = Callable[[Mapping[str, Any], Path], list[tuple[str, str]]]
+ALLOWED_EXTENSIONS: Mapping[str, OptionCheck] = {
+    **dict.fromkeys(("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
+                     "sane_lists", "smarty", "toc", "pymdownx.details", "pymdownx.highlight",
+                     "pymdownx.inlinehilite", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist",
+                     "pymdownx.mark", "pymdownx.caret", "pymdownx.tilde", "pymdownx.keys", "pymdownx.betterem",
+                     "pymdownx.smartsymbols", "pymdownx.critic"), _any_scalar_options),
+    "pymdownx.snippets": _snippets,
+}
+_STDLIB_PREFIX = "markdown.extensions."
+
+
+def _extension_problems(entries: list[Any], sources: Path) -> list[Problem]:
+    found = []
+    for index, entry in enumerate(entries):
+        name, options = next(iter(entry.items())) if isinstance(entry, Mapping) else (str(entry), None)
+        name = str(name)
+        short = name.removeprefix(_STDLIB_PREFIX)
+        where = f"/markdown_extensions/{index}" + (f"/{escape_pointer(name)}" if isinstance(entry, Mapping) else "")
+        check = ALLOWED_EXTENSIONS.get(short)
+        if check is None:
+            found.append(_problem(f"markdown extension {name!r} is not allowed",
+                                  "allowed: " + ", ".join(sorted(ALLOWED_EXTENSIONS)) + "; see docs/site.md", where))
+        elif options is not None and not isinstance(options, Mapping):
+            found.append(_problem(f"markdown extension {name!r}: the options must be a mapping", pointer=where))
+        else:
+            found += [_problem(f"markdown extension {name!r}: option {key.split('/')[0]} {why}",
+                               pointer=f"{where}/{key}") for key, why in check(options or {}, sources)]
+    return found
+
+
+def _pin_snippets(entry: Any, sources: Path) -> Any:
+    """pymdownx.snippets with its base paths made absolute inside site/ (default: site/ itself).
+
+    Relative base paths would be read from wherever mkdocs runs; restrict_base_path (on by
+    default, and not an allowed option) keeps every include inside them.
+    """
+    name, options = next(iter(entry.items())) if isinstance(entry, Mapping) else (str(entry), None)
+    if str(name).removeprefix(_STDLIB_PREFIX) != "pymdownx.snippets":
+        return entry
+    options = dict(options or {})
+    paths = options.get("base_path", ["."])
+    options["base_path"] = [str((sources / p).resolve()) for p in ([paths] if isinstance(paths, str) else paths)]
+    options["restrict_base_path"], options["url_download"] = True, False
+    return {name: options}
+
+
+def _inside(base: Path, rel: str) -> Path:
+    path = (base / rel).resolve()
+    if path != base.resolve() and base.resolve() not in path.parents:
+        raise BuildError([_problem(f"theme.custom_dir {rel} is outside site/")])
+    return path
+
+
+def settings_from(overrides: Mapping[str, Any], remote: str | None) -> SiteSettings:
+    """Where the repository is: ``extra.rmcode`` in site/mkdocs.yml, else the GitHub ``origin`` remote."""
+    extra = overrides.get("extra", {}) or {}
+    ours = extra.get("rmcode", {}) if isinstance(extra, Mapping) else {}
+    ours = ours if isinstance(ours, Mapping) else {}
+    repository = ours.get("repository")
+    if repository is None and remote:
+        found = _GITHUB_REMOTE.match(remote)
+        repository = found.group(1) if found else None
+    if repository is not None and not _REPOSITORY.fullmatch(str(repository)):
+        raise BuildError([_problem(f"extra.rmcode.repository must look like owner/name, not {repository!r}")])
+    return SiteSettings(repository=repository, branch=str(ours.get("branch", "main")),
+                        github_url=str(ours.get("github_url", "https://github.com")))

@@ -1,0 +1,113 @@
+"""The join and log-a-session pages: prefilled GitHub links, issue forms and CLI commands.
+
+The profile and check-in templates are valid files as written (placeholder values that
+match the schema), so a person who only edits the placeholders gets a passing check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ..formats.escape import safe_url, url_path, url_query
+from ..model import Cohort, Program, ProgramData
+from ..validate.sealed import sealed_fields
+from .pages import open_cohort
+
+Context = dict[str, Any]
+PLACEHOLDER_LOGIN = "your-github-login"
+SCHEMA_LINE = "# yaml-language-server: $schema={}schemas/{}.schema.json\n"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """Where the program's repository lives, for the links on the join and log pages."""
+
+    repository: str | None = None  # "owner/name"
+    branch: str = "main"
+    github_url: str = "https://github.com"
+
+    def repo_url(self) -> str | None:
+        if not self.repository:
+            return None
+        return safe_url(f"{self.github_url.rstrip('/')}/{url_path(self.repository)}")
+
+    def new_file_page(self) -> str | None:
+        """GitHub's page for a new file on the program's branch (the in-page form adds the query)."""
+        base = self.repo_url()
+        return None if base is None else f"{base}/new/{url_path(self.branch)}"
+
+    def new_file_url(self, filename: str, value: str) -> str | None:
+        page = self.new_file_page()
+        return None if page is None else f"{page}?filename={url_query(filename)}&value={url_query(value)}"
+
+    def issue_form_url(self, template: str) -> str | None:
+        base = self.repo_url()
+        return None if base is None else f"{base}/issues/new?template={url_query(template)}"
+
+
+def _dump(data: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+
+
+def profile_template(program: Program, cohort: Cohort, role: str, on: dt.date) -> str:
+    """A participant file for ``cohort`` that validates once the placeholders are replaced."""
+    levels = [lv.level for lv in program.levels]
+    if role == "mentor":
+        level = min(levels)
+    else:
+        level = program.mentee_min_level if program.mentee_min_level is not None else max(levels)
+    registered = min(max(on, cohort.registration_opens), cohort.registration_closes)
+    skill = [program.skills[0].id] if program.skills else []
+    body: dict[str, Any] = {
+        "login": PLACEHOLDER_LOGIN, "github_id": 1, "name": "Your Name", "role": role, "cohort": cohort.id,
+        "registered": registered.isoformat(), "title": "Your job title", "level": level,
+        "department": "Your department", "timezone": "Europe/Berlin", "languages": ["en"],
+        ("skills_offered" if role == "mentor" else "skills_wanted"): skill,
+        "availability": ["tue 09:00-11:00", "thu 14:00-16:00"],
+        "bio": "A few sentences about you.",
+        "visibility": {"name": "public", "title": "public", "department": "public"},
+    }
+    if program.working_style:
+        body["working_style"] = {qid: 3 for qid, _ in program.working_style}
+    return SCHEMA_LINE.format("../", "participant") + _dump(body)
+
+
+def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -> str:
+    body: dict[str, Any] = {"pair": pair_id, "date": on.isoformat(), "author": author,
+                            "minutes": program.commitment.minutes, "held": True}
+    if program.skills:
+        body["topics"] = [program.skills[0].id]
+    # nothing the program seals (rating, fit, notes, concern, ...): a file made from this template is plain text
+    if "next_steps" not in sealed_fields(program, "checkin"):
+        body["next_steps"] = "What you agreed to try before the next session."
+    return SCHEMA_LINE.format("../../", "checkin") + _dump(body)
+
+
+def join(data: ProgramData, report: Mapping[str, Any], on: dt.date, settings: SiteSettings) -> Context:
+    program = data.program
+    cohort, is_open = open_cohort(program, on)
+    roles = []
+    if cohort is not None:
+        filename = f"participants/{PLACEHOLDER_LOGIN}.yaml"
+        for role in ("mentor", "mentee"):
+            text = profile_template(program, cohort, role, on)
+            roles.append({"role": role, "template": text, "url": settings.new_file_url(filename, text)})
+    return {"program": program, "cohort": cohort, "open": is_open, "roles": roles,
+            "levels": program.levels, "issue_url": settings.issue_form_url("register.yml"),
+            "repo_url": settings.repo_url(), "skills": program.skills,
+            "invite_only": program.registration_mode == "invite-only"}
+
+
+def log_session(data: ProgramData, report: Mapping[str, Any], on: dt.date, settings: SiteSettings) -> Context:
+    program = data.program
+    pair_id = "mentor-login--mentee-login"
+    filename = f"checkins/{pair_id}/{on.isoformat()}-{PLACEHOLDER_LOGIN}.yaml"
+    text = checkin_template(pair_id, PLACEHOLDER_LOGIN, on, program)
+    return {"program": program, "template": text, "filename": filename,
+            "url": settings.new_file_url(filename, text), "issue_url": settings.issue_form_url("log-session.yml"),
+            "repo_url": settings.repo_url(), "commitment": program.commitment}

@@ -1,0 +1,1 @@
+"""Schema validation, cross-file rules and the validation pipeline."""

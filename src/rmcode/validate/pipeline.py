@@ -1,0 +1,214 @@
+"""The validate stage: loaded documents -> typed domain objects and a list of problems.
+
+Each schema-valid file becomes one *item* on its own (``build_item``), so items can be cached
+per file; ``validate_items`` then assembles the program and applies the cross-file rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import LoadError, Problem
+from ..load.loader import Document, load_bytes
+from ..model import (
+    CheckIn,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Source,
+    SurveyResponse,
+    Unmatched,
+)
+from ..model.roster import HrRoster
+from .rules import check_cross_file, suggest
+
+# matches.yaml: its pairs in file order, and the people left unmatched
+MatchesItem = tuple[tuple[Pair, ...], tuple[Unmatched, ...]]
+Item = Program | MatchesItem | Participant | CheckIn | SurveyResponse
+Reader = Callable[[str], bytes | None]
+DIGEST_CHARS = 16  # of a file's SHA-256: enough to tell whether it changed since it was checked
+# what is kept of a checked file: its schema, its typed item (None when the file has problems),
+# its own problems and the digest of its content
+Record = tuple[str, Item | None, tuple[Problem, ...], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The outcome of validation: the typed data (None when the program itself is unusable) and problems."""
+
+    data: ProgramData | None
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _matches(doc: Document) -> MatchesItem:
+    pairs = tuple(Pair.from_raw(raw, Source("matches.yaml", doc.where(f"/pairs/{i}")[0]))
+                  for i, raw in enumerate(doc.data["pairs"]))
+    return pairs, tuple(Unmatched(u["login"], u.get("cohort", ""), u["reason"]) for u in doc.data.get("unmatched", []))
+
+
+BUILDERS: Mapping[str, Callable[[Document], Item]] = {
+    "program": lambda doc: Program.from_raw(doc.data, Source(doc.path)),
+    "matches": _matches,
+    "participant": lambda doc: Participant.from_raw(doc.data, Source(doc.path)),
+    "checkin": lambda doc: CheckIn.from_raw(doc.data, Source(doc.path), doc.top_level_lines()),
+    "survey-response": lambda doc: SurveyResponse.from_raw(doc.data, Source(doc.path)),
+}
+
+
+def build_item(doc: Document, schema: str) -> tuple[Item, list[Problem]]:
+    """The domain object of one schema-valid document, and the problems only that file can show.
+
+    Those are program.yaml's own rules (duplicate ids, windows, KPIs): they need nothing but the file.
+    """
+    item = BUILDERS[schema](doc)
+    if isinstance(item, Program):
+        return item, check_program_rules(item, doc)
+    return item, []
+
+
+def check_program_rules(program: Program, doc: Document) -> list[Problem]:
+    """Rules inside program.yaml that a schema cannot express."""
+    out: list[Problem] = []
+    raw = doc.data
+    for name, key in (("cohorts", "id"), ("skills", "id"), ("levels", "level"), ("kpis", "id"), ("surveys", "id"),
+                      ("milestones", "id"), ("admins", "github_id")):
+        seen: set[str] = set()
+        for i, entry in enumerate(raw.get(name, [])):  # file order, so the second occurrence is reported
+            value = str(entry[key])
+            if value in seen:
+                out.append(doc.problem(f"/{name}/{i}/{key}", "RM324", f"{name}: '{value}' is listed twice",
+                                       "ids must be unique"))
+            seen.add(value)
+    for i, c in enumerate(program.cohorts):
+        if not c.registration_opens <= c.registration_closes:
+            out.append(doc.problem(f"/cohorts/{i}/registration", "RM326", f"cohort {c.id}: registration closes before it opens",
+                                   "swap opens and closes"))
+        if not c.start <= c.end:
+            out.append(doc.problem(f"/cohorts/{i}/end", "RM326", f"cohort {c.id}: ends before it starts", "check start and end"))
+    if program.capacity_default > program.capacity_max:
+        out.append(doc.problem("/eligibility/mentor_capacity", "RM316", "default capacity is above the maximum",
+                               "lower default or raise max"))
+    for i, m in enumerate(program.milestones):
+        if (m.day is None) == (not m.at_end):
+            out.append(doc.problem(f"/milestones/{i}", "RM327", f"milestone {m.id}: give either day or at: end",
+                                   "e.g. day: 14"))
+        if m.survey and program.survey(m.survey) is None:
+            out.append(doc.problem(f"/milestones/{i}/survey", "RM322", f"milestone {m.id}: unknown survey '{m.survey}'",
+                                   suggest(m.survey, [s.id for s in program.surveys])))
+    from ..progress.metrics import (
+        kpi_problems,  # the metric library knows its metrics and their parameters
+    )
+    out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
+    for i, survey in enumerate(program.surveys):
+        for j, q in enumerate(survey.questions):
+            if q.type == "choice" and len(q.choices) < 2:
+                out.append(doc.problem(f"/surveys/{i}/questions/{j}", "RM329",
+                                       f"question {q.id}: a choice question needs choices", "add choices: [...]"))
+            if q.type == "scale" and q.min >= q.max:
+                out.append(doc.problem(f"/surveys/{i}/questions/{j}", "RM329",
+                                       f"question {q.id}: min must be below max", "e.g. min: 1, max: 5"))
+    return out
+
+
+def validate_documents(valid: Mapping[str, tuple[Document, str]], earlier: Iterable[Problem],
+                       as_of: dt.date, files: int, present: set[str], roster: HrRoster | None = None) -> Validation:
+    """Build the domain from schema-valid documents, then apply the cross-file rules.
+
+    ``valid`` maps a path to a document that passed its schema, and the schema name;
+    documents that failed are left out, so cross-file rules never see malformed data.
+    ``earlier`` are the load and schema problems; ``present`` the logins that have a
+    profile file (valid or not), so a broken profile is not also reported as missing.
+    """
+    problems = list(earlier)
+    items: dict[str, Item] = {}
+    for path, (doc, schema) in valid.items():
+        items[path], found = build_item(doc, schema)
+        problems += found
+    return validate_items(items, problems, as_of, files, present, {path: doc for path, (doc, _) in valid.items()},
+                          roster)
+
+
+def validate_items(items: Mapping[str, Item], earlier: Iterable[Problem], as_of: dt.date, files: int,
+                   present: set[str], docs: Mapping[str, Document], roster: HrRoster | None = None) -> Validation:
+    """Assemble the program from per-file items and apply the cross-file rules.
+
+    ``docs`` gives the document of a path when a problem needs its exact position (see ``Reread``);
+    ``roster`` is the HR roster (roster.csv) where the program has one.
+    """
+    problems = list(earlier)
+    program = items.get("program.yaml")
+    if not isinstance(program, Program):
+        return Validation(None, tuple(sorted(set(problems))), files)
+    data = dataclasses.replace(_assemble(program, items), roster=roster)
+    problems += check_cross_file(data, docs, as_of, present)
+    return Validation(data, tuple(sorted(set(problems))), files)
+
+
+def _assemble(program: Program, items: Mapping[str, Item]) -> ProgramData:
+    groups: defaultdict[type, list[Any]] = defaultdict(list)
+    # path order first, so that equal sort keys keep the same order on every run
+    for path in sorted(items):
+        item = items[path]
+        groups[type(item)].append(item)
+    pairs, unmatched = _matches_of(items.get("matches.yaml"))
+    return ProgramData(
+        program=program,
+        participants=tuple(sorted(groups[Participant], key=lambda p: p.key)),
+        pairs=tuple(sorted(pairs, key=lambda p: p.id)),
+        unmatched=unmatched,
+        checkins=tuple(sorted(groups[CheckIn], key=lambda c: (c.pair, c.date, c.author))),
+        responses=tuple(sorted(groups[SurveyResponse], key=lambda r: (r.survey, r.respondent.lower()))),
+    )
+
+
+def _matches_of(item: Item | None) -> MatchesItem:
+    return item if isinstance(item, tuple) else ((), ())
+
+
+class Reread(Mapping[str, Document]):
+    """Documents parsed again on demand, for the exact position of a cross-file problem.
+
+    The cache keeps typed items, not the files' text: only a file that has a cross-file
+    problem is read again. When the file changed since it was checked (its digest differs;
+    the next run checks it again), positions fall back to the top of the file.
+    """
+
+    def __init__(self, records: Mapping[str, Record], read: Reader) -> None:
+        self._records, self._read = records, read
+        self._docs: dict[str, Document] = {}
+
+    def __getitem__(self, path: str) -> Document:
+        doc = self._docs.get(path)
+        if doc is None:
+            record = self._records[path]
+            if record[1] is None:
+                raise KeyError(path)  # only valid documents, as the rules expect
+            doc = self._docs[path] = self._parse(path, record[3])
+        return doc
+
+    def _parse(self, path: str, digest: str) -> Document:
+        content = self._read(path)
+        if content is not None and hashlib.sha256(content).hexdigest()[:DIGEST_CHARS] == digest:
+            try:
+                return load_bytes(path, content, max_bytes=len(content))
+            except LoadError:
+                pass
+        return Document(path, None, digest)
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path, record in self._records.items() if record[1] is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

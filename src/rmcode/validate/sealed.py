@@ -1,0 +1,249 @@
+"""Which values a program seals, where plain text sits in a sealed field, and opening the domain.
+
+The default sealed set (SEALING.md) plus what ``program.yaml``'s ``sealing.fields`` adds is
+answered by ONE function, ``sealed_fields``: writers, validation, ``rmcode seal`` and check-pr
+all ask it. Sealed values stay opaque in the domain (``item.sealed`` holds the armor, the
+plain field keeps its default) until ``open_data`` opens them with a keyring.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Any, Literal
+
+import fastjsonschema
+
+from ..errors import RmcodeError
+from ..model import (
+    SEALABLE,
+    CheckIn,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Sealing,
+    SurveyResponse,
+)
+from ..sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal_many
+
+Kind = Literal["participant", "checkin", "survey-response", "pair"]
+KINDS: tuple[Kind, ...] = ("participant", "checkin", "survey-response", "pair")
+Sealable = Participant | CheckIn | SurveyResponse | Pair
+Target = tuple[str | int, ...]  # the path of a value in a document: ("rating",), ("pairs", 3, "end_reason")
+
+# what rmcode seals in every program (SEALING.md); a program adds to it, never removes from it
+DEFAULT_SEALED: Mapping[str, frozenset[str]] = MappingProxyType({
+    "participant": frozenset({"self_identification", "email"}),
+    "checkin": frozenset({"concern", "notes", "rating", "good_fit"}),
+    "survey-response": frozenset({"answers"}),
+    "pair": frozenset({"end_reason"}),
+})
+NEEDS_KEY = "needs the program key"
+
+
+def sealed_fields(program: Program | Sealing | None, kind: str,
+                  visibility: Mapping[str, str] | None = None) -> frozenset[str]:
+    """The fields of a file of ``kind`` whose values are sealed in ``program``.
+
+    The default set, plus ``sealing.fields`` of program.yaml, plus (for a profile) the
+    sealable fields the person marked ``visibility: admins``. Fields that matching and
+    validation need in plain text (level, department, languages, ...) are never sealed;
+    ``admins`` on them keeps them off the site only (the schema's visibility description says so).
+    """
+    fields = set(DEFAULT_SEALED.get(kind, ()))
+    sealing = program.sealing if isinstance(program, Program) else program
+    if sealing is not None:
+        fields |= sealing.fields.get(kind, frozenset())
+    if kind == "participant" and visibility:
+        fields |= {f for f, v in visibility.items() if v == "admins" and f in SEALABLE["participant"]}
+    return frozenset(fields)
+
+
+def sealed_targets(data: Any, schema: str, program: Program | Sealing | None) -> list[Target]:
+    """Where the values a program seals sit in a loaded document of ``schema`` (present ones only)."""
+    if not isinstance(data, dict):
+        return []
+    if schema == "matches":
+        fields = sealed_fields(program, "pair")
+        pairs = data.get("pairs")
+        return [("pairs", i, f) for i, pair in enumerate(pairs if isinstance(pairs, list) else [])
+                if isinstance(pair, dict) for f in sorted(fields) if f in pair]
+    if schema not in ("participant", "checkin", "survey-response"):
+        return []
+    visibility = data.get("visibility") if isinstance(data.get("visibility"), dict) else None
+    return [(f,) for f in sorted(sealed_fields(program, schema, visibility)) if f in data]
+
+
+def plain_targets(data: Any, schema: str, program: Program | Sealing | None) -> list[Target]:
+    """Where a loaded document holds plain text in a field ``program`` seals (check-pr, pre-commit)."""
+    return [t for t in sealed_targets(data, schema, program) if not is_sealed(value_at(data, t))]
+
+
+def value_at(data: Any, target: Target) -> Any:
+    """The value at ``target`` in a loaded document."""
+    for part in target:
+        data = data[part]
+    return data
+
+
+def kind_of(item: object) -> Kind | None:
+    """The kind of file a domain object comes from, for ``sealed_fields``."""
+    kinds: dict[type, Kind] = {Participant: "participant", CheckIn: "checkin", SurveyResponse: "survey-response",
+                               Pair: "pair"}
+    return kinds.get(type(item))
+
+
+# for each sealable field: does the object hold a plain (unsealed) value there?
+_PLAIN: Mapping[str, Callable[[Any], bool]] = MappingProxyType({
+    "bio": lambda x: x.bio != "", "email": lambda x: x.email != "", "location": lambda x: x.location != "",
+    "title": lambda x: x.title != "", "self_identification": lambda x: bool(x.self_identification),
+    "concern": lambda x: x.concern_level is not None, "good_fit": lambda x: x.good_fit is not None,
+    "next_steps": lambda x: x.next_steps != "", "notes": lambda x: x.notes != "",
+    "rating": lambda x: x.rating is not None, "answers": lambda x: bool(x.answers),
+    "end_reason": lambda x: x.end_reason != "",
+})
+
+
+def plain_sealed(item: Sealable, program: Program | None) -> tuple[str, ...]:
+    """The fields of ``item`` that ``program`` seals but that hold plain text, sorted."""
+    kind = kind_of(item)
+    if kind is None:
+        return ()
+    visibility = item.visibility if isinstance(item, Participant) else None
+    return tuple(sorted(f for f in sealed_fields(program, kind, visibility) if _PLAIN[f](item)))
+
+
+def sealed_items(data: ProgramData) -> list[Sealable]:
+    """Every domain object of ``data`` that can hold sealed values, in a stable order."""
+    return [*data.participants, *data.pairs, *data.checkins, *data.responses]
+
+
+def count_sealed(data: ProgramData) -> int:
+    """How many sealed values ``data`` holds unopened."""
+    return sum(len(x.sealed) for x in sealed_items(data))
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A sealed value that could not be opened here, and why (never its content)."""
+
+    path: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """``data`` with every sealed value this keyring could open put in place, and what was left sealed."""
+
+    data: ProgramData
+    opened: int
+    unread: tuple[Unread, ...]
+
+
+def open_data(data: ProgramData, keyring: Keyring) -> Opened:
+    """Open the sealed values of ``data`` with ``keyring``; values that cannot be opened stay sealed.
+
+    An opened value must have the shape the schema gives the plain field (a rating 1..5, ...);
+    one that does not is left sealed and reported, so it can never produce a wrong number.
+    """
+    if not keyring:
+        return Opened(data, 0, tuple(Unread(x.source.path, f, "no program key here")
+                                     for x in sealed_items(data) for f in x.sealed))
+    unread: list[Unread] = []
+    texts = sorted({text for x in sealed_items(data) for text in x.sealed.values()})
+    results = dict(zip(texts, unseal_many(texts, keyring)))  # on every core for a large program
+    people = tuple(_open(x, results, unread) for x in data.participants)
+    pairs = tuple(_open(x, results, unread) for x in data.pairs)
+    checkins = tuple(_open(x, results, unread) for x in data.checkins)
+    responses = tuple(_open(x, results, unread) for x in data.responses)
+    opened = count_sealed(data) - len(unread)
+    new = dataclasses.replace(data, participants=people, pairs=pairs, checkins=checkins, responses=responses)
+    return Opened(new, opened, tuple(unread))
+
+
+def _open(item: Any, results: Mapping[str, JsonValue | SealError], unread: list[Unread]) -> Any:
+    if not item.sealed:
+        return item
+    kind = kind_of(item)
+    assert kind is not None
+    changes: dict[str, Any] = {}
+    left: dict[str, str] = {}
+    for name, text in item.sealed.items():
+        value = results[text]
+        if isinstance(value, SealError):
+            left[name] = text
+            unread.append(Unread(item.source.path, name, str(value)))
+            continue
+        if not _fits(kind, name, value):
+            left[name] = text
+            unread.append(Unread(item.source.path, name, "it opened, but its value does not fit the field"))
+            continue
+        changes.update(_as_fields(name, value))
+    return dataclasses.replace(item, sealed=MappingProxyType(left), sealed_to=item.sealed_to if left else frozenset(),
+                               **changes)
+
+
+def _as_fields(name: str, value: JsonValue) -> dict[str, Any]:
+    if name == "concern":
+        assert isinstance(value, dict)
+        return {"concern_level": value.get("level", "low"), "concern_note": value.get("note", "")}
+    if isinstance(value, dict):
+        return {name: MappingProxyType(dict(sorted(value.items())))}
+    return {name: value}
+
+
+def _fits(kind: Kind, name: str, value: JsonValue) -> bool:
+    try:
+        _plain_validator(kind, name)(value)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@cache
+def _plain_validator(kind: Kind, name: str) -> Callable[[Any], Any]:
+    from .schema import plain_field_schema  # the schemas are the one description of a field's shape
+    return fastjsonschema.compile(plain_field_schema(kind, name))
+
+
+# KPI metrics computed from sealed values: (kind, field) they read
+METRIC_INPUTS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "average_rating": ("checkin", "rating"),
+    "first_session_fit_rate": ("checkin", "good_fit"),
+    "would_continue_share": ("survey-response", "answers"),
+})
+
+
+def still_sealed(data: ProgramData) -> frozenset[tuple[str, str]]:
+    """The (kind, field) pairs some object of ``data`` still holds sealed: what cannot be computed here."""
+    return frozenset((kind_of(x) or "", f) for x in sealed_items(data) for f in x.sealed)
+
+
+def needs_key(sealed: frozenset[tuple[str, str]], metric: str) -> bool:
+    """True when ``metric`` reads values that are still sealed: its number would be wrong here."""
+    inputs = METRIC_INPUTS.get(metric)
+    return inputs is not None and inputs in sealed
+
+
+def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, ...]:
+    """Pairs whose plain end reason is sealed to ``recipients`` (unchanged when there are none)."""
+    if not recipients:
+        return tuple(pairs)
+    return tuple(dataclasses.replace(p, end_reason="", sealed_to=p.sealed_to | {len(recipients)}, sealed=MappingProxyType(
+        {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
+
+
+def open_with_key(data: ProgramData, keyring: Keyring) -> Opened:
+    """``open_data`` for commands: a key that opens none of the sealed values is an error, not a quiet
+    report full of "needs the program key" (a wrong --identity, or a publish secret of another program)."""
+    opened = open_data(data, keyring)
+    if keyring and opened.unread and not opened.opened:
+        raise RmcodeError(f"the key given opens none of the {len(opened.unread):,} sealed values: it is not a key "
+                          "they were sealed to (check --identity or RMCODE_IDENTITY; after an admin change, "
+                          "an admin runs `rmcode rekey`)")
+    return opened
