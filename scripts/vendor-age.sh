@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Rebuild the vendored age implementation of the Log a session page from the npm registry:
-#   src/rmcode/templates/assets/age.js          typage ("age-encryption") + its deps, one minified file
-#   src/rmcode/templates/assets/age.LICENSE.txt the licence of every package inside that file
+#   src/rmcode/site/templates/assets/age.js          typage ("age-encryption") + its deps, one minified file
+#   src/rmcode/site/templates/assets/age.LICENSE.txt the licence of every package inside that file
 # Versions are pinned by scripts/vendor-age/package-lock.json (npm ci), so the output is the
 # same on every machine; the site never fetches anything at view time.
 # Usage: bash scripts/vendor-age.sh        (needs node and npm)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-assets="$here/../src/rmcode/templates/assets"
+assets="$here/../src/rmcode/site/templates/assets"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

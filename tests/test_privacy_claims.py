@@ -183,7 +183,7 @@ def sessions_show_only_that_and_when(programs: dict[bool, Program], tmp: Path) -
 
 def issue_forms_ask_for_nothing_sealed(programs: dict[bool, Program], tmp: Path) -> None:
     for form, kind in (("log-session.yml", "checkin"), ("register.yml", "participant")):
-        for folder in (REPO / ".github/ISSUE_TEMPLATE", REPO / "src/rmcode/scaffold/github/ISSUE_TEMPLATE"):
+        for folder in (REPO / ".github/ISSUE_TEMPLATE", REPO / "src/rmcode/init/template/github/ISSUE_TEMPLATE"):
             ids = {item["id"] for item in yaml.safe_load((folder / form).read_text(encoding="utf-8"))["body"]
                    if "id" in item}
             assert not ids & DEFAULT_SEALED[kind], (folder, form)

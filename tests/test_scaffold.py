@@ -338,7 +338,7 @@ def _shipped(prefix: str) -> dict[str, bytes]:
 
 
 def test_template_github_files_equal_this_repositorys() -> None:
-    # when this fails, copy .github/<file> to src/rmcode/scaffold/github/<file>
+    # when this fails, copy .github/<file> to src/rmcode/init/template/github/<file>
     ours = {k: v for k, v in _tree(REPO / ".github").items() if k != "CODEOWNERS"}
     assert _shipped(".github/") == ours
 
@@ -346,7 +346,7 @@ def test_template_github_files_equal_this_repositorys() -> None:
 def test_template_site_files_equal_this_repositorys() -> None:
     if not (REPO / "site").is_dir():
         pytest.skip("site/ does not exist yet")
-    # when this fails, copy site/docs/<file> to src/rmcode/scaffold/site/docs/<file>
+    # when this fails, copy site/docs/<file> to src/rmcode/init/template/site/docs/<file>
     assert _shipped("site/") == {k: v for k, v in _tree(REPO / "site").items() if k != "mkdocs.yml"}
     ours = yaml.safe_load((REPO / "site" / "mkdocs.yml").read_text())
     settings = InitSettings("p", "P", "O", "amy", 1, "T", "t@example.com", dt.date(2026, 1, 1), "acme/p")

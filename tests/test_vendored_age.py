@@ -19,7 +19,7 @@ from rmcode.sealing import generate_identity, parse_identities, unseal
 from rmcode.site.render import ASSETS
 
 REPO = Path(__file__).resolve().parent.parent
-ASSET_DIR = REPO / "src/rmcode/templates/assets"
+ASSET_DIR = REPO / "src/rmcode/site/templates/assets"
 LOCK = json.loads((REPO / "scripts/vendor-age/package-lock.json").read_text(encoding="utf-8"))
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 # the copies `rmcode init` writes into a new program repository
-TEMPLATE_WORKFLOWS = sorted((ROOT / "src" / "rmcode" / "scaffold" / "github" / "workflows").glob("*.yml"))
+TEMPLATE_WORKFLOWS = sorted((ROOT / "src" / "rmcode" / "init" / "template" / "github" / "workflows").glob("*.yml"))
 ALL_WORKFLOWS = WORKFLOWS + TEMPLATE_WORKFLOWS
 INSTALL = (
     "python -m pip install --require-hashes --no-deps -r requirements/workflows.txt\n"

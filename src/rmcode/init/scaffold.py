@@ -1,4 +1,4 @@
-"""`rmcode init`: a new program repository from the template shipped in rmcode/scaffold/.
+"""`rmcode init`: a new program repository from the template shipped in rmcode/init/template/.
 
 The template holds Jinja templates (``*.j2``) and plain files. Names that would be
 hidden or mean something to Git in the package (``.github``, ``.gitignore``) are stored
@@ -35,7 +35,7 @@ from ..model.roster import HrRoster
 from ..validate.pipeline import validate_documents
 from ..validate.schema import SCHEMA_NAMES, schema_text, validate_document
 
-PACKAGE_DIR = "scaffold"
+PACKAGE_DIR = "init/template"
 RENAMES: Mapping[str, str] = {"github": ".github", "gitignore": ".gitignore",
                               "pre-commit-config.yaml": ".pre-commit-config.yaml"}
 # the issue form links to this repository's own site; a new program's form links to its own
@@ -82,7 +82,7 @@ def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversabl
 
 
 def template_files() -> dict[str, Traversable]:
-    """The shipped template: path inside rmcode/scaffold -> file."""
+    """The shipped template: path inside rmcode/init/template -> file."""
     return dict(_walk(resources.files("rmcode") / PACKAGE_DIR))
 
 

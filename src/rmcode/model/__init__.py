@@ -14,6 +14,10 @@ from .roster import HrRoster, InviteRule
 
 Role = Literal["mentor", "mentee"]
 PairStatus = Literal["proposed", "active", "completed", "ended"]
+# the pair-status groups every rule speaks of (one place, so no module keeps its own copy)
+OPEN_PAIR: frozenset[PairStatus] = frozenset({"proposed", "active"})  # the pair still binds both people
+HELD_PAIR: frozenset[PairStatus] = frozenset({"active", "completed"})  # the pair met: sessions count
+CLOSED_PAIR: frozenset[PairStatus] = frozenset({"completed", "ended"})  # the pair is over
 Visibility = Literal["public", "program", "admins"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOTS_PER_WEEK = 7 * 48  # half-hour slots, Monday 00:00 UTC first

@@ -132,7 +132,7 @@ def _code(text: str, lang: str = "") -> Markup:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("rmcode", "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
+        loader=jinja2.PackageLoader("rmcode", "site/templates"), autoescape=True, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
     env.filters.update({"link": _link, "paragraphs": _paragraphs, "joined": _joined, "code": _code, "mailto": _mailto, "path": _path,
                         "dark": _dark,
@@ -167,6 +167,6 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
     files |= {PurePosixPath(path): text for path, text in render_data.data_files(published, report).items()}
     files |= render_pair.pair_files(published, report, figures, settings, lambda template, title, context: env.get_template(
         template).render(page_title=title, nav=NAV, dates=dates, **context))
-    templates = resources.files("rmcode") / "templates" / "assets"
+    templates = resources.files("rmcode") / "site" / "templates" / "assets"
     files |= {PurePosixPath("assets/rmcode", name): (templates / name).read_text(encoding="utf-8") for name in ASSETS}
     return dict(sorted(files.items()))
