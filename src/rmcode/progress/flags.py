@@ -10,7 +10,6 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..model import CheckIn, Participant, ProgramData, Source
 from .pairs import PairFacts, PairProgress, first_fit_answers
@@ -27,10 +26,6 @@ class Flag:
     login: str | None
     message: str
     evidence: tuple[Source, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "pair": self.pair, "login": self.login, "message": self.message,
-                "evidence": [{"path": s.path, "line": s.line} for s in self.evidence]}
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from ..formats import escape
 from ..model import ProgramData
+from ..report.model import Report
 from . import data as render_data
 from . import join as render_join
 from . import pages as render_pages
@@ -35,7 +36,6 @@ from .logform import log_form
 
 __all__ = ["NAV", "PAGES", "SiteSettings", "environment", "render_page", "site_files"]
 
-Report = Mapping[str, Any]
 Builder = Callable[[ProgramData, Report, dt.date, SiteSettings], tuple[dict[str, Any], list[Chart]]]
 ASSETS = ("rmcode.css", "rmcode.js", "log-form.js", "age.js", "age.LICENSE.txt")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
@@ -153,7 +153,7 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
     """
     env = environment()
     settings = settings or SiteSettings()
-    figures = dt.date.fromisoformat(str(report.get("aggregates_as_of") or as_of.isoformat()))
+    figures = report.aggregates_as_of
     published = data.on(figures) if figures < as_of else data
     dates = {"figures": figures.isoformat(), "built": as_of.isoformat(), "every": data.program.privacy.publish_every}
     files: dict[PurePosixPath, str] = {}
