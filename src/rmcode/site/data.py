@@ -11,8 +11,6 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
-from typing import Any
 
 from ..formats.escape import csv_cell
 from ..formats.report import Json, JsonObject, cohort_data, milestone_data, stats_data
@@ -103,11 +101,12 @@ def public_profiles(data: ProgramData) -> list[JsonObject]:
 
 
 def _profile_json(p: Profile) -> JsonObject:
-    raw: dict[str, Any] = asdict(p)
-    raw["name"] = p.name if p.named else None
-    raw["skills_offered"], raw["skills_wanted"] = raw.pop("offered"), raw.pop("wanted")
-    raw.pop("named")
-    return {k: v for k, v in raw.items() if v not in ("", (), [], None) or k == "name"}
+    raw: JsonObject = {
+        "name": p.name if p.named else None, "role": p.role, "cohort": p.cohort, "title": p.title, "level": p.level,
+        "department": p.department, "location": p.location, "timezone": p.timezone, "languages": list(p.languages),
+        "skills_offered": list(p.offered), "skills_wanted": list(p.wanted), "skill_ids": list(p.skill_ids),
+        "goals": list(p.goals), "bio": p.bio, "mentoring": p.mentoring}
+    return {k: v for k, v in raw.items() if v not in ("", [], None) or k == "name"}
 
 
 def program_json(data: ProgramData) -> JsonObject:
@@ -119,12 +118,13 @@ def program_json(data: ProgramData) -> JsonObject:
         "eligibility": {"min_level_gap": p.min_level_gap, "mentor_max_level": p.mentor_max_level,
                         "mentee_min_level": p.mentee_min_level, "capacity_default": p.capacity_default,
                         "capacity_max": p.capacity_max},
-        "commitment": asdict(p.commitment),
+        "commitment": {"sessions": p.commitment.sessions, "cadence_days": p.commitment.cadence_days,
+                       "minutes": p.commitment.minutes, "inactivity_days": p.commitment.inactivity_days},
         "milestones": [{"id": m.id, "name": m.name, "day": m.day, "at_end": m.at_end} for m in p.milestones],
-        "skills": [asdict(s) for s in p.skills],
+        "skills": [{"id": s.id, "name": s.name, "description": s.description} for s in p.skills],
         "kpis": [{"id": k.id, "name": k.name, "metric": k.metric, "target": k.target, "direction": k.direction}
                  for k in p.kpis],
-        "weights": p.weights.normalised(),
+        "weights": dict(p.weights.normalised()),
         "privacy": {"min_group_size": p.privacy.min_group_size, "public_fields": sorted(p.privacy.public_fields)},
     }
 

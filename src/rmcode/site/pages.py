@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from markupsafe import Markup
 
@@ -32,6 +32,10 @@ from .charts import (
 )
 from .people import (
     STATUS_LABELS,
+    Directory,
+    PairRow,
+    Profile,
+    ScoredPair,
     credited_mentors,
     directory,
     mean_breakdown,
@@ -39,7 +43,7 @@ from .people import (
     public_breakdowns,
 )
 
-Context = dict[str, Any]
+Context = Mapping[str, object]  # what a page's template reads (each page's TypedDict below is one)
 
 _PERCENT_UNITS = frozenset({"share"})
 CRITERIA: Mapping[str, tuple[str, str]] = {
@@ -97,6 +101,94 @@ class KpiView:
     trend: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A participation table on the dashboard: shown groups only, and how many were left out."""
+
+    title: str
+    rows: list[tuple[str, int]]
+    hidden: int
+    chart: BarChart | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    text: str
+    responses: int | None  # None: not said (see report.public.shown_responses)
+    summary: str
+    chart: BarChart | None
+    rows: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyView:
+    name: str
+    responses: int
+    questions: list[QuestionView]
+
+
+CohortPhase = tuple[Cohort, str]
+
+
+class HomeContext(TypedDict):
+    program: Program
+    as_of: str
+    chart: TimelineChart | None
+    chart_rows: list[tuple[str, str, str, str]]
+    cohorts: list[CohortPhase]
+    kpis: list[KpiView]
+    join_cohort: Cohort | None
+    join_open: bool
+    mentors: list[str]
+    pairs: int
+    people: int | None
+
+
+class RulesContext(TypedDict):
+    program: Program
+    criteria: list[tuple[str, str, str]]
+    constraints: list[str]
+    cohorts: list[CohortPhase]
+    public_fields: list[str]
+    sealing: dict[str, list[str]]
+
+
+class ParticipantsContext(TypedDict):
+    program: Program
+    directory: Directory
+    skills: list[tuple[str, str]]
+    mentors: list[Profile]
+    mentees: list[Profile]
+
+
+class PairsContext(TypedDict):
+    program: Program
+    as_of: str
+    chart: BarChart | None
+    counts: list[tuple[str, int]]
+    groups: list[tuple[str, list[PairRow]]]
+
+
+class DashboardContext(TypedDict):
+    program: Program
+    as_of: str
+    kpis: list[KpiView]
+    groups: list[GroupView]
+    surveys: list[SurveyView]
+    min_group: int
+
+
+class MatchingContext(RulesContext):
+    scored: int
+    means: list[tuple[str, str]]
+    mean_chart: BarChart | None
+    public: list[ScoredPair]
+    parts: tuple[str, ...]
+    stacked: StackedChart | None
+    unmatched: int
+    pairs_total: int
+
+
 _KPI_STATES = {True: ("met", "Target met"), False: ("missed", "Below target"), None: ("pending", "Not yet measurable")}
 
 
@@ -148,7 +240,7 @@ def timeline(program: Program, on: dt.date) -> TimelineChart | None:
     return TimelineChart("charts/cohort-timeline.svg", "Cohort timeline", alt, spans, on)
 
 
-def home(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def home(data: ProgramData, report: Report, on: dt.date) -> tuple[HomeContext, list[Chart]]:
     program = data.program
     cohort, is_open = open_cohort(program, on)
     chart = timeline(program, on)
@@ -163,7 +255,7 @@ def home(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[
             "pairs": len(report.pairs), "people": report.people}, [chart] if chart else []
 
 
-def rules(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def rules(data: ProgramData, report: Report, on: dt.date) -> tuple[RulesContext, list[Chart]]:
     program = data.program
     weights = program.weights.normalised()
     criteria = [(CRITERIA[k][0], CRITERIA[k][1], f"{weights[k]:.0%}") for k in BREAKDOWN_KEYS if weights[k] > 0]
@@ -212,7 +304,7 @@ def _hours(value: float) -> str:
     return f"{value:g} hour{'' if value == 1 else 's'}"
 
 
-def participants(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def participants(data: ProgramData, report: Report, on: dt.date) -> tuple[ParticipantsContext, list[Chart]]:
     found = directory(data)
     used = {s for p in found.profiles for s in p.skill_ids}
     skills = [(s.id, s.name) for s in data.program.skills if s.id in used]
@@ -221,7 +313,7 @@ def participants(data: ProgramData, report: Report, on: dt.date) -> tuple[Contex
             "mentees": [p for p in found.profiles if p.role == "mentee"]}, []
 
 
-def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[PairsContext, list[Chart]]:
     rows = pair_rows(data, report.pairs)
     counts = [(label, sum(1 for r in rows if r.status == status)) for status, label in STATUS_LABELS.items()]
     counts = [(label, n) for label, n in counts if n]
@@ -233,28 +325,29 @@ def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list
             "groups": [(c, [r for r in rows if r.cohort == c]) for c in cohorts]}, [chart] if chart else []
 
 
-def dashboard(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def dashboard(data: ProgramData, report: Report, on: dt.date) -> tuple[DashboardContext, list[Chart]]:
     min_group = data.program.privacy.min_group_size
     kpis = kpi_views(report, min_group)
     groups = [_participation(table) for table in sorted(report.participation, key=lambda t: t.name)]
     surveys = [_survey(s, min_group) for s in report.surveys]
-    charts: list[Chart] = [k.chart for k in kpis if k.chart] + [g["chart"] for g in groups if g["chart"]]
-    charts += [q["chart"] for s in surveys for q in s["questions"] if q["chart"]]
+    charts: list[Chart] = [k.chart for k in kpis if k.chart]
+    charts += [g.chart for g in groups if g.chart]
+    charts += [q.chart for s in surveys for q in s.questions if q.chart]
     return {"program": data.program, "as_of": on.isoformat(), "kpis": kpis, "groups": groups,
             "surveys": surveys, "min_group": min_group}, charts
 
 
-def _participation(table: Table) -> Context:
+def _participation(table: Table) -> GroupView:
     shown = [(c.group, c.count) for c in table.cells if c.count is not None]
     hidden = sum(1 for c in table.cells if c.count is None)
     title = f"Participants by {table.name.replace('_', ' ')}"
     chart = BarChart(f"charts/participation-{slug(table.name)}.svg", title,
                      f"Bar chart of {title.lower()}: " + ", ".join(f"{g} {n}" for g, n in shown) + ".",
                      tuple(g for g, _ in shown), tuple(float(n) for _, n in shown)) if shown else None
-    return {"title": title, "rows": shown, "hidden": hidden, "chart": chart}
+    return GroupView(title, shown, hidden, chart)
 
 
-def _survey(survey: SurveyReport, min_group: int) -> Context:
+def _survey(survey: SurveyReport, min_group: int) -> SurveyView:
     questions = []
     for q in survey.questions:
         if q.type == "text":
@@ -267,10 +360,9 @@ def _survey(survey: SurveyReport, min_group: int) -> Context:
                          f"Bar chart of the answers to “{q.text}”: " + ", ".join(f"{k}: {v}" for k, v in dist.items())
                          + ".", tuple(dist), tuple(float(v) for v in dist.values()),
                          columns=q.type == "scale") if any(dist.values()) else None
-        questions.append({"text": q.text, "responses": shown_responses(stats),
-                          "summary": _answer_summary(q.stats, dist, hidden, min_group), "chart": chart,
-                          "rows": list(dist.items())})
-    return {"name": survey.name, "responses": survey.responses, "questions": questions}
+        questions.append(QuestionView(q.text, shown_responses(stats), _answer_summary(stats, dist, hidden, min_group),
+                                      chart, list(dist.items())))
+    return SurveyView(survey.name, survey.responses, questions)
 
 
 def _answer_summary(stats: AnswerStats, dist: Mapping[str, int], hidden: int, min_group: int) -> str:
@@ -289,7 +381,7 @@ def _answer_summary(stats: AnswerStats, dist: Mapping[str, int], hidden: int, mi
     return "most answered " + " and ".join(f"“{a}”" for a in most)
 
 
-def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[MatchingContext, list[Chart]]:
     program = data.program
     public = public_breakdowns(data)
     scored, means = mean_breakdown(data)
@@ -310,7 +402,8 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, l
                                "criterion; the table beside it gives every number.",
                                tuple(f"{p.mentor} / {p.mentee}" for p in shown), parts, tuple(p.parts for p in shown))
         charts.append(stacked)
-    context = rules(data, report, on)[0] | {
+    context: MatchingContext = {
+        **rules(data, report, on)[0],
         "scored": scored, "means": list(zip(parts, (f"{m:.2f}" for m in means))), "mean_chart": mean_chart,
         "public": public, "parts": parts, "stacked": stacked, "unmatched": len(data.unmatched),
         "pairs_total": len(data.pairs)}

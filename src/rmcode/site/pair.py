@@ -25,19 +25,19 @@ import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TypedDict
 
 from ..formats.escape import url_path
 from ..formats.ical import pair_calendar, pair_token, program_calendar
 from ..layout import login_key
-from ..model import Participant, ProgramData
+from ..model import Participant, Program, ProgramData
 from ..progress.pairs import PairProgress, pair_facts, progress_of
 from ..report.model import Report
 from ..validate.sealed import sealed_fields
 from .join import SiteSettings, checkin_template
 from .people import STATUS_LABELS, is_public, public_name
 
-Render = Callable[[str, str, Mapping[str, Any]], str]  # (template, title, context) -> page text
+Render = Callable[[str, str, Mapping[str, object]], str]  # (template, title, context) -> page text
 PROGRAM_ICS = "calendar/program.ics"
 # placeholders the site's script replaces in the check-in template of the GitHub link
 PAIR, AUTHOR, DATE = "rmcode-pair-id", "rmcode-author", "2000-01-01"
@@ -49,6 +49,32 @@ class Partner:
     name: str
     named: bool
     goals: tuple[tuple[str, str], ...]  # (id, text), only when the person made goals public
+
+
+class PairContext(TypedDict):
+    """What pair.md.j2 reads."""
+
+    program: Program
+    token: str
+    as_of: str
+    partners: list[Partner]
+    cohort: str
+    status: str
+    status_label: str
+    held: int
+    expected: int
+    committed: int
+    percent: int
+    last_session: str
+    next_due: str
+    overdue: bool
+    milestones: list[tuple[str, str, str, bool, bool]]  # id, name, due, done, overdue
+    cadence: int
+    minutes: int
+    ics: str
+    github_base: str | None
+    github_template: str
+    placeholders: dict[str, str]
 
 
 def page_path(token: str) -> str:
@@ -81,7 +107,7 @@ def github_template(data: ProgramData, settings: SiteSettings) -> tuple[str | No
 
 
 def _context(data: ProgramData, p: PairProgress, on: dt.date, settings: SiteSettings,
-             people: Mapping[str, Participant]) -> dict[str, Any]:
+             people: Mapping[str, Participant]) -> PairContext:
     pair = p.pair
     cohort = data.program.cohort(pair.cohort)
     base, template = github_template(data, settings)
