@@ -197,6 +197,18 @@ def test_answers_given_by_too_few_people_are_suppressed_with_their_complements(s
     assert "1 person" not in text and ": 1," not in text
 
 
+def test_the_site_shows_no_answer_given_by_too_few_people(secret_data: ProgramData) -> None:
+    from rmcode.site.render import SiteSettings, site_files
+    day = dt.date(2026, 3, 31)
+    data = with_privacy(secret_data, 3)
+    files = {str(path): text for path, text in site_files(data, build_report(data, day), day, SiteSettings()).items()}
+    would, overall = json.loads(files["api/v1/surveys.json"])[0]["questions"][:2]
+    assert (would["distribution"], would["yes_share"], overall["distribution"]) == ({"yes": None, "no": None}, None, None)
+    dashboard = files["dashboard.md"]
+    assert "Would you continue&#63;</strong>: answers given by fewer than 3 people are not shown (4 answers)." in dashboard
+    assert "charts/survey-closing-would" not in dashboard  # no chart of hidden cells
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["mentor", "mentee"]), st.integers(1, 5)), max_size=40),
        st.integers(1, 6))
