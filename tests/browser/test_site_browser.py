@@ -300,6 +300,21 @@ def test_dashboard_reads_at_a_glance(browser: Any, base_url: str, size: str, sch
         height = VIEWPORTS[size]["height"]
         below = [b for b in cards.evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)") if b > height]
         assert below == [], f"{len(below)} KPI cards below the first screen"
+        # details on demand: every chart and its numbers are in the page (alt text, table)...
+        more = tab.locator("details.rm-more")
+        assert more.count() >= len(data.program.kpis)
+        alts = tab.locator(".rm-figure img").evaluate_all("els => els.map(e => e.alt)")
+        assert alts and all(alts) and len(alts) == 2 * tab.locator("details.rm-chart-data").count()
+        if size == "phone":
+            # ...but a phone shows one row per KPI or chart until the reader opens it
+            assert more.evaluate_all("els => els.filter(e => e.open).length") == 0
+            assert tab.locator(".rm-figure img:visible").count() == 0
+            page_height = tab.evaluate("document.documentElement.scrollHeight")
+            assert page_height < 3 * height, f"the phone dashboard is {page_height} px long"
+            tab.screenshot(path=str(ARTIFACTS / f"dashboard-{size}-{scheme}-collapsed.png"), full_page=True)
+            for summary in more.locator(":scope > summary").all():
+                summary.click()
+        assert more.evaluate_all("els => els.filter(e => !e.open).length") == 0
         # the chart drawn for this palette is the one shown, and it has its alt text
         shown = tab.locator(".rm-figure img:visible")
         assert shown.count() > 0
