@@ -257,3 +257,22 @@ def test_every_command_takes_a_past_date_from_todays_tree() -> None:
         result = run(*command, "--root", str(REPO), "--as-of", PAST.isoformat())
         assert result.exit_code == 0, (command, result.output)
         assert "after the as-of date" not in result.output
+
+
+def test_the_pairs_table_and_each_pair_page_say_overdue_alike(built: tuple[Path, dict[str, Any]]) -> None:
+    out, report = built
+    day, pairs = report["aggregates_as_of"], _read(out, "pairs.html")
+    rows = re.findall(r'<tr><td><a href="(pairs/[0-9a-f]+\.html)".*?</tr>', pairs, re.DOTALL)
+    assert len(rows) == len(report["pairs"])
+    due_in_table = re.findall(r'<tr><td><a href="(pairs/[0-9a-f]+\.html)".*?<td>([^<]*|<span[^>]*>[^<]*</span>)</td></tr>',
+                              pairs, re.DOTALL)
+    assert len(due_in_table) == len(rows)
+    late = 0
+    for page, cell in due_in_table:
+        own = re.search(r"Next session due</th><td>(.*?)</td>", _read(out, page), re.DOTALL)
+        assert own and _visible_text(cell) == _visible_text(own.group(1)), page  # the same words, "(overdue)" too
+        date = _visible_text(cell).split(" ")[0]
+        assert _visible_text(cell).endswith("(overdue)") == (date[:1].isdigit() and date < day), cell
+        late += date[:1].isdigit() and date < day
+    if report["as_of"] != PAST.isoformat():
+        assert late  # today's demo has pairs that missed their next session

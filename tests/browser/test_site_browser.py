@@ -336,6 +336,25 @@ def test_dashboard_reads_at_a_glance(browser: Any, base_url: str, size: str, sch
         context.close()
 
 
+def test_a_kpi_card_opens_its_collapsed_details_on_a_phone(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["phone"], service_workers="block")
+    tab = context.new_page()
+    try:
+        _visit(tab, f"{base_url}/demo/index.html")  # the home page's headline cards link to the dashboard
+        link = tab.locator(".rm-kpi-name a").first
+        target = link.get_attribute("href").split("#")[1]
+        link.click()
+        tab.wait_for_function(f"document.getElementById('{target}') && document.getElementById('{target}').open")
+        # the KPI's row is on screen, below the sticky header, with its chart shown
+        header = tab.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+        top = tab.locator(f"#{target} > summary").bounding_box()["y"]
+        assert header <= top < VIEWPORTS["phone"]["height"] / 2
+        assert tab.locator(f"#{target} .rm-figure img:visible").count() == 1
+        assert tab.locator("details.rm-more[open]").count() == 1  # the others stay collapsed
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("size", sorted(VIEWPORTS))
 @pytest.mark.parametrize("name", ["index", "pairs", "participants", "matching", "log-session"])
 def test_pages_fit_the_screen_with_readable_text(browser: Any, base_url: str, size: str, name: str) -> None:
