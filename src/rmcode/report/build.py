@@ -42,9 +42,11 @@ from .public import (
     OTHER,
     fold_small_groups,
     hold_series,
+    kpi_suppression,
     publish_date,
     publish_question,
     suppress_cells,
+    suppression_reason,
 )
 
 __all__ = ["REPORT_VERSION", "Report", "build_report", "known_floors", "weeks"]
@@ -75,10 +77,12 @@ def _kpi(ctx: Context, kpi: Kpi, on: dt.date, k: int, sealed: frozenset[tuple[st
     # min() of the offsets, not of the dates: the Sunday after as-of 9999-12-31 does not exist
     days = [m.toordinal() + min(6, (on - m).days) for m in mondays] or [on.toordinal()]
     spec = METRICS[kpi.metric]
-    points = hold_series(evaluate(ctx, kpi, days), k, spec.sensitive)
+    values = evaluate(ctx, kpi, days)
+    points = hold_series(values, k, spec.sensitive, kpi_suppression(kpi.metric))
     value, suppressed = points[-1]
     return KpiResult(kpi.id, kpi.name, kpi.metric, spec.unit, value, kpi.target, kpi.direction, _met(kpi, value),
-                     suppressed, dict(kpi.params), tuple(WeekValue(m, v) for m, (v, _) in zip(mondays, points)))
+                     suppressed, dict(kpi.params), tuple(WeekValue(m, v) for m, (v, _) in zip(mondays, points)),
+                     why=suppression_reason(values[-1], k) if suppressed else "")
 
 
 def _pair(p: PairProgress, private: bool) -> PairReport:

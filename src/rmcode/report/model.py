@@ -55,6 +55,7 @@ class KpiResult:
     params: Mapping[str, str | float | bool]
     series: tuple[WeekValue, ...]
     needs_key: bool = False  # computed only where the program key is (sealed values it needs)
+    why: str = ""  # why the value is suppressed, in words ("" when it is not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +124,14 @@ class AnswerStats:
     """The published summary of a group's answers to one question.
 
     ``responses`` is the number of answers (published even when ``suppressed``: see
-    ``public.shown_responses`` for where the site leaves it out); ``distribution`` holds one
+    ``public.shown_responses`` for where the site leaves it out; None for a suppressed role in the
+    public report, where the role's count is the small group itself); ``distribution`` holds one
     cell per possible answer, a cell None where the answer is given by too few people (and its
     complementary cells), the whole distribution None when the group is suppressed, has no
     answers, or the question is free text.
     """
 
-    responses: int
+    responses: int | None
     suppressed: bool
     yes_share: float | None
     mean: float | None

@@ -62,6 +62,35 @@ def suppress_value(value: Value, k: int) -> tuple[float | None, bool]:
     return value.value, False
 
 
+def suppress_yes_share(value: Value, k: int) -> tuple[float | None, bool]:
+    """(published value, suppressed?) for a share of yes answers: the share times the answers is the
+    yes cell, so it is published only where the yes/no breakdown would be (``suppress_cells``)."""
+    shown, suppressed = suppress_value(value, k)
+    if suppressed or shown is None:
+        return shown, suppressed
+    yes = round(shown * value.items)
+    if any(n is None for n in suppress_cells({"yes": yes, "no": value.items - yes}, k).values()):
+        return None, True
+    return shown, False
+
+
+# KPIs that are a share over yes-no answers: suppressed like the survey breakdown they summarise
+_KPI_RULES: Mapping[str, Callable[[Value, int], tuple[float | None, bool]]] = {
+    "would_continue_share": suppress_yes_share}
+
+
+def kpi_suppression(metric: str) -> Callable[[Value, int], tuple[float | None, bool]]:
+    """How a KPI's value is published: small groups suppressed, and yes shares like their yes/no cells."""
+    return _KPI_RULES.get(metric, suppress_value)
+
+
+def suppression_reason(value: Value, k: int) -> str:
+    """Why a KPI's suppressed value is not published, as a sentence for people."""
+    if 0 < value.people < k:
+        return f"Hidden: fewer than {k} people"
+    return f"Hidden: fewer than {k} people gave one of the answers, and the share would tell how many"
+
+
 def suppress_cells(counts: Mapping[str, int], k: int, floors: Mapping[str, int] | None = None,
                    hidden: Collection[str] = ()) -> dict[str, int | None]:
     """Primary and complementary suppression of one table whose total is published or derivable.
@@ -99,7 +128,9 @@ def fold_small_groups(counts: Mapping[str, int], k: int) -> dict[str, int]:
     return out
 
 
-def hold_series(values: Sequence[Value], k: int, sensitive: bool) -> list[tuple[float | None, bool]]:
+def hold_series(values: Sequence[Value], k: int, sensitive: bool,
+                suppress: Callable[[Value, int], tuple[float | None, bool]] = suppress_value,
+                ) -> list[tuple[float | None, bool]]:
     """Published (value, suppressed) per point of a series.
 
     For a sensitive metric a new value is published only when at least ``k`` records
@@ -109,13 +140,18 @@ def hold_series(values: Sequence[Value], k: int, sensitive: bool) -> list[tuple[
     out: list[tuple[float | None, bool]] = []
     shown: tuple[float | None, int] | None = None
     for point in values:
-        value, suppressed = suppress_value(point, k)
+        value, suppressed = suppress(point, k)
         if sensitive and not suppressed and value is not None:
             if shown is None or abs(point.items - shown[1]) >= k:
                 shown = (value, point.items)
             value = shown[0]
         out.append((value, suppressed))
     return out
+
+
+def shown_count(n: int, k: int) -> int | None:
+    """A count of people as the site may say it: None for 1 to ``k - 1`` (a small group)."""
+    return None if 0 < n < k else n
 
 
 def shown_responses(stats: AnswerStats) -> int | None:
@@ -162,9 +198,10 @@ def _answer_cells(q: Question, overall: Sequence[AnswerValue], roles: Mapping[st
     return together if together is not None and together[""] == alone[""] else alone
 
 
-def _stats(q: Question, values: Sequence[AnswerValue], hidden: bool, cells: tuple[Cell, ...] | None) -> AnswerStats:
+def _stats(q: Question, values: Sequence[AnswerValue], hidden: bool, cells: tuple[Cell, ...] | None,
+           say_count: bool = True) -> AnswerStats:
     if hidden or not values:
-        return AnswerStats(len(values), hidden, None, None, None)
+        return AnswerStats(len(values) if say_count else None, hidden, None, None, None)
     # a yes share times the answers is the yes cell: published only with every cell
     complete = cells is not None and all(c.count is not None for c in cells)
     return AnswerStats(len(values), hidden, yes_share(q, values) if complete else None, mean(q, values), cells)
@@ -186,5 +223,7 @@ def publish_question(qa: QuestionAnswers, roles: Sequence[str], k: int, private:
         answers = tuple(TextAnswer(a.response.respondent, str(a.value), a.response.source.path)
                         for a in sorted(qa.answers, key=lambda x: login_key(x.response.respondent)))
     return QuestionReport(q.id, q.text, q.type, _stats(q, values, overall_hidden, cells.get("")),
-                          tuple((role, _stats(q, v, role_hidden[role], cells.get(role))) for role, v in per_role.items()),
+                          # a hidden role's count is the small group itself: said only in the private report
+                          tuple((role, _stats(q, v, role_hidden[role], cells.get(role), private or not role_hidden[role]))
+                                for role, v in per_role.items()),
                           answers)

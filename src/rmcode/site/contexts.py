@@ -116,5 +116,5 @@ class MatchingContext(RulesContext):
     public: list[ScoredPair]
     parts: tuple[str, ...]
     stacked: StackedChart | None
-    unmatched: int
+    unmatched: int | None  # None: fewer than min_group_size people (said without the number)
     pairs_total: int

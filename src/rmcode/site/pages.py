@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..formats.report import format_value
 from ..model import BREAKDOWN_KEYS, Cohort, Program, ProgramData
 from ..report.model import AnswerStats, KpiResult, Report, SurveyReport, Table, WeekValue
-from ..report.public import may_publish_mean, shown_responses
+from ..report.public import may_publish_mean, shown_count, shown_responses
 from ..validate.sealed import NEEDS_KEY, sealed_fields
 from .charts import (
     BarChart,
@@ -106,7 +106,7 @@ def _kpi_view(k: KpiResult, min_group: int) -> KpiView:
     unit = k.unit
     state, label = _KPI_STATES[k.met]
     if k.suppressed:
-        state, label = "suppressed", f"Hidden: fewer than {min_group} people"
+        state, label = "suppressed", k.why or f"Hidden: fewer than {min_group} people"
     if k.needs_key:  # built without the program key: sealed ratings or answers stay unread
         state, label = "needs-key", "Computed only where the program key is"
     series = () if k.suppressed else k.series
@@ -289,10 +289,11 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[MatchingCo
     charts: list[Chart] = []
     mean_chart = None
     if scored and may_publish_mean(scored, program.privacy.min_group_size):
-        shown_means = tuple(round(m, 3) for m in means)  # the bars are labelled with what the table says
+        # the bars and the alt text say what the table says: two decimals
+        shown_means = tuple(float(f"{m:.2f}") for m in means)
         mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion to the score (0 to 1)",
                               f"Bar chart of the average score contribution per criterion over {scored} pairs: "
-                              + ", ".join(f"{p} {v:.3f}" for p, v in zip(parts, means)) + ".", parts, shown_means)
+                              + ", ".join(f"{p} {m:.2f}" for p, m in zip(parts, means)) + ".", parts, shown_means)
         charts.append(mean_chart)
     stacked = None
     if public:
@@ -305,6 +306,7 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[MatchingCo
     context: MatchingContext = {
         **rules(data, report, on)[0],
         "scored": scored, "means": list(zip(parts, (f"{m:.2f}" for m in means))), "mean_chart": mean_chart,
-        "public": public, "parts": parts, "stacked": stacked, "unmatched": len(data.unmatched),
+        "public": public, "parts": parts, "stacked": stacked,
+        "unmatched": shown_count(len(data.unmatched), program.privacy.min_group_size),
         "pairs_total": len(data.pairs)}
     return context, charts
