@@ -17,7 +17,7 @@ from ..formats.report import format_value
 from ..model import BREAKDOWN_KEYS, Cohort, Program, ProgramData
 from ..report.model import AnswerStats, KpiResult, Report, SurveyReport, Table, WeekValue
 from ..report.public import may_publish_mean, shown_count, shown_responses
-from ..validate.sealed import NEEDS_KEY, sealed_fields
+from ..validate.sealed import sealed_fields
 from .charts import (
     BarChart,
     Chart,
@@ -121,7 +121,7 @@ def _kpi_view(k: KpiResult, min_group: int) -> KpiView:
         + (f": {trend} to {fmt_value(k.value, unit)}." if trend else "."),
         tuple(labels), values, float(k.target), percent) if any(v is not None for v in values) else None
     direction = "at most" if k.direction == "at-most" else "at least"
-    shown = NEEDS_KEY if k.needs_key else fmt_value(None if k.suppressed else k.value, unit)
+    shown = format_value(unit, k.value, k.suppressed, k.needs_key, missing="no data yet")
     return KpiView(k.id, k.name, shown, fmt_value(k.target, unit), direction, state, label, chart, rows,
                    f"kpi-{slug(k.id)}", Markup(sparkline(values, float(k.target), percent)) or None, trend)
 
