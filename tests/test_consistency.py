@@ -184,9 +184,6 @@ TOO_PRECISE = re.compile(r"(?<![\w.-])\d+\.\d{3,}(?![\w.-])|\d+\.\d+%")
 SHOWN_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
 # pages.py rounds the matching chart's means to 3 places for its bars and alt text while its
 # table says 2 (0.295 against 0.29): tolerated in those places only, until pages.py rounds to 2
-KNOWN_DIGITS = {"matching.html [alt]", "matching-mean.svg", "matching-mean.dark.svg"}
-
-
 class _Attributes(HTMLParser):
     """Attribute values as a browser hands them over (character references resolved once)."""
 
@@ -234,8 +231,7 @@ def test_no_page_shows_escaped_entities_template_text_or_spurious_digits(
         if not prose:
             continue  # a script's data (JSON, a YAML template) has braces and asterisks of its own
         found += [f"{where}: unrendered: {marker}" for marker in TEMPLATE_LEFTOVERS if marker in text]
-        found += [f"{where}: too many digits: {m.group(0)}" for m in TOO_PRECISE.finditer(text)
-                  if where not in KNOWN_DIGITS or not re.fullmatch(r"0\.\d{3}", m.group(0))]
+        found += [f"{where}: too many digits: {m.group(0)}" for m in TOO_PRECISE.finditer(text)]
         found += [f"{where}: contradicts itself: {m.group(0)}"
                   for m in re.finditer(r"no (?:answers|data) yet \((\d+) answers?\)", text) if int(m.group(1))]
     for page in sorted(out.rglob("*.html")):

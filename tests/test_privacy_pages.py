@@ -71,6 +71,11 @@ def _program(people: list[tuple[Any, ...]], k: int) -> tuple[dict[str, str], lis
     files["matches.yaml"] = SCHEMA_LINE.format("", "matches") + "pairs:\n" + "".join(
         f"  - {{id: {a}--{b}, cohort: {c}, mentor: {a}, mentee: {b}, status: active, matched: 2026-02-01}}\n"
         for a, b, c in pairs) if pairs else SCHEMA_LINE.format("", "matches") + "pairs: []\n"
+    paired = {login for a, b, _ in pairs for login in (a, b)}
+    waiting_people = [(f"p{i:02d}", p["cohort"]) for i, p in enumerate(truth) if f"p{i:02d}" not in paired]
+    if waiting_people:  # everyone not in a pair waits for a match: the matching page counts them
+        files["matches.yaml"] += "unmatched:\n" + "".join(
+            f"  - {{login: {login}, cohort: {cohort}, reason: No match found.}}\n" for login, cohort in waiting_people)
     return files, truth
 
 
@@ -202,7 +207,11 @@ def _published(pages: dict[str, _Page], groups: dict[str, set[str]]) -> dict[str
     for caption, rows in pages["pairs.html"].tables:
         if caption.startswith("Pairs of "):
             pairs += [(caption[len("Pairs of "):], row[1], row[2]) for row in rows[1:]]
-    return {"counts": counts, "total": totals, "hidden_groups": hidden_groups, "cards": directory.cards,
+    matching = " ".join(" ".join(pages["matching.html"].text).split())
+    waiting = re.search(r"(?<!fewer than )\b(\d+) (?:people are|person is) waiting for a match", matching)
+    return {"waiting": int(waiting.group(1)) if waiting else None,
+            "waiting_hidden": "people are waiting for a match" in matching and not waiting,
+            "counts": counts, "total": totals, "hidden_groups": hidden_groups, "cards": directory.cards,
             "unlisted": int(unlisted.group(1)) if unlisted else None if unlisted_unsaid else 0, "pairs": pairs}
 
 
@@ -267,6 +276,10 @@ def test_no_page_gives_a_suppressed_count_back(tmp_path_factory: pytest.TempPath
     unlisted = len(people_truth) - len(published["cards"])
     assert published["unlisted"] == (None if unlisted and len(people_truth) < k else unlisted)
     assert len(published["pairs"]) == files["matches.yaml"].count("- {id:")
+    # the people waiting for a match are counted like any group: said from k on, "fewer than k" below
+    unmatched = len(people_truth) - 2 * len(published["pairs"])
+    assert (published["waiting"], published["waiting_hidden"]) == (
+        (None, True) if 0 < unmatched < k else (unmatched or None, False))
     leaks = _attack(published, k, truth) - _attack(published, k, truth, tables=False)
     assert leaks == set()
 

@@ -219,6 +219,8 @@ def test_no_suppressed_answer_count_comes_back_from_the_total(answers: list[tupl
     dummy = SurveyResponse("s", "ana", dt.date(2026, 3, 1), None, {}, Source("surveys/s/ana.yaml"))
     q = publish_question(QuestionAnswers(Question("q", "Q?", "scale"), tuple(Answer(r, v, dummy) for r, v in answers)),
                          ("mentor", "mentee"), k, False)
+    # a suppressed role's count is the small group itself: not said in the public report
+    assert all(s.responses is None for _, s in q.by_role if s.suppressed)
     for stats in (q.stats, *(s for _, s in q.by_role)):
         if stats.distribution is None:
             continue
@@ -228,7 +230,7 @@ def test_no_suppressed_answer_count_comes_back_from_the_total(answers: list[tupl
         # never exactly one hidden cell, and together the hidden cells hold enough people for each to be k or more
         assert len(hidden) != 1
         if hidden:
-            assert stats.responses - sum(shown.values()) - (len(hidden) - 1) >= k
+            assert stats.responses is not None and stats.responses - sum(shown.values()) - (len(hidden) - 1) >= k
     if q.by_role and all(s.distribution is not None for _, s in q.by_role) and q.stats.distribution is not None:
         # an answer shown overall but hidden for a role would give that role's count back by subtraction
         for i, cell in enumerate(q.stats.distribution):
