@@ -30,6 +30,7 @@ class KpiView:
     anchor: str = ""
     spark: Markup | None = None
     trend: str = ""
+    why: str = ""  # why a suppressed value is hidden, as a sentence
 
 
 @dataclass(frozen=True, slots=True)

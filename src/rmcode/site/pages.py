@@ -105,8 +105,9 @@ def _trend(series: Sequence[WeekValue], unit: str) -> str:
 def _kpi_view(k: KpiResult, min_group: int) -> KpiView:
     unit = k.unit
     state, label = _KPI_STATES[k.met]
-    if k.suppressed:
-        state, label = "suppressed", k.why or f"Hidden: fewer than {min_group} people"
+    small = f"Hidden: fewer than {min_group} people"
+    if k.suppressed:  # the badge stays short; the dashboard gives the sentence why
+        state, label = "suppressed", small if k.why in ("", small) else "Hidden"
     if k.needs_key:  # built without the program key: sealed ratings or answers stay unread
         state, label = "needs-key", "Computed only where the program key is"
     series = () if k.suppressed else k.series
@@ -123,7 +124,8 @@ def _kpi_view(k: KpiResult, min_group: int) -> KpiView:
     direction = "at most" if k.direction == "at-most" else "at least"
     shown = format_value(unit, k.value, k.suppressed, k.needs_key, missing="no data yet")
     return KpiView(k.id, k.name, shown, fmt_value(k.target, unit), direction, state, label, chart, rows,
-                   f"kpi-{slug(k.id)}", Markup(sparkline(values, float(k.target), percent)) or None, trend)
+                   f"kpi-{slug(k.id)}", Markup(sparkline(values, float(k.target), percent)) or None, trend,
+                   k.why if k.suppressed else "")
 
 
 def kpi_views(report: Report, min_group: int) -> list[KpiView]:
