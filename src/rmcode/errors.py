@@ -49,6 +49,11 @@ class RmcodeError(Exception):
         super().__init__("\n".join(p.format_text() for p in self.problems))
 
 
+def refuse(path: object, code: str, message: str, hint: str = "") -> RmcodeError:
+    """An error about one file or folder, printed as ``path: CODE message``."""
+    return RmcodeError([Problem(str(path), 0, 0, code, message, hint)])
+
+
 class LoadError(RmcodeError):
     """A file could not be read or parsed safely."""
 
