@@ -135,7 +135,6 @@ KNOWN: set[tuple[str, str, str]] = {
     ('progress.surveys', 'arrow', 'report.privacy'),
     ('site.build', 'arrow', 'api'),
     ('site.render', 'disk', '.read_text()'),
-    ('validate.pipeline', 'arrow', 'progress.metrics'),
     ('validate.schema', 'disk', '.read_text()'),
 }
 

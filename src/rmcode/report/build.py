@@ -20,9 +20,10 @@ from typing import Any
 from ..errors import SchemaError
 from ..model import Kpi, Participant, ProgramData
 from ..progress.flags import find_flags
-from ..progress.metrics import METRICS, Context, evaluate, kpi_problems
+from ..progress.metrics import METRICS, Context, evaluate
 from ..progress.pairs import PairProgress, progress_of
 from ..progress.surveys import aggregate_surveys
+from ..validate.kpis import kpi_problems
 from ..validate.sealed import NEEDS_KEY, count_sealed, needs_key, still_sealed
 from .privacy import (
     NOT_ANSWERED,

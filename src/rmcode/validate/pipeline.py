@@ -28,7 +28,9 @@ from ..model import (
     Unmatched,
 )
 from ..model.roster import HrRoster
-from .rules import check_cross_file, suggest
+from .kpis import kpi_problems
+from .rules import check_cross_file
+from .suggest import suggest
 
 # matches.yaml: its pairs in file order, and the people left unmatched
 MatchesItem = tuple[tuple[Pair, ...], tuple[Unmatched, ...]]
@@ -108,9 +110,6 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
         if m.survey and program.survey(m.survey) is None:
             out.append(doc.problem(f"/milestones/{i}/survey", "RM322", f"milestone {m.id}: unknown survey '{m.survey}'",
                                    suggest(m.survey, [s.id for s in program.surveys])))
-    from ..progress.metrics import (
-        kpi_problems,  # the metric library knows its metrics and their parameters
-    )
     out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
     for i, survey in enumerate(program.surveys):
         for j, q in enumerate(survey.questions):

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,14 +17,9 @@ from ..load.loader import Document
 from ..model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
 from ..model.roster import ROSTER_PATH, invited
 from .sealed import plain_sealed, sealed_items
+from .suggest import suggest
 
 _OPEN_STATUSES = ("proposed", "active")
-
-
-def suggest(value: str, options: Iterable[str]) -> str:
-    """A did-you-mean hint: the closest of ``options``, or nothing."""
-    close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 class _Context:
