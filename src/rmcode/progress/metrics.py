@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..model import Kpi, ProgramData
-from ..validate.kpis import GOAL_RANK, SIGNATURES
+from ..validate.kpis import GOAL_RANK, SIGNATURES, MetricSignature
 from .pairs import (
     CODE,
     NEVER,
@@ -301,22 +301,11 @@ def early_closure_rate(ctx: Context, params: Params, days: Sequence[int]) -> lis
     return _pair_share(ctx, params, days, np.where(ctx.table.early, ctx.table.ended, NEVER))
 
 
-@dataclass(frozen=True, slots=True)
-class MetricSpec:
-    """A library entry: the function, its unit, its parameters and whether its inputs are private.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricSpec(MetricSignature):
+    """A library entry: the metric's signature (see validate.kpis) and the function that computes it."""
 
-    ``sensitive`` metrics aggregate answers nobody sees per person (ratings, survey
-    answers, goal progress, group membership); their published series only move when
-    enough new records arrived to hide each one (see privacy.hold_series).
-    """
-
-    name: str
     compute: Metric
-    unit: str
-    params: Mapping[str, tuple[str, ...] | None]  # allowed values; None = free, "#" prefix = number
-    required: tuple[str, ...] = ()
-    sensitive: bool = False
-    description: str = ""
 
 
 # each metric's function; its name, unit and parameters are validate.kpis.SIGNATURES (validation checks KPIs)
@@ -329,8 +318,9 @@ _COMPUTE: Mapping[str, Metric] = {
     "goal_progress_share": goal_progress_share, "participation_share": participation_share,
     "early_closure_rate": early_closure_rate,
 }
-METRICS: Mapping[str, MetricSpec] = {s.name: MetricSpec(s.name, _COMPUTE[s.name], s.unit, s.params, s.required,
-                                                        s.sensitive, s.description) for s in SIGNATURES}
+METRICS: Mapping[str, MetricSpec] = {s.name: MetricSpec(name=s.name, unit=s.unit, params=s.params, required=s.required,
+                                                        sensitive=s.sensitive, description=s.description,
+                                                        compute=_COMPUTE[s.name]) for s in SIGNATURES}
 
 
 def evaluate(ctx: Context, kpi: Kpi, days: Sequence[int]) -> list[Value]:
