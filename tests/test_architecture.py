@@ -58,15 +58,6 @@ OS_PATH_PURE = {"join", "normpath", "basename", "dirname", "splitext", "isabs", 
 
 # file:line-free keys (module, kind, detail), so unrelated edits do not churn the list
 KNOWN: set[tuple[str, str, str]] = {
-    ('api', 'disk', '.exists()'),
-    ('api', 'disk', '.glob()'),
-    ('api', 'disk', '.is_dir()'),
-    ('api', 'disk', '.is_file()'),
-    ('api', 'disk', '.read_text()'),
-    ('api.keys', 'disk', '.unlink()'),
-    ('api.roster', 'disk', '.is_file()'),
-    ('api.roster', 'disk', '.open()'),
-    ('api.roster', 'disk', '.read_bytes()'),
     ('cli.data', 'thin-cli', 'validate.schema'),
     ('cli.init', 'disk', '.exists()'),
     ('cli.init', 'disk', '.is_file()'),

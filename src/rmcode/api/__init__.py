@@ -17,6 +17,7 @@ from ..errors import LoadError, Problem, RmcodeError, SchemaError
 from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import drift_problem
 from ..io import cache
+from ..io.files import exists, matching_files, read_text_file
 from ..io.repo import (
     FileRef,
     Scan,
@@ -281,8 +282,7 @@ def _present(found: Scan) -> set[str]:
 def _with_codeowners(root: Path, result: Validation) -> Validation:
     """Add the drift of a committed .github/CODEOWNERS from program.yaml's admins (a missing file is
     check-pr's concern: a program run without GitHub has none)."""
-    path = root / CODEOWNERS_PATH
-    if result.data is None or not (path.exists() or path.is_symlink()):
+    if result.data is None or not exists(root / CODEOWNERS_PATH):
         return result
     content = read_bytes(root, FileRef(CODEOWNERS_PATH, "data"))
     problem = content if isinstance(content, Problem) else drift_problem(content, result.data)
@@ -322,16 +322,9 @@ def repository_warnings(root: Path, program: Program) -> list[Problem]:
     """Warnings about the repository beyond its data: issue forms behind program.yaml, template text left in."""
     from ..github.forms import FORM_FIELDS, placeholder_warnings, stale_forms
 
-    def read(rel: str) -> str | None:
-        path = root / rel
-        try:
-            return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
-        except (OSError, UnicodeDecodeError):
-            return None
-    forms = {rel: text for rel in FORM_FIELDS if (text := read(rel)) is not None}
-    pages = ["program.yaml", "site/mkdocs.yml"] + sorted(
-        p.relative_to(root).as_posix() for p in (root / "site" / "docs").glob("*.md") if (root / "site").is_dir())
-    texts = {rel: text for rel in pages if (text := read(rel)) is not None}
+    forms = {rel: text for rel in FORM_FIELDS if (text := read_text_file(root, rel)) is not None}
+    pages = ["program.yaml", "site/mkdocs.yml"] + matching_files(root, "site/docs", "*.md")
+    texts = {rel: text for rel in pages if (text := read_text_file(root, rel)) is not None}
     try:
         stale = stale_forms(program, forms)
     except RmcodeError as exc:  # a form without the option lists rmcode fills in

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import LoadError, Problem, SchemaError
 from ..formats.sealed_yaml import Rewritten, rewrite, seal_plain
+from ..io.files import remove_files
 from ..io.repo import FileRef, read_bytes, scan, write_atomic
 from ..load.loader import load_bytes
 from ..model import SEALABLE, Program
@@ -162,8 +163,7 @@ def erase_files(root: Path, login: str) -> list[str]:
     """
     key = login.lower()
     gone = sorted(path for path, schema in scan(root).files.items() if _owned(path, schema, key))
-    for path in gone:
-        (root / path).unlink()
+    remove_files(root, gone)
     return gone
 
 

@@ -8,7 +8,7 @@ created exclusively (``O_NOFOLLOW``), so a link planted after the checks is not 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -24,6 +24,36 @@ LINK_HINT = "replace the link with a real folder or file"
 def exists(path: Path) -> bool:
     """Whether anything is at ``path``, a dangling symbolic link included."""
     return path.exists() or path.is_symlink()
+
+
+def read_file(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path`` (following links); None when there is none."""
+    return path.read_bytes() if path.is_file() else None
+
+
+def read_prefix(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes from the start of ``path``; OSError when it cannot be read."""
+    with path.open("rb") as handle:
+        return handle.read(limit)
+
+
+def read_text_file(root: Path, rel: str) -> str | None:
+    """The UTF-8 text of a regular file below ``root`` (not a link); None when there is none or it cannot be read."""
+    path = root / rel
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def matching_files(root: Path, folder: str, pattern: str) -> list[str]:
+    """The paths (relative to ``root``, sorted) in ``folder`` whose names match the glob ``pattern``."""
+    return sorted(p.relative_to(root).as_posix() for p in (root / folder).glob(pattern))
+
+
+def remove_files(root: Path, rels: Iterable[str]) -> None:
+    for rel in rels:
+        (root / rel).unlink()
 
 
 def is_taken(root: Path, rel: str) -> bool:
