@@ -206,7 +206,7 @@ def _assemble(program: Program, items: Mapping[str, Item]) -> ProgramData:
         pairs=tuple(sorted(pairs, key=lambda p: p.id)),
         unmatched=unmatched,
         checkins=tuple(sorted(groups[CheckIn], key=lambda c: (c.pair, c.date, c.author))),
-        responses=tuple(sorted(groups[SurveyResponse], key=lambda r: (r.survey, r.respondent.lower()))),
+        responses=tuple(sorted(groups[SurveyResponse], key=lambda r: (r.survey, login_key(r.respondent)))),
     )
 
 
