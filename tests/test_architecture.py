@@ -126,7 +126,6 @@ KNOWN: set[tuple[str, str, str]] = {
     ('progress.surveys', 'arrow', 'report.privacy'),
     ('site.build', 'arrow', 'api'),
     ('site.render', 'disk', '.read_text()'),
-    ('validate.schema', 'disk', '.read_text()'),
 }
 
 

@@ -75,8 +75,10 @@ def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversabl
             yield rel, child
 
 
-def read_package_text(file: Traversable) -> str:
-    return file.read_text(encoding="utf-8")
+def read_package_text(file: Traversable | str) -> str:
+    """The text of a file of package data: a Traversable, or a path below ``rmcode/``."""
+    node = resources.files("rmcode") / file if isinstance(file, str) else file
+    return node.read_text(encoding="utf-8")
 
 
 def write_tree(root: Path, files: Mapping[str, str], force: bool = False) -> list[str]:

@@ -6,13 +6,13 @@ import copy
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 import fastjsonschema
 import jsonschema
 
 from ..errors import Problem
+from ..io.files import read_package_text
 from ..load.loader import Document, escape_pointer
 from ..sealing import ARMOR_BEGIN
 from .suggest import did_you_mean
@@ -28,7 +28,7 @@ _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLeng
 
 def schema_text(name: str) -> str:
     """The JSON text of a shipped schema."""
-    return (resources.files("rmcode") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+    return read_package_text(f"schemas/{name}.schema.json")
 
 
 @cache
