@@ -13,6 +13,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "rmcode"
 DOCS = ROOT / "docs"
 CODE = re.compile(r"RM[0-9]{3}")
+# Codes that checks in more than one module report (each code should have one check). A ratchet, like
+# KNOWN in test_architecture.py: never add to it; remove a code once one module alone reports it.
+SHARED: dict[str, set[str]] = {
+    "RM101": {"cli/match.py", "formats/sealed_yaml.py", "io/repo.py", "load/loader.py"},
+    "RM102": {"api/keys.py", "load/loader.py"},
+    "RM120": {"api/roster.py", "io/repo.py"},
+    "RM123": {"api/keys.py", "io/repo.py"},
+    "RM316": {"validate/pipeline.py", "validate/rules.py"},
+    "RM322": {"validate/pipeline.py", "validate/rules.py"},
+    "RM336": {"api/keys.py", "validate/rules.py"},
+    "RM340": {"api/keys.py", "validate/rules.py"},
+    "RM406": {"match/assign.py", "match/eligibility.py"},
+    "RM411": {"api/roster.py", "load/roster_csv.py"},
+    "RM621": {"cli/pr.py", "io/files.py"},
+    "RM629": {"cli/init.py", "github/forms.py"},
+}
 
 
 def emitted_codes() -> dict[str, list[str]]:
@@ -31,6 +47,34 @@ def emitted_codes() -> dict[str, list[str]]:
                     and CODE.fullmatch(node.value):
                 found.setdefault(node.value, []).append(f"{path.relative_to(SOURCE)}:{node.lineno}")
     return found
+
+
+def reporting_modules() -> dict[str, set[str]]:
+    """Code -> the modules that report it: as an argument of a call (``Problem(..., "RM301", ...)``,
+    ``ctx.add``, ``refuse``) or a parameter's default; comparisons and filters only refer to a code."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            values = [*node.args, *(k.value for k in node.keywords)] if isinstance(node, ast.Call) else \
+                [*node.defaults, *(d for d in node.kw_defaults if d)] if isinstance(node, ast.arguments) else []
+            while any(isinstance(v, ast.IfExp) for v in values):  # "RM302" if ... else "RM303"
+                values = [w for v in values for w in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
+            for value in values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str) and CODE.fullmatch(value.value):
+                    found.setdefault(value.value, set()).add(path.relative_to(SOURCE).as_posix())
+    return found
+
+
+def test_each_code_is_reported_by_one_module() -> None:
+    reported = reporting_modules()
+    assert set(reported) == set(CATALOGUE), "every catalogued code is reported somewhere, and only those"
+    shared = {code: modules for code, modules in reported.items() if len(modules) > 1}
+    new = {code: modules - SHARED.get(code, set()) for code, modules in shared.items()
+           if not modules <= SHARED.get(code, set())}
+    assert not new, f"codes reported by another module too: give the new check its own code: {new}"
+    fixed = {code: modules - shared.get(code, set()) for code, modules in SHARED.items()
+             if not modules <= shared.get(code, set())}
+    assert not fixed, f"fixed, remove from SHARED: {fixed}"
 
 
 def test_docs_validation_md_shows_the_catalogue() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import SchemaError, refuse
 from ..formats.person_yaml import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
-from ..io.files import is_taken, write_data_file
+from ..io.files import ensure_free, write_data_file
 from ..load.loader import load_bytes
 from . import SCHEMA_OF_FOLDER, validate_overlaid
 from .keys import load_program_file
@@ -30,8 +30,8 @@ def save(root: Path, rel: str, data: Mapping[str, Any], as_of: dt.date, force: b
     """
     from ..validate.schema import validate_document
 
-    if is_taken(root, rel) and not force and not dry_run:
-        raise refuse(rel, "RM620", "already exists", "pass --force to replace it")
+    if not force and not dry_run:
+        ensure_free(root, rel)
     kind = SCHEMA_OF_FOLDER[rel.split("/", 1)[0]]
     # checked in plain text (a sealed value can no longer show a rating out of range), then sealed
     problems, program = validate_overlaid(root, rel, render(kind, data).encode("utf-8"), as_of)

@@ -56,9 +56,10 @@ def remove_files(root: Path, rels: Iterable[str]) -> None:
         (root / rel).unlink()
 
 
-def is_taken(root: Path, rel: str) -> bool:
-    """Whether ``rel`` names something below ``root`` (following links: a dangling one is no file)."""
-    return (root / rel).exists()
+def ensure_free(root: Path, rel: str) -> None:
+    """RM620 when ``rel`` names a file below ``root`` (following links: a dangling one is no file)."""
+    if (root / rel).exists():
+        raise refuse(rel, "RM620", "already exists", "pass --force to replace it")
 
 
 def package_tree(folder: str) -> dict[str, Traversable]:
@@ -127,8 +128,8 @@ def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Pat
     path = root / rel
     if path.is_symlink():
         raise refuse(rel, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
-    if path.exists() and not force:
-        raise refuse(rel, "RM620", "already exists", "pass --force to replace it")
+    if not force:
+        ensure_free(root, rel)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
