@@ -361,6 +361,12 @@ def _member(roster: Roster, login: str, author: Author) -> Ruling | None:
     return None
 
 
+def _member_versions(change: FileChange, schema: str, roster: Roster, login: str, author: Author) -> _Versions:
+    """The file's versions when ``login`` is the author (see ``_member``); else why not, as unusable."""
+    not_you = _member(roster, login, author)
+    return _Versions(unusable=not_you) if not_you else _versions(change, schema)
+
+
 def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
     pair_id, date, login = groups
     pair = roster.pairs.get(pair_id)
@@ -368,10 +374,7 @@ def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: 
         return "needs-admin", f"pair {pair_id} is not in matches.yaml on the base branch"
     if login_key(login) not in (login_key(pair[0]), login_key(pair[1])):
         return "needs-admin", f"{login} is not in pair {pair_id}; log sessions only for your own pair"
-    not_you = _member(roster, login, author)
-    if not_you:
-        return not_you
-    versions = _versions(change, "checkin")
+    versions = _member_versions(change, "checkin", roster, login, author)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new
@@ -387,10 +390,7 @@ def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: 
 
 def _survey(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
     survey, login = groups
-    not_you = _member(roster, login, author)
-    if not_you:
-        return not_you
-    versions = _versions(change, "survey-response")
+    versions = _member_versions(change, "survey-response", roster, login, author)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new
