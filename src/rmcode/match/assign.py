@@ -19,7 +19,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import MatchError, Problem
-from ..model import BREAKDOWN_KEYS, Cohort, Pair, Participant, Program, ProgramData, Unmatched
+from ..layout import login_key
+from ..model import (
+    BREAKDOWN_KEYS,
+    HELD_PAIR,
+    Cohort,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Unmatched,
+)
 from . import optimality
 from .eligibility import (
     RULE_LABELS,
@@ -146,8 +156,8 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
     kept = [_withdrawn(p, people, on) for p in data.pairs if p.status != "proposed" or p.cohort not in ids]
     earlier = {p.id: p.proposed for p in data.pairs if p.status == "proposed"}
     # an entry without a cohort belongs to its person's; entries of people who left are dropped
-    unmatched = [u for u in data.unmatched if u.login.lower() in people
-                 and (u.cohort or people[u.login.lower()].cohort) not in ids]
+    unmatched = [u for u in data.unmatched if login_key(u.login) in people
+                 and (u.cohort or people[login_key(u.login)].cohort) not in ids]
     pairs = list(kept)
     certificates = []
     for c in scope:
@@ -157,13 +167,13 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
         if certificate is not None:
             certificates.append((c.id, certificate))
     return Proposal(tuple(sorted(pairs, key=lambda p: p.id)),
-                    tuple(sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort))), tuple(sorted(ids)),
+                    tuple(sorted(unmatched, key=lambda u: (login_key(u.login), u.cohort))), tuple(sorted(ids)),
                     tuple(certificates))
 
 
 def _withdrawn(pair: Pair, people: Mapping[str, Participant], on: dt.date) -> Pair:
     """An active pair whose mentor or mentee deleted their profile has ended; the partner is free again."""
-    gone = [login for login in (pair.mentor, pair.mentee) if login.lower() not in people]
+    gone = [login for login in (pair.mentor, pair.mentee) if login_key(login) not in people]
     if pair.status != "active" or not gone:
         return pair
     return dataclasses.replace(pair, status="ended", ended=on, end_reason=f"{gone[0]} withdrew from the program")
@@ -212,7 +222,7 @@ def _unmatched(pool: Pool, chosen: Assignment, capacity: NDArray[np.int64], on: 
     left = capacity.copy()
     np.subtract.at(left, [m for _, m in chosen], 1)
     full = left <= 0
-    has_pair = {k.mentor.lower() for k in kept if k.status in ("active", "completed")} | \
+    has_pair = {login_key(k.mentor) for k in kept if k.status in HELD_PAIR} | \
         {pool.mentors.people[m].key for _, m in chosen}
     out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
            for i, p in enumerate(pool.mentees.people) if not taken[i]]
@@ -228,7 +238,7 @@ def _pins(program: Program, pool: Pool, on: dt.date) -> Assignment:
     problems: list[Problem] = []
     out: Assignment = []
     for n, (mentor, mentee) in enumerate(program.must_pair):
-        e, m = rows.get(mentee.lower()), cols.get(mentor.lower())
+        e, m = rows.get(login_key(mentee)), cols.get(login_key(mentor))
         if e is None or m is None:
             continue  # another cohort's pin; validation reports unknown people
         why = _pin_problem(pool, e, m, on, [x for x in out if x[0] == e or x[1] == m])

@@ -20,7 +20,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ..errors import MatchError, Problem
-from ..model import Constraints, Pair, Participant, ProgramData
+from ..layout import login_key
+from ..model import HELD_PAIR, Constraints, Pair, Participant, ProgramData
 
 Index = NDArray[np.intp]
 Mask = NDArray[np.bool_]
@@ -124,12 +125,12 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
     questions = [q for q, _ in program.working_style]
     row = {p.key: i for i, p in enumerate(mentees)}
     col = {p.key: j for j, p in enumerate(mentors)}
-    mine = [k for k in kept if k.mentee.lower() in row and k.mentor.lower() in col]
+    mine = [k for k in kept if login_key(k.mentee) in row and login_key(k.mentor) in col]
     active = np.zeros(len(mentors), dtype=np.int64)
-    np.add.at(active, [col[k.mentor.lower()] for k in mine if k.status == "active"], 1)
+    np.add.at(active, [col[login_key(k.mentor)] for k in mine if k.status == "active"], 1)
     capacity = np.array([p.capacity or program.capacity_default for p in mentors], dtype=np.int64)
     matched = np.zeros(len(mentees), dtype=np.bool_)
-    matched[[row[k.mentee.lower()] for k in kept if k.status in ("active", "completed") and k.mentee.lower() in row]] = True
+    matched[[row[login_key(k.mentee)] for k in kept if k.status in HELD_PAIR and login_key(k.mentee) in row]] = True
     blocks = [(a, b) for a, b in program.blocks]
     # slots as long as every UTC offset allows exactly: 15 minutes with Asia/Kathmandu (+5:45)
     step = math.gcd(30, *(p.utc_offset_minutes(on) for p in members))
@@ -146,7 +147,7 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
             "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
                                    if program.constraints.separate_management_chains else [], row, col),
             "private": _pairs_matrix(_avoid_pairs(mentees, mentors) + [(e, m) for m, e in blocks], row, col),
-            "before": _pairs_matrix([(k.mentee.lower(), k.mentor.lower()) for k in mine], row, col),
+            "before": _pairs_matrix([(login_key(k.mentee), login_key(k.mentor)) for k in mine], row, col),
         },
         prefer=_prefer_matrix(mentees, mentors, row, col),
         capacity=np.maximum(capacity - active, 0), matched=matched, step=step,
@@ -177,7 +178,7 @@ def _prefer_matrix(mentees: Sequence[Participant], mentors: Sequence[Participant
 def manager_edges(data: ProgramData) -> dict[str, str]:
     """person -> manager: the HR roster's complete chain (managers who do not take part included,
     people without a GitHub login as '#employee-id'), else what the profiles' manager fields say."""
-    edges = {p.key: p.manager.lower() for p in data.participants if p.manager and p.manager.lower() != p.key}
+    edges = {p.key: login_key(p.manager) for p in data.participants if p.manager and login_key(p.manager) != p.key}
     if data.roster is not None:
         edges.update(data.roster.reporting_edges())
     return edges

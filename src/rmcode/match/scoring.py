@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-from ..formats.escape import clean
+from ..load.text import clean
 from ..model import BREAKDOWN_KEYS, DAYS, Participant, Program, Weights
 from .eligibility import Block
 
