@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +40,16 @@ from .eligibility import (
     eligible,
     unmatched_reason,
 )
-from .scoring import CRITERIA, UNIT, breakdown, pair_reason, score, unit_weights
+from .scoring import (
+    CRITERIA,
+    UNIT,
+    breakdown,
+    estimate,
+    estimator,
+    pair_reason,
+    score,
+    unit_weights,
+)
 
 DENSE_MAX_CELLS = 4_000_000
 """Up to this many mentee x mentor cells a cohort keeps every eligible cell in its first round (and its scores in memory)."""
@@ -87,16 +96,33 @@ def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64]
                                   "")]) from None
 
 
-def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float]) -> optimality.Cells:
-    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk."""
+def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float],
+                exact: bool = True) -> optimality.Cells:
+    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk.
+
+    With ``exact`` False the chunks carry float32 estimates (``scoring.estimate``) and score
+    exactly only the cells the solver asks for, reusing the block's overlap counts.
+    """
+    est = None if exact else estimator(pool, weights)
+
     def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Chunk]:
         local = np.arange(len(rows), dtype=np.int64) if subset is None else subset
         step = max(1, CHUNK_CELLS // max(len(cols), 1))
         for start in range(0, len(local), step):
             part = local[start:start + step]
             block = Block(pool, rows[part], cols)
-            yield part, score(block, weights), eligible(block)
+            if est is None:
+                yield optimality.Chunk(part, score(block, weights), eligible(block))
+            else:
+                yield optimality.Chunk(part, estimate(est, block), eligible(block), est.error, _exact_cells(block, weights))
     return stream
+
+
+def _exact_cells(block: Block, weights: dict[str, float]) -> Callable[[NDArray[np.int64], NDArray[np.int64]], NDArray[np.int32]]:
+    def exact(r: NDArray[np.int64], c: NDArray[np.int64]) -> NDArray[np.int32]:
+        cells = Block(block.pool, block.rows[r], block.cols[c], outer=False, overlap=block.overlap[r, c])
+        return score(cells, weights)
+    return exact
 
 
 def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
@@ -108,7 +134,9 @@ def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
     cols = np.flatnonzero((capacity > 0) & pool.mentors.available)
     if not len(rows) or not len(cols):
         return [], None
-    found = _certified(_pool_cells(pool, rows, cols, weights), len(rows), capacity[cols], UNIT, pool.cohort)
+    keep_all = len(rows) * len(cols) <= DENSE_MAX_CELLS
+    found = _certified(_pool_cells(pool, rows, cols, weights, exact=keep_all), len(rows), capacity[cols], UNIT,
+                       pool.cohort)
     return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
 
 

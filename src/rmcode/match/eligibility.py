@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import networkx as nx
@@ -62,10 +62,23 @@ class Side:
     answered: NDArray[np.float32]
     department: NDArray[np.int64]
     available: Mask
+    packed: Mapping[int, NDArray[np.uint64]] = field(default_factory=dict)
+    """``id`` of a 0/1 matrix of at most 64 columns -> the same rows as bit words (paired set intersections)."""
 
     @property
     def size(self) -> int:
         return len(self.people)
+
+
+def _pack(matrices: Iterable[NDArray[np.float32]]) -> dict[int, NDArray[np.uint64]]:
+    out = {}
+    for a in matrices:
+        if a.shape[1] <= 64:
+            words = np.zeros((len(a), 8), dtype=np.uint8)
+            bytes_ = np.packbits(a.astype(np.bool_), axis=1, bitorder="little")
+            words[:, :bytes_.shape[1]] = bytes_
+            out[id(a)] = words.view(np.uint64).ravel()
+    return out
 
 
 def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iterable[str]],
@@ -74,7 +87,7 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
     # answers 1-5 one-hot (5 columns per question), so answer similarity becomes a matrix product
     answers = [[q * 5 + p.working_style[qid] - 1 for q, qid in enumerate(questions) if qid in p.working_style]
                for p in people]
-    return Side(
+    side = Side(
         people=tuple(people),
         level=np.array([p.level for p in people], dtype=np.int64),
         offset=np.array([p.utc_offset_hours(on) for p in people], dtype=np.float32),
@@ -87,6 +100,7 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
         department=np.array([dept[p.department.casefold()] for p in people], dtype=np.int64),
         available=np.array([not p.is_paused(on) for p in people], dtype=np.bool_),
     )
+    return replace(side, packed=_pack([side.languages, side.skills, side.style, side.answered]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +152,14 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
     cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, on, step)
     # slots nobody on one side has cannot overlap: dropping them makes the overlap product cheaper
     shared = np.flatnonzero(rows_side.slots.any(axis=0) & cols_side.slots.any(axis=0))
+    # slots that every person has or lacks together count once, with their number as the mentee's
+    # value: the overlap stays an exact count and its product has a third fewer columns
+    _, first, times = np.unique(np.vstack([rows_side.slots[:, shared], cols_side.slots[:, shared]]), axis=1,
+                                return_index=True, return_counts=True)
     return Pool(
         cohort=cohort,
-        mentees=replace(rows_side, slots=rows_side.slots[:, shared]),
-        mentors=replace(cols_side, slots=cols_side.slots[:, shared]),
+        mentees=replace(rows_side, slots=rows_side.slots[:, shared[first]] * times.astype(np.float32)),
+        mentors=replace(cols_side, slots=cols_side.slots[:, shared[first]]),
         min_gap=program.min_level_gap, constraints=program.constraints,
         forbidden={
             "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
@@ -210,9 +228,12 @@ def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
 class Block:
     """Rows x columns of a pool (``outer``), or row[i] with column[i] (paired), computed lazily."""
 
-    def __init__(self, pool: Pool, rows: Index, cols: Index, outer: bool = True) -> None:
+    def __init__(self, pool: Pool, rows: Index, cols: Index, outer: bool = True,
+                 overlap: NDArray[np.float32] | None = None) -> None:
         self.pool, self.rows, self.cols, self.outer = pool, rows, cols, outer
         self.e, self.m = pool.mentees, pool.mentors
+        if overlap is not None:  # known already (cells picked from an outer block): the same exact counts
+            self.__dict__["overlap"] = overlap
 
     def cross(self, a: NDArray[np.generic], b: NDArray[np.generic]) -> tuple[NDArray[np.generic], NDArray[np.generic]]:
         """Row values against column values, broadcast the way this block pairs them."""
@@ -220,6 +241,10 @@ class Block:
 
     def dot(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
         """Sizes of set intersections, from the sets' bit matrices."""
+        if not self.outer and id(a) in self.e.packed and id(b) in self.m.packed:
+            # the same exact counts as the product, from one word per person instead of a row of floats
+            bits = self.e.packed[id(a)][self.rows] & self.m.packed[id(b)][self.cols]
+            return np.bitwise_count(bits).astype(np.float32)
         x, y = a[self.rows], b[self.cols]
         return x @ y.T if self.outer else np.einsum("ij,ij->i", x, y)
 
@@ -292,10 +317,25 @@ def eligible(block: Block) -> Mask:
     """Pairs that break no pairwise hard constraint (pause and capacity are per person)."""
     out = np.ones(np.shape(block.tz_diff), dtype=np.bool_)
     for name, rule in RULES:
-        if name in block.pool.forbidden and not block.pool.forbidden[name].nnz:
-            continue  # nobody is excluded by this list (the usual case): skip a block of ones
+        if not _excludes(block, name):
+            continue  # no pair of the block breaks this rule (the usual case): skip a block of ones
         out &= rule(block)
     return out
+
+
+def _excludes(b: Block, name: str) -> bool:
+    """False when no pair of the block can break the rule, found from per-person values alone."""
+    if name in b.pool.forbidden:
+        return bool(b.pool.forbidden[name].nnz)
+    if not len(b.rows) or not len(b.cols):
+        return True
+    if name == "level_gap":
+        return int(b.e.level[b.rows].min()) - int(b.m.level[b.cols].max()) < b.pool.min_gap
+    if name == "language":  # a language everyone on both sides speaks
+        return not np.any(b.e.languages[b.rows].min(axis=0) * b.m.languages[b.cols].min(axis=0))
+    if name == "timezone":
+        return b.pool.constraints.max_timezone_difference_hours is not None
+    return True
 
 
 def broken_rules(block: Block) -> list[str]:
