@@ -35,6 +35,7 @@ from .eligibility import (
     RULE_LABELS,
     Block,
     Pool,
+    Times,
     broken_rules,
     build_pool,
     eligible,
@@ -231,6 +232,7 @@ def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, 
     block = Block(pool, np.array([e for e, _ in chosen]), np.array([m for _, m in chosen]), outer=False)
     parts = breakdown(block, weights)
     style = CRITERIA["working_style"](block)
+    times = pool.times or Times(on)
     out = []
     for k, (e, m) in enumerate(chosen):
         mentee, mentor = pool.mentees.people[e], pool.mentors.people[m]
@@ -238,7 +240,7 @@ def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, 
         out.append(Pair(pid, pool.cohort, mentor.login, mentee.login, "proposed", earlier.get(pid) or on,
                         score=int(parts[k].sum()) / UNIT,
                         breakdown={key: int(v) / UNIT for key, v in zip(BREAKDOWN_KEYS, parts[k])},
-                        reason=pair_reason(program, mentor, mentee, on, float(style[k]))))
+                        reason=pair_reason(program, mentor, mentee, times, float(style[k]))))
     return out
 
 

@@ -38,6 +38,26 @@ LANGUAGE_NAMES = {
 }
 
 
+class Times:
+    """UTC offsets and weekly slots of people on one day, each looked up once (time-zone lookups are slow)."""
+
+    def __init__(self, on: dt.date) -> None:
+        self.on = on
+        self._offsets: dict[str, int] = {}
+        self._slots: dict[tuple[str, int], frozenset[int]] = {}
+
+    def offset(self, p: Participant) -> int:
+        """``p.utc_offset_minutes(on)``, which depends on the time zone alone."""
+        if p.timezone not in self._offsets:
+            self._offsets[p.timezone] = p.utc_offset_minutes(self.on)
+        return self._offsets[p.timezone]
+
+    def slots(self, p: Participant, step: int) -> frozenset[int]:
+        if (p.key, step) not in self._slots:
+            self._slots[p.key, step] = p.slots_utc(self.on, step)
+        return self._slots[p.key, step]
+
+
 def _bits(sets: Sequence[Iterable[int]], width: int) -> NDArray[np.float32]:
     """Sets of small integers as a 0/1 matrix, so set intersections become matrix products."""
     out = np.zeros((len(sets), width), dtype=np.float32)
@@ -82,7 +102,7 @@ def _pack(matrices: Iterable[NDArray[np.float32]]) -> dict[int, NDArray[np.uint6
 
 
 def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iterable[str]],
-          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], on: dt.date, step: int) -> Side:
+          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], times: Times, step: int) -> Side:
     lang, skill, dept = vocab["languages"], vocab["skills"], vocab["departments"]
     # answers 1-5 one-hot (5 columns per question), so answer similarity becomes a matrix product
     answers = [[q * 5 + p.working_style[qid] - 1 for q, qid in enumerate(questions) if qid in p.working_style]
@@ -90,15 +110,15 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
     side = Side(
         people=tuple(people),
         level=np.array([p.level for p in people], dtype=np.int64),
-        offset=np.array([p.utc_offset_hours(on) for p in people], dtype=np.float32),
+        offset=np.array([times.offset(p) / 60 for p in people], dtype=np.float32),
         languages=_bits([[lang[x] for x in p.languages] for p in people], len(lang)),
-        slots=(slots := _bits([sorted(p.slots_utc(on, step)) for p in people], 7 * 1440 // step)),
+        slots=(slots := _bits([sorted(times.slots(p, step)) for p in people], 7 * 1440 // step)),
         n_slots=slots.sum(axis=1),
         skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
         style=_bits(answers, 5 * len(questions)),
         answered=_bits([[a // 5 for a in row] for row in answers], len(questions)),
         department=np.array([dept[p.department.casefold()] for p in people], dtype=np.int64),
-        available=np.array([not p.is_paused(on) for p in people], dtype=np.bool_),
+        available=np.array([not p.is_paused(times.on) for p in people], dtype=np.bool_),
     )
     return replace(side, packed=_pack([side.languages, side.skills, side.style, side.answered]))
 
@@ -123,6 +143,8 @@ class Pool:
     matched: Mask
     step: int = 30
     """Minutes per availability slot."""
+    times: Times | None = None
+    """Offsets and slots already looked up, for the pairs' reasons."""
 
 
 def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]) -> Pool:
@@ -147,18 +169,19 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
     matched[[row[login_key(k.mentee)] for k in kept if k.status in HELD_PAIR and login_key(k.mentee) in row]] = True
     blocks = [(a, b) for a, b in program.blocks]
     # slots as long as every UTC offset allows exactly: 15 minutes with Asia/Kathmandu (+5:45)
-    step = math.gcd(30, *(p.utc_offset_minutes(on) for p in members))
-    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, on, step)
-    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, on, step)
+    times = Times(on)
+    step = math.gcd(30, *(times.offset(p) for p in members))
+    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, times, step)
+    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, times, step)
     # slots nobody on one side has cannot overlap: dropping them makes the overlap product cheaper
     shared = np.flatnonzero(rows_side.slots.any(axis=0) & cols_side.slots.any(axis=0))
     # slots that every person has or lacks together count once, with their number as the mentee's
     # value: the overlap stays an exact count and its product has a third fewer columns
-    _, first, times = np.unique(np.vstack([rows_side.slots[:, shared], cols_side.slots[:, shared]]), axis=1,
+    _, first, repeats = np.unique(np.vstack([rows_side.slots[:, shared], cols_side.slots[:, shared]]), axis=1,
                                 return_index=True, return_counts=True)
     return Pool(
         cohort=cohort,
-        mentees=replace(rows_side, slots=rows_side.slots[:, shared[first]] * times.astype(np.float32)),
+        mentees=replace(rows_side, slots=rows_side.slots[:, shared[first]] * repeats.astype(np.float32)),
         mentors=replace(cols_side, slots=cols_side.slots[:, shared[first]]),
         min_gap=program.min_level_gap, constraints=program.constraints,
         forbidden={
@@ -168,7 +191,7 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
             "before": _pairs_matrix([(login_key(k.mentee), login_key(k.mentor)) for k in mine], row, col),
         },
         prefer=_prefer_matrix(mentees, mentors, row, col),
-        capacity=np.maximum(capacity - active, 0), matched=matched, step=step,
+        capacity=np.maximum(capacity - active, 0), matched=matched, step=step, times=times,
     )
 
 

@@ -9,7 +9,6 @@ rounding of the parts distributed by largest remainder so that they add up to th
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from numpy.typing import NDArray
 
 from ..load.text import clean
 from ..model import BREAKDOWN_KEYS, DAYS, Participant, Program, Weights
-from .eligibility import Block, Pool, Side
+from .eligibility import Block, Pool, Side, Times
 
 UNIT = 10_000
 Floats = NDArray[np.float64]
@@ -227,13 +226,13 @@ def _day_part(hour: float) -> int:
     return next((i for i, (start, end, _) in enumerate(_PARTS) if start <= hour < end), len(_PARTS))
 
 
-def _free_together(mentor: Participant, mentee: Participant, on: dt.date) -> str:
+def _free_together(mentor: Participant, mentee: Participant, times: Times) -> str:
     """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
-    local_offset = mentee.utc_offset_minutes(on)
-    step = math.gcd(30, local_offset, mentor.utc_offset_minutes(on))
+    local_offset = times.offset(mentee)
+    step = math.gcd(30, local_offset, times.offset(mentor))
     per_day, shift = 1440 // step, local_offset // step
     counts: dict[tuple[int, int], int] = {}
-    for slot in mentor.slots_utc(on, step) & mentee.slots_utc(on, step):
+    for slot in times.slots(mentor, step) & times.slots(mentee, step):
         local = (slot + shift) % (7 * per_day)
         key = (local // per_day, _day_part(local % per_day * step / 60))
         counts[key] = counts.get(key, 0) + 1
@@ -248,7 +247,7 @@ def _hours(minutes: int) -> str:
     return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
 
 
-def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: dt.date,
+def pair_reason(program: Program, mentor: Participant, mentee: Participant, times: Times,
                 style_similarity: float) -> str:
     """One line a reviewer can check against the two profiles.
 
@@ -262,12 +261,12 @@ def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: 
         names = ", ".join((program.skill(s).name if program.skill(s) else s) for s in covered)  # type: ignore[union-attr]
         out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {clean(mentee.name)} wants"
                    + (f": {names}" if names else ""))
-    free = _free_together(mentor, mentee, on)
+    free = _free_together(mentor, mentee, times)
     if free:
         out.append(f"both free {free}")
     if mentor.department.casefold() != mentee.department.casefold():
         out.append(f"different departments ({clean(mentor.department)}, {clean(mentee.department)})")
-    gap = mentor.utc_offset_minutes(on) - mentee.utc_offset_minutes(on)
+    gap = times.offset(mentor) - times.offset(mentee)
     out.append("same time zone" if gap == 0 else f"time zones {_hours(gap)} apart")
     if style_similarity >= 0.75 and program.working_style:
         out.append("similar working style")
