@@ -265,41 +265,41 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
     whose estimate is within the chunk's margin of the row's ``(k + RESERVE)``-th largest
     estimate are scored exactly, which contains them all; every other eligible cell scores
     below that estimate, which bounds ``outside``. The columns' own candidates (their best
-    rows among the kept cells) matter when many rows share the same favourites: without
+    rows among the reserve) matter when many rows share the same favourites: without
     them a mentor who is nobody's top choice would be in nobody's candidate list.
     """
     outside = np.full(n_rows, _NOTHING, dtype=np.int64)
-    kept_parts = []
+    first: list[tuple[Ints, Ints, Ints]] = []
+    later: list[tuple[Ints, Ints, Ints]] = []
     total = eligible = 0
-    want = k + RESERVE
     for chunk in cells(None):
-        kept, rest = _best_exact(chunk, None if keep_all else want)
-        kept_parts.append((chunk.rows[kept[0]], kept[1], kept[2] + big))
+        (r, c, score, rank), rest = _best_exact(chunk, None if keep_all else k + RESERVE)
+        top = rank < (len(c) if keep_all else k)
+        first.append((chunk.rows[r[top]], c[top], score[top] + big))
+        later.append((chunk.rows[r[~top]], c[~top], score[~top] + big))
         outside[chunk.rows] = rest
         total += chunk.scores.size
         eligible += int(np.count_nonzero(chunk.allowed))
-    rows, cols, weight = (np.concatenate([p[i] for p in kept_parts]) if kept_parts else np.zeros(0, np.int64)
-                          for i in range(3))
-    if keep_all:
-        return _Graph(_Edges.join([(rows, cols, weight)]), outside, total, eligible)
-    first = _rank_in_row(rows, -weight) < k
-    parts = [(rows[first], cols[first], weight[first])]
-    if COLUMN_CANDIDATES:
-        top = _rank_in_row(cols, -weight) < COLUMN_CANDIDATES
-        parts.append((rows[top], cols[top], weight[top]))
-    graph = _Edges.join(parts)
-    reserve = _Edges.join([(rows[~first], cols[~first], weight[~first])])
-    return _Graph(graph, outside, total, eligible, reserve if RESERVE else None)
+    # chunks stream rows in order and cells in (row, column) order: the reserve needs no sorting
+    reserve = _Edges(*(np.concatenate([p[i] for p in later]) if later else np.zeros(0, np.int64) for i in range(3)))
+    del later
+    if not keep_all and COLUMN_CANDIDATES:
+        best = _rank_in_row(reserve.cols, -reserve.weight) < COLUMN_CANDIDATES
+        first.append((reserve.rows[best], reserve.cols[best], reserve.weight[best]))
+    return _Graph(_Edges.join(first), outside, total, eligible, None if keep_all or not RESERVE else reserve)
 
 
-def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints], Ints]:
-    """Each row's ``want`` best eligible cells (all of them for None) as (local row, column, exact score),
-    and per row an upper bound on the exact score of its other eligible cells (``_NOTHING``: none)."""
+def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints, Ints], Ints]:
+    """Each row's ``want`` best eligible cells (all of them for None) as (local row, column, exact score,
+    rank in its row), and per row an upper bound on the exact score of its other eligible cells
+    (``_NOTHING``: none)."""
     n, m = chunk.allowed.shape
     rest = np.full(n, _NOTHING, dtype=np.int64)
     if want is None or want >= m:
         r, c = np.nonzero(chunk.allowed)
-        return (r.astype(np.int64), c.astype(np.int64), chunk.exact_at(r, c)), rest
+        r, c = r.astype(np.int64), c.astype(np.int64)
+        exact = chunk.exact_at(r, c)
+        return (r, c, exact, _rank_in_row(r, -exact) if want is not None else np.zeros(len(r), np.int64)), rest
     key: NDArray[np.floating] = np.where(chunk.allowed, chunk.scores, -np.inf).astype(
         np.float32 if chunk.error else np.float64)
     threshold = np.partition(key, m - want, axis=1)[:, m - want].astype(np.float64)  # the want-th largest
@@ -307,12 +307,13 @@ def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints]
     r, c = np.nonzero(chosen)
     r, c = r.astype(np.int64), c.astype(np.int64)
     exact = chunk.exact_at(r, c)
-    keep = _rank_in_row(r, -exact) < want  # ties by column: nonzero lists each row's cells in column order
+    rank = _rank_in_row(r, -exact)  # ties by column: nonzero lists each row's cells in column order
+    keep = rank < want
     np.maximum.at(rest, r[~keep], exact[~keep])
     # cells left out of ``chosen`` score exactly below the threshold (see Chunk.margin)
     unseen = np.count_nonzero(chunk.allowed, axis=1) > np.bincount(r, minlength=n)
     rest[unseen] = np.maximum(rest[unseen], np.ceil(threshold[unseen]).astype(np.int64) - 1)
-    return (r[keep], c[keep], exact[keep]), rest
+    return (r[keep], c[keep], exact[keep], rank[keep]), rest
 
 
 def _rank_in_row(rows: Ints, key: Ints) -> Ints:
