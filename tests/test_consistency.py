@@ -134,7 +134,7 @@ def test_kpis_agree_everywhere(built: tuple[Path, dict[str, Any]]) -> None:
 
 
 def _status_value(k: dict[str, Any]) -> str:
-    from rmcode.report.build import format_value
+    from rmcode.formats.report import format_value
     return NEEDS_KEY if k.get("needs_key") else format_value(k["unit"], k["value"], k["suppressed"])
 
 
