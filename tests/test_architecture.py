@@ -117,7 +117,6 @@ KNOWN: set[tuple[str, str, str]] = {
     ('io.gitdiff', 'arrow', 'github.authorize'),
     ('io.gitdiff', 'arrow', 'github.codeowners'),
     ('io.gitdiff', 'arrow', 'github.pr_summary'),
-    ('match.scoring', 'arrow', 'formats.escape'),
     ('site.build', 'arrow', 'api'),
     ('site.render', 'disk', '.read_text()'),
 }

@@ -601,3 +601,31 @@ def test_matching_explained_shows_rounded_labelled_values_and_full_names() -> No
     public = files[PurePosixPath("charts/matching-public.svg")]
     texts = re.findall(r">([^<>]+)<", public)
     assert "Adebayo Adeyemi" in texts and not [x for x in texts if x.endswith("…")]  # full names, not "Adebayo Adeye…"
+
+
+@pytest.mark.parametrize("weights", [(5, 8, 8, 0, 2, 1), (1, 1, 1, 1, 1, 1), (0.35, 0.2, 0.15, 0.1, 0.15, 0.05),
+                                     (3, 0, 7, 11, 0, 13)])
+def test_estimates_stay_within_their_error_of_the_documented_formula(weights: tuple[float, ...]) -> None:
+    """The large-cohort path's float32 estimates against exact fractions: never further off than ``error``."""
+    from rmcode.match.eligibility import Block, build_pool
+    from rmcode.match.scoring import estimate, estimator
+
+    rng = random.Random(int(sum(weights) * 100))
+    zones = ["Europe/Berlin", "Asia/Kathmandu", "America/New_York", "Australia/Eucla", "UTC", "Pacific/Chatham"]
+    slots = ["tue 09:00-11:00", "tue 10:00-12:30", "wed 08:00-10:00", "tue 06:30-09:00", "wed 03:00-05:00"]
+    people = [mk(f"{'m' if role == 'mentor' else 'e'}{i}", role, department=rng.choice("ABCD"),
+                 timezone=rng.choice(zones), availability=tuple(rng.sample(slots, rng.randint(1, 3))),
+                 working_style={"structure": rng.randint(1, 5)} if rng.random() < 0.6 else {},
+                 **{("skills_offered" if role == "mentor" else "skills_wanted"):
+                    tuple(rng.sample(["generative-ai", "short-video", "data-literacy"], rng.randint(0, 3)))},
+                 prefer={f"{'e' if role == 'mentor' else 'm'}{rng.randint(0, 11)}"})
+              for role in ("mentor", "mentee") for i in range(12)]
+    prog = program(weights=dict(zip(BREAKDOWN_KEYS, weights)), constraints={"min_availability_overlap_hours": 0})
+    pool = build_pool(data(people, prog=prog), "c1", ON, ())
+    est = estimator(pool, unit_weights(prog.weights))
+    assert est is not None and 0 < est.error < 1
+    rows, cols = np.arange(pool.mentees.size), np.arange(pool.mentors.size)
+    found = estimate(est, Block(pool, rows, cols))
+    for i, j in itertools.product(rows, cols):
+        exact = exact_score(prog, pool.mentors.people[j], pool.mentees.people[i]) * UNIT
+        assert abs(Fraction(float(found[i, j])) - exact) <= Fraction(est.error), (i, j)

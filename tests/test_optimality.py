@@ -216,3 +216,57 @@ def test_lowered_dual_values_are_rejected() -> None:
         u = found.u.copy()
         u[i] -= 1
         assert not verify(cells, capacity, found.pairs, u, found.v, found.certificate.big)
+
+
+def estimated_cells(scores: np.ndarray, allowed: np.ndarray, error: float, seed: int, chunk_rows: int = 2
+                    ) -> optimality.Cells:
+    """Chunks that carry estimates off by up to ``error`` (the worst allowed), exact scores only on request."""
+    noise = np.random.default_rng(seed).uniform(-error, error, size=scores.shape)
+    noise[np.random.default_rng(seed + 1).random(scores.shape) < 0.3] = error  # often exactly at the bound
+    estimates = (scores + noise).astype(np.float32)
+    asked = []
+
+    def stream(rows: np.ndarray | None):  # type: ignore[no-untyped-def]
+        wanted = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
+        for start in range(0, len(wanted), chunk_rows):
+            part = wanted[start:start + chunk_rows]
+
+            def exact(r: np.ndarray, c: np.ndarray, part: np.ndarray = part) -> np.ndarray:
+                asked.append(len(r))
+                return scores[part[r], c]
+            yield optimality.Chunk(part, estimates[part], allowed[part], error, exact)
+    stream.asked = asked  # type: ignore[attr-defined]
+    return stream
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.integers(1, 3), st.sampled_from([0.01, 0.4, 3.0]), st.integers(0, 1000), st.sampled_from([0, 1, 144]))
+def test_estimated_scores_give_the_same_certified_pairs_as_exact_ones(
+        instance: tuple[np.ndarray, np.ndarray, np.ndarray], candidates: int, error: float, seed: int,
+        reserve: int) -> None:
+    """Estimates only choose which cells to score exactly: the pairs, rounds and certificate do not change."""
+    scores, allowed, capacity = instance
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimality, "RESERVE", reserve)  # 0 and 1: rows are checked again, through their estimates
+        exact = run(scores, allowed, capacity, candidates=candidates)
+        cells = estimated_cells(scores, allowed, error, seed)
+        estimated = solve(cells, scores.shape[0], capacity, max_score=MAX, candidates=candidates)
+    assert estimated.pairs == exact.pairs
+    assert estimated.certificate.primal == estimated.certificate.dual == exact.certificate.primal
+    assert estimated.certificate.rounds == exact.certificate.rounds
+    assert verify(dense_cells(scores, allowed), capacity, estimated.pairs, estimated.u, estimated.v,
+                  estimated.certificate.big)
+
+
+def test_estimates_that_only_look_violated_cost_no_extra_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Estimates far off: many cells must be scored exactly, and only the truly violated ones count."""
+    monkeypatch.setattr(optimality, "RESERVE", 0)
+    rng = np.random.default_rng(3)
+    scores = rng.integers(0, MAX, size=(40, 30))
+    allowed = rng.random((40, 30)) < 0.7
+    capacity = np.ones(30, dtype=np.int64)
+    exact = run(scores, allowed, capacity, candidates=2)
+    cells = estimated_cells(scores, allowed, 50.0, 1)
+    estimated = solve(cells, 40, capacity, max_score=MAX, candidates=2)
+    assert estimated.pairs == exact.pairs and estimated.certificate.rounds == exact.certificate.rounds
+    assert sum(cells.asked) > 0  # type: ignore[attr-defined]

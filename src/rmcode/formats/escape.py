@@ -18,19 +18,13 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
+from ..load.text import INVISIBLE as _INVISIBLE
+from ..load.text import clean
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 _SAFE_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
-# C0/C1 controls and the bidirectional overrides that can make text read differently
-# from what it is ("Trojan Source"); zero-width joiners stay, scripts such as Arabic need them.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
 _ENTITIES = {n: f"&#{n};" for n in range(0x80) if chr(n) not in _SAFE_ASCII}
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def clean(text: str) -> str:
-    """One line of text: control and bidi-override characters removed, whitespace collapsed."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def md_text(text: str) -> str:

@@ -12,25 +12,45 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import MatchError, Problem
-from ..model import BREAKDOWN_KEYS, Cohort, Pair, Participant, Program, ProgramData, Unmatched
+from ..layout import login_key
+from ..model import (
+    BREAKDOWN_KEYS,
+    HELD_PAIR,
+    Cohort,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    Unmatched,
+)
 from . import optimality
 from .eligibility import (
     RULE_LABELS,
     Block,
     Pool,
+    Times,
     broken_rules,
     build_pool,
     eligible,
     unmatched_reason,
 )
-from .scoring import CRITERIA, UNIT, breakdown, pair_reason, score, unit_weights
+from .scoring import (
+    CRITERIA,
+    UNIT,
+    breakdown,
+    estimate,
+    estimator,
+    pair_reason,
+    score,
+    unit_weights,
+)
 
 DENSE_MAX_CELLS = 4_000_000
 """Up to this many mentee x mentor cells a cohort keeps every eligible cell in its first round (and its scores in memory)."""
@@ -77,16 +97,33 @@ def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64]
                                   "")]) from None
 
 
-def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float]) -> optimality.Cells:
-    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk."""
+def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float],
+                exact: bool = True) -> optimality.Cells:
+    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk.
+
+    With ``exact`` False the chunks carry float32 estimates (``scoring.estimate``) and score
+    exactly only the cells the solver asks for, reusing the block's overlap counts.
+    """
+    est = None if exact else estimator(pool, weights)
+
     def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Chunk]:
         local = np.arange(len(rows), dtype=np.int64) if subset is None else subset
         step = max(1, CHUNK_CELLS // max(len(cols), 1))
         for start in range(0, len(local), step):
             part = local[start:start + step]
             block = Block(pool, rows[part], cols)
-            yield part, score(block, weights), eligible(block)
+            if est is None:
+                yield optimality.Chunk(part, score(block, weights), eligible(block))
+            else:
+                yield optimality.Chunk(part, estimate(est, block), eligible(block), est.error, _exact_cells(block, weights))
     return stream
+
+
+def _exact_cells(block: Block, weights: dict[str, float]) -> Callable[[NDArray[np.int64], NDArray[np.int64]], NDArray[np.int32]]:
+    def exact(r: NDArray[np.int64], c: NDArray[np.int64]) -> NDArray[np.int32]:
+        cells = Block(block.pool, block.rows[r], block.cols[c], outer=False, overlap=block.overlap[r, c])
+        return score(cells, weights)
+    return exact
 
 
 def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
@@ -98,7 +135,9 @@ def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
     cols = np.flatnonzero((capacity > 0) & pool.mentors.available)
     if not len(rows) or not len(cols):
         return [], None
-    found = _certified(_pool_cells(pool, rows, cols, weights), len(rows), capacity[cols], UNIT, pool.cohort)
+    keep_all = len(rows) * len(cols) <= DENSE_MAX_CELLS
+    found = _certified(_pool_cells(pool, rows, cols, weights, exact=keep_all), len(rows), capacity[cols], UNIT,
+                       pool.cohort)
     return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
 
 
@@ -146,8 +185,8 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
     kept = [_withdrawn(p, people, on) for p in data.pairs if p.status != "proposed" or p.cohort not in ids]
     earlier = {p.id: p.proposed for p in data.pairs if p.status == "proposed"}
     # an entry without a cohort belongs to its person's; entries of people who left are dropped
-    unmatched = [u for u in data.unmatched if u.login.lower() in people
-                 and (u.cohort or people[u.login.lower()].cohort) not in ids]
+    unmatched = [u for u in data.unmatched if login_key(u.login) in people
+                 and (u.cohort or people[login_key(u.login)].cohort) not in ids]
     pairs = list(kept)
     certificates = []
     for c in scope:
@@ -157,13 +196,13 @@ def propose(data: ProgramData, on: dt.date, cohort: str | None = None) -> Propos
         if certificate is not None:
             certificates.append((c.id, certificate))
     return Proposal(tuple(sorted(pairs, key=lambda p: p.id)),
-                    tuple(sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort))), tuple(sorted(ids)),
+                    tuple(sorted(unmatched, key=lambda u: (login_key(u.login), u.cohort))), tuple(sorted(ids)),
                     tuple(certificates))
 
 
 def _withdrawn(pair: Pair, people: Mapping[str, Participant], on: dt.date) -> Pair:
     """An active pair whose mentor or mentee deleted their profile has ended; the partner is free again."""
-    gone = [login for login in (pair.mentor, pair.mentee) if login.lower() not in people]
+    gone = [login for login in (pair.mentor, pair.mentee) if login_key(login) not in people]
     if pair.status != "active" or not gone:
         return pair
     return dataclasses.replace(pair, status="ended", ended=on, end_reason=f"{gone[0]} withdrew from the program")
@@ -193,6 +232,7 @@ def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, 
     block = Block(pool, np.array([e for e, _ in chosen]), np.array([m for _, m in chosen]), outer=False)
     parts = breakdown(block, weights)
     style = CRITERIA["working_style"](block)
+    times = pool.times or Times(on)
     out = []
     for k, (e, m) in enumerate(chosen):
         mentee, mentor = pool.mentees.people[e], pool.mentors.people[m]
@@ -200,7 +240,7 @@ def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, 
         out.append(Pair(pid, pool.cohort, mentor.login, mentee.login, "proposed", earlier.get(pid) or on,
                         score=int(parts[k].sum()) / UNIT,
                         breakdown={key: int(v) / UNIT for key, v in zip(BREAKDOWN_KEYS, parts[k])},
-                        reason=pair_reason(program, mentor, mentee, on, float(style[k]))))
+                        reason=pair_reason(program, mentor, mentee, times, float(style[k]))))
     return out
 
 
@@ -212,7 +252,7 @@ def _unmatched(pool: Pool, chosen: Assignment, capacity: NDArray[np.int64], on: 
     left = capacity.copy()
     np.subtract.at(left, [m for _, m in chosen], 1)
     full = left <= 0
-    has_pair = {k.mentor.lower() for k in kept if k.status in ("active", "completed")} | \
+    has_pair = {login_key(k.mentor) for k in kept if k.status in HELD_PAIR} | \
         {pool.mentors.people[m].key for _, m in chosen}
     out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
            for i, p in enumerate(pool.mentees.people) if not taken[i]]
@@ -228,7 +268,7 @@ def _pins(program: Program, pool: Pool, on: dt.date) -> Assignment:
     problems: list[Problem] = []
     out: Assignment = []
     for n, (mentor, mentee) in enumerate(program.must_pair):
-        e, m = rows.get(mentee.lower()), cols.get(mentor.lower())
+        e, m = rows.get(login_key(mentee)), cols.get(login_key(mentor))
         if e is None or m is None:
             continue  # another cohort's pin; validation reports unknown people
         why = _pin_problem(pool, e, m, on, [x for x in out if x[0] == e or x[1] == m])

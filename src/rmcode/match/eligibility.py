@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import networkx as nx
@@ -20,7 +20,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ..errors import MatchError, Problem
-from ..model import Constraints, Pair, Participant, ProgramData
+from ..layout import login_key
+from ..model import HELD_PAIR, Constraints, Pair, Participant, ProgramData
 
 Index = NDArray[np.intp]
 Mask = NDArray[np.bool_]
@@ -35,6 +36,26 @@ LANGUAGE_NAMES = {
     "ru": "Russian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "th": "Thai", "tl": "Tagalog",
     "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
 }
+
+
+class Times:
+    """UTC offsets and weekly slots of people on one day, each looked up once (time-zone lookups are slow)."""
+
+    def __init__(self, on: dt.date) -> None:
+        self.on = on
+        self._offsets: dict[str, int] = {}
+        self._slots: dict[tuple[str, int], frozenset[int]] = {}
+
+    def offset(self, p: Participant) -> int:
+        """``p.utc_offset_minutes(on)``, which depends on the time zone alone."""
+        if p.timezone not in self._offsets:
+            self._offsets[p.timezone] = p.utc_offset_minutes(self.on)
+        return self._offsets[p.timezone]
+
+    def slots(self, p: Participant, step: int) -> frozenset[int]:
+        if (p.key, step) not in self._slots:
+            self._slots[p.key, step] = p.slots_utc(self.on, step)
+        return self._slots[p.key, step]
 
 
 def _bits(sets: Sequence[Iterable[int]], width: int) -> NDArray[np.float32]:
@@ -61,31 +82,45 @@ class Side:
     answered: NDArray[np.float32]
     department: NDArray[np.int64]
     available: Mask
+    packed: Mapping[int, NDArray[np.uint64]] = field(default_factory=dict)
+    """``id`` of a 0/1 matrix of at most 64 columns -> the same rows as bit words (paired set intersections)."""
 
     @property
     def size(self) -> int:
         return len(self.people)
 
 
+def _pack(matrices: Iterable[NDArray[np.float32]]) -> dict[int, NDArray[np.uint64]]:
+    out = {}
+    for a in matrices:
+        if a.shape[1] <= 64:
+            words = np.zeros((len(a), 8), dtype=np.uint8)
+            bytes_ = np.packbits(a.astype(np.bool_), axis=1, bitorder="little")
+            words[:, :bytes_.shape[1]] = bytes_
+            out[id(a)] = words.view(np.uint64).ravel()
+    return out
+
+
 def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iterable[str]],
-          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], on: dt.date, step: int) -> Side:
+          vocab: Mapping[str, dict[str, int]], questions: Sequence[str], times: Times, step: int) -> Side:
     lang, skill, dept = vocab["languages"], vocab["skills"], vocab["departments"]
     # answers 1-5 one-hot (5 columns per question), so answer similarity becomes a matrix product
     answers = [[q * 5 + p.working_style[qid] - 1 for q, qid in enumerate(questions) if qid in p.working_style]
                for p in people]
-    return Side(
+    side = Side(
         people=tuple(people),
         level=np.array([p.level for p in people], dtype=np.int64),
-        offset=np.array([p.utc_offset_hours(on) for p in people], dtype=np.float32),
+        offset=np.array([times.offset(p) / 60 for p in people], dtype=np.float32),
         languages=_bits([[lang[x] for x in p.languages] for p in people], len(lang)),
-        slots=(slots := _bits([sorted(p.slots_utc(on, step)) for p in people], 7 * 1440 // step)),
+        slots=(slots := _bits([sorted(times.slots(p, step)) for p in people], 7 * 1440 // step)),
         n_slots=slots.sum(axis=1),
         skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
         style=_bits(answers, 5 * len(questions)),
         answered=_bits([[a // 5 for a in row] for row in answers], len(questions)),
         department=np.array([dept[p.department.casefold()] for p in people], dtype=np.int64),
-        available=np.array([not p.is_paused(on) for p in people], dtype=np.bool_),
+        available=np.array([not p.is_paused(times.on) for p in people], dtype=np.bool_),
     )
+    return replace(side, packed=_pack([side.languages, side.skills, side.style, side.answered]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +143,8 @@ class Pool:
     matched: Mask
     step: int = 30
     """Minutes per availability slot."""
+    times: Times | None = None
+    """Offsets and slots already looked up, for the pairs' reasons."""
 
 
 def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]) -> Pool:
@@ -124,32 +161,37 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
     questions = [q for q, _ in program.working_style]
     row = {p.key: i for i, p in enumerate(mentees)}
     col = {p.key: j for j, p in enumerate(mentors)}
-    mine = [k for k in kept if k.mentee.lower() in row and k.mentor.lower() in col]
+    mine = [k for k in kept if login_key(k.mentee) in row and login_key(k.mentor) in col]
     active = np.zeros(len(mentors), dtype=np.int64)
-    np.add.at(active, [col[k.mentor.lower()] for k in mine if k.status == "active"], 1)
+    np.add.at(active, [col[login_key(k.mentor)] for k in mine if k.status == "active"], 1)
     capacity = np.array([p.capacity or program.capacity_default for p in mentors], dtype=np.int64)
     matched = np.zeros(len(mentees), dtype=np.bool_)
-    matched[[row[k.mentee.lower()] for k in kept if k.status in ("active", "completed") and k.mentee.lower() in row]] = True
+    matched[[row[login_key(k.mentee)] for k in kept if k.status in HELD_PAIR and login_key(k.mentee) in row]] = True
     blocks = [(a, b) for a, b in program.blocks]
     # slots as long as every UTC offset allows exactly: 15 minutes with Asia/Kathmandu (+5:45)
-    step = math.gcd(30, *(p.utc_offset_minutes(on) for p in members))
-    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, on, step)
-    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, on, step)
+    times = Times(on)
+    step = math.gcd(30, *(times.offset(p) for p in members))
+    rows_side = _side(mentees, lambda p: p.skills_wanted, vocab, questions, times, step)
+    cols_side = _side(mentors, lambda p: p.skills_offered, vocab, questions, times, step)
     # slots nobody on one side has cannot overlap: dropping them makes the overlap product cheaper
     shared = np.flatnonzero(rows_side.slots.any(axis=0) & cols_side.slots.any(axis=0))
+    # slots that every person has or lacks together count once, with their number as the mentee's
+    # value: the overlap stays an exact count and its product has a third fewer columns
+    _, first, repeats = np.unique(np.vstack([rows_side.slots[:, shared], cols_side.slots[:, shared]]), axis=1,
+                                return_index=True, return_counts=True)
     return Pool(
         cohort=cohort,
-        mentees=replace(rows_side, slots=rows_side.slots[:, shared]),
-        mentors=replace(cols_side, slots=cols_side.slots[:, shared]),
+        mentees=replace(rows_side, slots=rows_side.slots[:, shared[first]] * repeats.astype(np.float32)),
+        mentors=replace(cols_side, slots=cols_side.slots[:, shared[first]]),
         min_gap=program.min_level_gap, constraints=program.constraints,
         forbidden={
             "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
                                    if program.constraints.separate_management_chains else [], row, col),
             "private": _pairs_matrix(_avoid_pairs(mentees, mentors) + [(e, m) for m, e in blocks], row, col),
-            "before": _pairs_matrix([(k.mentee.lower(), k.mentor.lower()) for k in mine], row, col),
+            "before": _pairs_matrix([(login_key(k.mentee), login_key(k.mentor)) for k in mine], row, col),
         },
         prefer=_prefer_matrix(mentees, mentors, row, col),
-        capacity=np.maximum(capacity - active, 0), matched=matched, step=step,
+        capacity=np.maximum(capacity - active, 0), matched=matched, step=step, times=times,
     )
 
 
@@ -177,7 +219,7 @@ def _prefer_matrix(mentees: Sequence[Participant], mentors: Sequence[Participant
 def manager_edges(data: ProgramData) -> dict[str, str]:
     """person -> manager: the HR roster's complete chain (managers who do not take part included,
     people without a GitHub login as '#employee-id'), else what the profiles' manager fields say."""
-    edges = {p.key: p.manager.lower() for p in data.participants if p.manager and p.manager.lower() != p.key}
+    edges = {p.key: login_key(p.manager) for p in data.participants if p.manager and login_key(p.manager) != p.key}
     if data.roster is not None:
         edges.update(data.roster.reporting_edges())
     return edges
@@ -209,9 +251,12 @@ def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
 class Block:
     """Rows x columns of a pool (``outer``), or row[i] with column[i] (paired), computed lazily."""
 
-    def __init__(self, pool: Pool, rows: Index, cols: Index, outer: bool = True) -> None:
+    def __init__(self, pool: Pool, rows: Index, cols: Index, outer: bool = True,
+                 overlap: NDArray[np.float32] | None = None) -> None:
         self.pool, self.rows, self.cols, self.outer = pool, rows, cols, outer
         self.e, self.m = pool.mentees, pool.mentors
+        if overlap is not None:  # known already (cells picked from an outer block): the same exact counts
+            self.__dict__["overlap"] = overlap
 
     def cross(self, a: NDArray[np.generic], b: NDArray[np.generic]) -> tuple[NDArray[np.generic], NDArray[np.generic]]:
         """Row values against column values, broadcast the way this block pairs them."""
@@ -219,6 +264,10 @@ class Block:
 
     def dot(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
         """Sizes of set intersections, from the sets' bit matrices."""
+        if not self.outer and id(a) in self.e.packed and id(b) in self.m.packed:
+            # the same exact counts as the product, from one word per person instead of a row of floats
+            bits = self.e.packed[id(a)][self.rows] & self.m.packed[id(b)][self.cols]
+            return np.bitwise_count(bits).astype(np.float32)
         x, y = a[self.rows], b[self.cols]
         return x @ y.T if self.outer else np.einsum("ij,ij->i", x, y)
 
@@ -291,10 +340,25 @@ def eligible(block: Block) -> Mask:
     """Pairs that break no pairwise hard constraint (pause and capacity are per person)."""
     out = np.ones(np.shape(block.tz_diff), dtype=np.bool_)
     for name, rule in RULES:
-        if name in block.pool.forbidden and not block.pool.forbidden[name].nnz:
-            continue  # nobody is excluded by this list (the usual case): skip a block of ones
+        if not _excludes(block, name):
+            continue  # no pair of the block breaks this rule (the usual case): skip a block of ones
         out &= rule(block)
     return out
+
+
+def _excludes(b: Block, name: str) -> bool:
+    """False when no pair of the block can break the rule, found from per-person values alone."""
+    if name in b.pool.forbidden:
+        return bool(b.pool.forbidden[name].nnz)
+    if not len(b.rows) or not len(b.cols):
+        return True
+    if name == "level_gap":
+        return int(b.e.level[b.rows].min()) - int(b.m.level[b.cols].max()) < b.pool.min_gap
+    if name == "language":  # a language everyone on both sides speaks
+        return not np.any(b.e.languages[b.rows].min(axis=0) * b.m.languages[b.cols].min(axis=0))
+    if name == "timezone":
+        return b.pool.constraints.max_timezone_difference_hours is not None
+    return True
 
 
 def broken_rules(block: Block) -> list[str]:

@@ -44,8 +44,38 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 Ints = NDArray[np.int64]
-Chunk = tuple[Ints, NDArray[np.integer], NDArray[np.bool_]]
-"""(row numbers, scores of those rows x all columns, eligible cells)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Some rows of the cohort against all columns: scores (exact, or estimates) and eligible cells.
+
+    With ``error`` 0, ``scores`` are the exact integer scores. Otherwise they are estimates
+    of the unrounded scores, each within ``error`` of it, and ``exact(r, c)`` gives the
+    exact integer scores of the cells (chunk-local row ``r``, column ``c``): the solver asks
+    it only for the few cells the estimates cannot settle.
+    """
+
+    rows: Ints
+    scores: NDArray[np.integer] | NDArray[np.floating]
+    allowed: NDArray[np.bool_]
+    error: float = 0.0
+    exact: Callable[[Ints, Ints], NDArray[np.integer]] | None = None
+
+    def exact_at(self, r: Ints, c: Ints) -> Ints:
+        if self.exact is None:
+            return np.asarray(self.scores[r, c], dtype=np.int64)
+        return np.asarray(self.exact(r, c), dtype=np.int64)
+
+    def margin(self) -> float:
+        """How far below a row's threshold estimate a cell may be and still score at least as high exactly.
+
+        An exact score is ``rint`` of the unrounded one, so it differs from the estimate by
+        at most ``error + 0.5``; two cells' exact order can differ from their estimates'
+        only within twice that.
+        """
+        return 1.0 + 2.0 * self.error if self.error else 0.0
+
 Cells = Callable[[Ints | None], Iterable[Chunk]]
 """Streams the given rows (None: every row of the cohort), chunk by chunk, each time it is called."""
 Violations = list[tuple[Ints, Ints, Ints]]
@@ -231,77 +261,76 @@ def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int,
 def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> _Graph:
     """Each row's k best eligible cells plus each column's ``COLUMN_CANDIDATES`` best rows, in one pass.
 
-    The columns' own candidates matter when many rows share the same favourites: without
+    A row keeps its ``k + RESERVE`` best cells by exact score (ties by column): the cells
+    whose estimate is within the chunk's margin of the row's ``(k + RESERVE)``-th largest
+    estimate are scored exactly, which contains them all; every other eligible cell scores
+    below that estimate, which bounds ``outside``. The columns' own candidates (their best
+    rows among the reserve) matter when many rows share the same favourites: without
     them a mentor who is nobody's top choice would be in nobody's candidate list.
     """
     outside = np.full(n_rows, _NOTHING, dtype=np.int64)
-    parts = []
-    reserve = []
+    first: list[tuple[Ints, Ints, Ints]] = []
+    later: list[tuple[Ints, Ints, Ints]] = []
     total = eligible = 0
-    top_rows = top_keys = None
-    for rows, scores, allowed in cells(None):
-        key = np.where(allowed, scores, -1).astype(np.int32, copy=False)
-        kept, rest = _best(rows, key, big, key.shape[1] if keep_all else k + RESERVE)
-        edges, extra = _split(kept, k) if not keep_all and RESERVE else (kept, None)
-        parts.append(edges)
-        if extra is not None:
-            reserve.append(extra)
-        outside[rows] = rest
-        total += scores.size
-        eligible += int(np.count_nonzero(allowed))
-        if not keep_all and COLUMN_CANDIDATES:
-            local = _top_of_columns(key, COLUMN_CANDIDATES)
-            chunk_rows, chunk_keys = rows[local], np.take_along_axis(key, local, axis=0)
-            if top_rows is not None and top_keys is not None:
-                chunk_rows, chunk_keys = np.concatenate([top_rows, chunk_rows]), np.concatenate([top_keys, chunk_keys])
-                pick = _top_of_columns(chunk_keys, COLUMN_CANDIDATES)
-                chunk_rows, chunk_keys = np.take_along_axis(chunk_rows, pick, 0), np.take_along_axis(chunk_keys, pick, 0)
-            top_rows, top_keys = chunk_rows, chunk_keys
-    if top_rows is not None and top_keys is not None:
-        r, c = np.nonzero(top_keys >= 0)
-        parts.append((top_rows[r, c].astype(np.int64), c.astype(np.int64), top_keys[r, c].astype(np.int64) + big))
-    return _Graph(_Edges.join(parts), outside, total, eligible, _Edges.join(reserve) if reserve else None)
+    for chunk in cells(None):
+        (r, c, score, rank), rest = _best_exact(chunk, None if keep_all else k + RESERVE)
+        top = rank < (len(c) if keep_all else k)
+        first.append((chunk.rows[r[top]], c[top], score[top] + big))
+        later.append((chunk.rows[r[~top]], c[~top], score[~top] + big))
+        outside[chunk.rows] = rest
+        total += chunk.scores.size
+        eligible += int(np.count_nonzero(chunk.allowed))
+    # chunks stream rows in order and cells in (row, column) order: the reserve needs no sorting
+    reserve = _Edges(*(np.concatenate([p[i] for p in later]) if later else np.zeros(0, np.int64) for i in range(3)))
+    del later
+    if not keep_all and COLUMN_CANDIDATES:
+        best = _rank_in_row(reserve.cols, -reserve.weight) < COLUMN_CANDIDATES
+        first.append((reserve.rows[best], reserve.cols[best], reserve.weight[best]))
+    return _Graph(_Edges.join(first), outside, total, eligible, None if keep_all or not RESERVE else reserve)
 
 
-def _top_of_columns(key: NDArray[np.int32], n: int) -> NDArray[np.intp]:
-    """Row positions of each column's n largest keys (all rows when there are at most n)."""
-    if len(key) <= n:
-        return np.broadcast_to(np.arange(len(key))[:, None], key.shape)
-    return np.argpartition(-key.T, n - 1, axis=1)[:, :n].T
-
-
-def _split(edges: tuple[Ints, Ints, Ints], k: int) -> tuple[tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints]]:
-    """Each row's k heaviest edges, and the others."""
-    rows, cols, weight = edges
-    first = _rank_in_row(rows, -weight) < k
-    return (rows[first], cols[first], weight[first]), (rows[~first], cols[~first], weight[~first])
+def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints, Ints], Ints]:
+    """Each row's ``want`` best eligible cells (all of them for None) as (local row, column, exact score,
+    rank in its row), and per row an upper bound on the exact score of its other eligible cells
+    (``_NOTHING``: none)."""
+    n, m = chunk.allowed.shape
+    rest = np.full(n, _NOTHING, dtype=np.int64)
+    if want is None or want >= m:
+        r, c = np.nonzero(chunk.allowed)
+        r, c = r.astype(np.int64), c.astype(np.int64)
+        exact = chunk.exact_at(r, c)
+        return (r, c, exact, _rank_in_row(r, -exact) if want is not None else np.zeros(len(r), np.int64)), rest
+    key: NDArray[np.floating] = np.where(chunk.allowed, chunk.scores, -np.inf).astype(
+        np.float32 if chunk.error else np.float64)
+    threshold = np.partition(key, m - want, axis=1)[:, m - want].astype(np.float64)  # the want-th largest
+    chosen = chunk.allowed & (key >= (threshold - chunk.margin())[:, None])
+    r, c = np.nonzero(chosen)
+    r, c = r.astype(np.int64), c.astype(np.int64)
+    exact = chunk.exact_at(r, c)
+    rank = _rank_in_row(r, -exact)  # ties by column: nonzero lists each row's cells in column order
+    keep = rank < want
+    np.maximum.at(rest, r[~keep], exact[~keep])
+    # cells left out of ``chosen`` score exactly below the threshold (see Chunk.margin)
+    unseen = np.count_nonzero(chunk.allowed, axis=1) > np.bincount(r, minlength=n)
+    rest[unseen] = np.maximum(rest[unseen], np.ceil(threshold[unseen]).astype(np.int64) - 1)
+    return (r[keep], c[keep], exact[keep], rank[keep]), rest
 
 
 def _rank_in_row(rows: Ints, key: Ints) -> Ints:
     """Position of each edge within its row when the row's edges are sorted by ``key`` (ties by order)."""
-    order = np.lexsort((np.arange(len(rows)), key, rows))
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    low, span = int(key.min()), int(key.max()) - int(key.min()) + 1
+    if span * (int(rows.max()) + 1) < 2**62:  # one stable sort of a combined key: much faster than lexsort
+        order = np.argsort(rows * span + (key - low), kind="stable")
+    else:
+        order = np.lexsort((np.arange(len(rows)), key, rows))
     sorted_rows = rows[order]
-    starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]]) if len(rows) else np.zeros(0, np.intp)
+    starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
     group_start = np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
     rank = np.empty(len(rows), dtype=np.int64)
     rank[order] = np.arange(len(rows)) - group_start
     return rank
-
-
-def _best(rows: Ints, key: NDArray[np.signedinteger], big: int, k: int) -> tuple[tuple[Ints, Ints, Ints], Ints]:
-    """The k cells of largest ``key`` per row among those with ``key >= 0``, and the largest key left out."""
-    n, m = key.shape
-    if k >= m:
-        r, c = np.nonzero(key >= 0)
-        rest = np.full(n, _NOTHING, dtype=np.int64)
-    else:
-        part = np.argpartition(-key, k, axis=1)
-        rest = np.maximum(key[np.arange(n), part[:, k]], _NOTHING).astype(np.int64)
-        r = np.repeat(np.arange(n), k)
-        c = part[:, :k].ravel()
-        ok = key[r, c] >= 0
-        r, c = r[ok], c[ok]
-    return (rows[r].astype(np.int64), c.astype(np.int64), key[r, c].astype(np.int64) + big), rest
 
 
 def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
@@ -393,20 +422,30 @@ def _reserve_violations(reserve: _Edges | None, u: Ints, v: Ints, k: int) -> Vio
 
 
 def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
-    """Cells scored again, and each row's worst ``k`` violated cells (u + v < w)."""
+    """Cells checked again, and each row's worst ``k`` violated cells (u + v < w).
+
+    A cell whose estimate, plus its error and the half unit of rounding, is within
+    ``u + v - big`` holds; only the others are scored exactly and checked exactly.
+    """
     checked = 0
     violated: Violations = []
-    for rows, scores, allowed in chunks:
-        slack = scores.astype(np.int64) + big
-        slack -= u[rows, None]
-        slack -= v[None, :]
-        bad = allowed & (slack > 0)
-        checked += scores.size
-        if bad.any():
-            some = np.flatnonzero(bad.any(axis=1))
-            key = np.where(bad[some], slack[some], -1)
-            (r, c, _), _ = _best(rows[some], key, 0, k)
-            violated.append((r, c, scores[np.searchsorted(rows, r), c].astype(np.int64) + big))
+    for chunk in chunks:
+        room = (u[chunk.rows, None] - big) + v[None, :]  # the largest score each cell may have
+        # 0.01 more covers the float32 rounding of the sum (half a unit in the last place at 16,384)
+        most = chunk.scores + (chunk.error + 0.51) if chunk.error else chunk.scores
+        r, c = np.nonzero(chunk.allowed & (most > room))
+        checked += chunk.scores.size
+        if not len(r):
+            continue
+        r, c = r.astype(np.int64), c.astype(np.int64)
+        exact = chunk.exact_at(r, c)
+        over = exact - room[r, c]
+        bad = over > 0
+        if not bad.any():
+            continue
+        r, c, exact, over = r[bad], c[bad], exact[bad], over[bad]
+        keep = _rank_in_row(r, -over) < k
+        violated.append((chunk.rows[r[keep]], c[keep], exact[keep] + big))
     return checked, violated
 
 
@@ -416,7 +455,7 @@ def dense_cells(scores: NDArray[np.integer], allowed: NDArray[np.bool_], chunk_r
         wanted = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
         for start in range(0, len(wanted), chunk_rows):
             part = wanted[start:start + chunk_rows]
-            yield part, scores[part], allowed[part]
+            yield Chunk(part, scores[part], allowed[part])
     return stream
 
 
@@ -430,8 +469,11 @@ def verify(cells: Cells, capacity: Ints, pairs: Iterable[tuple[int, int]], u: In
         return False
     load = np.bincount(np.array([c for _, c in pairs], dtype=np.int64), minlength=len(capacity))
     primal = 0
-    for rows, scores, allowed in cells(None):
-        slack = scores.astype(np.int64) + big - u[rows, None] - v[None, :]
+    for chunk in cells(None):
+        rows, allowed = chunk.rows, chunk.allowed
+        scores = np.zeros(allowed.shape, dtype=np.int64)
+        scores[allowed] = chunk.exact_at(*np.nonzero(allowed))
+        slack = scores + big - u[rows, None] - v[None, :]
         if np.any(allowed & (slack > 0)):
             return False
         for i, r in enumerate(rows):

@@ -9,16 +9,17 @@ rounding of the parts distributed by largest remainder so that they add up to th
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..formats.escape import clean
+from ..load.text import clean
 from ..model import BREAKDOWN_KEYS, DAYS, Participant, Program, Weights
-from .eligibility import Block
+from .eligibility import Block, Pool, Side, Times
 
 UNIT = 10_000
 Floats = NDArray[np.float64]
@@ -103,6 +104,104 @@ def score(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
     return np.rint(total, out=total).astype(np.int32)
 
 
+ESTIMATE_MAX_FEATURES = 512
+"""Above this many features per person (departments, time zones, answer patterns) no estimate is made."""
+
+
+@dataclass(frozen=True, slots=True)
+class Estimator:
+    """Float32 features whose products estimate ``score``'s unrounded total, for whole blocks at once.
+
+    Every criterion but availability is a product of a mentee feature row and a mentor
+    feature row (skills over the number wanted; one-hot department, time zone and, per
+    pattern of answered questions, working style), so one float32 matrix product gives
+    their weighted sum; availability is ``overlap * max(a[i], b[j])`` because
+    ``1 / max(min(x, y), 1) == max(1 / max(x, 1), 1 / max(y, 1))``. ``error`` bounds
+    ``|estimate - unrounded score|`` in units (proof in :func:`estimator`); the optimiser
+    uses estimates only to choose which cells to score exactly and to skip cells whose
+    estimate plus ``error`` cannot break the certificate.
+    """
+
+    mentees: NDArray[np.float32]
+    mentors: NDArray[np.float32]
+    mentee_slots: NDArray[np.float32]
+    mentor_slots: NDArray[np.float32]
+    preferences: float
+    error: float
+
+
+def estimator(pool: Pool, weights: Mapping[str, float]) -> Estimator | None:
+    """The features of a pool, or None when there would be too many of them.
+
+    Bound: every feature is a float32 rounding (relative error u = 2**-24) of a value in
+    [-UNIT, UNIT]; a product of two has relative error at most 3u; the matrix product of
+    K terms, in any order and with or without fused multiply-add, adds at most K u times
+    the sum of the terms' absolute values, which is at most 2 UNIT (the weights add up to
+    UNIT and only the department's constant and its one-hot term have opposite signs);
+    availability and preferences add at most four roundings of values under UNIT. So
+    ``|estimate - exact| <= (K + 8) u 2 UNIT`` to first order; ``error`` is four times that.
+    """
+    e, m = pool.mentees, pool.mentors
+    w = {k: float(v) for k, v in weights.items()}
+    rows: list[NDArray[np.float64]] = [np.zeros((e.size, 1))]  # constant column: row value x mentor value 1
+    cols: list[NDArray[np.float64]] = [np.ones((m.size, 1))]
+    if w["skills"]:
+        rows.append(e.skills * (w["skills"] / np.maximum(e.skills.sum(axis=1), 1.0))[:, None])
+        cols.append(m.skills.astype(np.float64))
+    if w["cross_department"]:
+        rows[0] += w["cross_department"]
+        depts = int(max(e.department.max(initial=-1), m.department.max(initial=-1))) + 1
+        rows.append(-w["cross_department"] * np.eye(depts)[e.department])
+        cols.append(np.eye(depts)[m.department])
+    if w["timezone"]:
+        zones, at = np.unique(np.concatenate([e.offset, m.offset]), return_inverse=True)
+        gap = np.minimum(np.abs(np.subtract(zones[:, None], zones[None, :], dtype=np.float32)).astype(np.float64),
+                         _MAX_TZ_HOURS)
+        table = (gap * (-1.0 / _MAX_TZ_HOURS) + 1.0) * w["timezone"]
+        rows.append(table[at[:e.size]])
+        cols.append(np.eye(len(zones))[at[e.size:]])
+    if w["working_style"]:
+        _style_features(e, m, w["working_style"], rows, cols)
+    features = sum(x.shape[1] for x in rows)
+    if features > ESTIMATE_MAX_FEATURES:
+        return None
+    slots_e = w["availability"] / np.maximum(e.n_slots.astype(np.float64), 1.0)
+    slots_m = w["availability"] / np.maximum(m.n_slots.astype(np.float64), 1.0)
+    return Estimator(np.hstack(rows).astype(np.float32), np.hstack(cols).astype(np.float32),
+                     slots_e.astype(np.float32), slots_m.astype(np.float32),
+                     w["preferences"], 4.0 * (features + 8) * 2.0**-24 * 2 * UNIT)
+
+
+def _style_features(e: Side, m: Side, weight: float, rows: list[NDArray[np.float64]],
+                    cols: list[NDArray[np.float64]]) -> None:
+    """Working style per pattern of questions a mentor answered: the count of shared questions is then the mentee's."""
+    questions = e.answered.shape[1]
+    if not questions:
+        rows[0] += 0.5 * weight
+        return
+    sim = e.style @ _similarity(questions)
+    patterns, group = np.unique(m.answered, axis=0, return_inverse=True)
+    for g, pattern in enumerate(patterns):
+        count = e.answered @ pattern
+        mine = (group.ravel() == g).astype(np.float64)[:, None]
+        rows.append(np.where(count[:, None] > 0, sim * (weight / np.maximum(count, 1.0))[:, None], 0.0))
+        cols.append(m.style * mine)
+        rows.append(np.where(count > 0, 0.0, 0.5 * weight)[:, None])
+        cols.append(mine)
+
+
+def estimate(est: Estimator, block: Block) -> NDArray[np.float32]:
+    """Estimated unrounded scores of an outer block, within ``est.error`` units of ``score``'s."""
+    out = est.mentees[block.rows] @ est.mentors[block.cols].T
+    avail = np.maximum(est.mentee_slots[block.rows][:, None], est.mentor_slots[block.cols][None, :])
+    avail *= block.overlap
+    out += avail
+    if est.preferences and block.pool.prefer.nnz:
+        pref = sp.coo_matrix(block.pool.prefer[block.rows][:, block.cols])
+        out[pref.row, pref.col] += (pref.data * est.preferences).astype(np.float32)
+    return out
+
+
 def breakdown(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
     """Per-criterion contributions (columns in BREAKDOWN_KEYS order) of a paired block, adding up to ``score``.
 
@@ -127,13 +226,13 @@ def _day_part(hour: float) -> int:
     return next((i for i, (start, end, _) in enumerate(_PARTS) if start <= hour < end), len(_PARTS))
 
 
-def _free_together(mentor: Participant, mentee: Participant, on: dt.date) -> str:
+def _free_together(mentor: Participant, mentee: Participant, times: Times) -> str:
     """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
-    local_offset = mentee.utc_offset_minutes(on)
-    step = math.gcd(30, local_offset, mentor.utc_offset_minutes(on))
+    local_offset = times.offset(mentee)
+    step = math.gcd(30, local_offset, times.offset(mentor))
     per_day, shift = 1440 // step, local_offset // step
     counts: dict[tuple[int, int], int] = {}
-    for slot in mentor.slots_utc(on, step) & mentee.slots_utc(on, step):
+    for slot in times.slots(mentor, step) & times.slots(mentee, step):
         local = (slot + shift) % (7 * per_day)
         key = (local // per_day, _day_part(local % per_day * step / 60))
         counts[key] = counts.get(key, 0) + 1
@@ -148,7 +247,7 @@ def _hours(minutes: int) -> str:
     return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
 
 
-def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: dt.date,
+def pair_reason(program: Program, mentor: Participant, mentee: Participant, times: Times,
                 style_similarity: float) -> str:
     """One line a reviewer can check against the two profiles.
 
@@ -162,12 +261,12 @@ def pair_reason(program: Program, mentor: Participant, mentee: Participant, on: 
         names = ", ".join((program.skill(s).name if program.skill(s) else s) for s in covered)  # type: ignore[union-attr]
         out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {clean(mentee.name)} wants"
                    + (f": {names}" if names else ""))
-    free = _free_together(mentor, mentee, on)
+    free = _free_together(mentor, mentee, times)
     if free:
         out.append(f"both free {free}")
     if mentor.department.casefold() != mentee.department.casefold():
         out.append(f"different departments ({clean(mentor.department)}, {clean(mentee.department)})")
-    gap = mentor.utc_offset_minutes(on) - mentee.utc_offset_minutes(on)
+    gap = times.offset(mentor) - times.offset(mentee)
     out.append("same time zone" if gap == 0 else f"time zones {_hours(gap)} apart")
     if style_similarity >= 0.75 and program.working_style:
         out.append("similar working style")
