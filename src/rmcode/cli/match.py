@@ -22,7 +22,8 @@ from ..formats.matches import (
     parse,
     render,
 )
-from ..io.repo import MATCHES_MAX_BYTES, write_atomic
+from ..io.repo import write_atomic
+from ..layout import MATCHES_MAX_BYTES
 from ..load.loader import Document, load_bytes
 from ..match.assign import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData

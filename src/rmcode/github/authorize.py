@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import LoadError
-from ..io.repo import MATCHES_MAX_BYTES
-from ..load.loader import MAX_BYTES, load_bytes
+from ..layout import size_limit
+from ..load.loader import load_bytes
 from ..model import Sealing
 from ..validate.schema import validate_document
 from ..validate.sealed import plain_targets
@@ -135,10 +135,6 @@ class Verdict:
 def is_data_path(path: str) -> bool:
     """Files whose contents check-pr reads: the program's data."""
     return path in ("program.yaml", "matches.yaml") or path.split("/", 1)[0] in DATA_FOLDERS
-
-
-def size_limit(path: str) -> int:
-    return MATCHES_MAX_BYTES if path == "matches.yaml" else MAX_BYTES
 
 
 def decide(changes: Sequence[FileChange], tree: Collection[str], author: Author, roster: Roster,

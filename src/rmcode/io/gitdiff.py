@@ -8,8 +8,6 @@ switched off, so attributes in the pull request cannot make git run a program.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,30 +28,14 @@ from ..github.authorize import (
 from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import drift
 from ..github.pr_summary import summarize, unreadable
+from ..layout import MATCHES, PROGRAM, login_key, parse_path
 from ..load.loader import load_bytes
 from ..model import Sealing
+from .git import GitError
+from .git import run as git
 
 _STATUS: Mapping[str, Status] = {"A": "added", "M": "modified", "D": "deleted", "T": "type-changed"}
 _REGULAR = ("100644", "100755")
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-
-
-class GitError(Exception):
-    """git could not do what was asked: a bad revision or not a repository (a usage problem)."""
-
-
-def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run git in ``root`` and return its output; GitError with git's message on failure."""
-    command = ["git", "-C", str(root), "-c", "core.quotePath=false", *args]
-    try:
-        done = subprocess.run(command, input=stdin, capture_output=True, check=False, timeout=300,
-                              env={**os.environ, **_GIT_ENV})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitError(f"git failed: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
 
 
 def resolve(root: Path, ref: str) -> str:
@@ -191,16 +173,16 @@ def _load(snapshot: Snapshot, path: str) -> Any:
 
 def roster(base: Snapshot) -> Roster:
     """Admins, pairs and profile ids as the base branch has them; unreadable parts count as absent."""
-    program, matches = _load(base, "program.yaml"), _load(base, "matches.yaml")
+    program, matches = _load(base, PROGRAM), _load(base, MATCHES)
     admins = frozenset(a["github_id"] for a in _items(program, "admins")
                        if isinstance(a.get("github_id"), int) and not isinstance(a.get("github_id"), bool))
     pairs = {str(p["id"]): (str(p.get("mentor", "")), str(p.get("mentee", ""))) for p in _items(matches, "pairs")
              if isinstance(p.get("id"), str)}
-    by_lower = {path[len("participants/"):-5].lower(): path for path in base.entries
-                if path.startswith("participants/") and path.endswith(".yaml") and path.count("/") == 1}
+    by_key = {login_key(where.login): path for path in base.entries
+              if (where := parse_path(path)) is not None and where.kind == "participant" and where.login}
 
     def profile_id(login: str) -> int | None:
-        path = by_lower.get(login.lower())
+        path = by_key.get(login_key(login))
         profile = _load(base, path) if path else None
         value = profile.get("github_id") if isinstance(profile, dict) else None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -236,7 +218,7 @@ def check_pr(root: Path, base: str, head: str, author_id: int, author: str | Non
 
 
 def _admin_logins(snapshot: Snapshot) -> list[str]:
-    return [a["login"] for a in _items(_load(snapshot, "program.yaml"), "admins") if isinstance(a.get("login"), str)]
+    return [a["login"] for a in _items(_load(snapshot, PROGRAM), "admins") if isinstance(a.get("login"), str)]
 
 
 def codeowners_gap(base: Snapshot, head: Snapshot, author_is_admin: bool) -> str | None:

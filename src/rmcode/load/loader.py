@@ -21,8 +21,8 @@ import yaml
 import yaml.cyaml
 
 from ..errors import LoadError, Problem
+from ..layout import MAX_BYTES
 
-MAX_BYTES = 1 << 20
 MAX_DEPTH = 16
 BOM = b"\xef\xbb\xbf"
 
