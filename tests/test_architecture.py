@@ -147,9 +147,7 @@ KNOWN: set[tuple[str, str, str]] = {
     ('match.scoring', 'arrow', 'formats.escape'),
     ('progress.surveys', 'arrow', 'report.privacy'),
     ('site.build', 'arrow', 'api'),
-    ('site.render', 'disk', '.read_text()'),
     ('validate.pipeline', 'arrow', 'progress.metrics'),
-    ('validate.schema', 'disk', '.read_text()'),
 }
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from ..errors import LoadError, Problem, RmcodeError, SchemaError
 from ..formats.person_yaml import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
 from ..github.authorize import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH
 from ..github.forms import FORM_FIELDS, updated_forms
+from ..io import package_data
 from ..io.repo import discover
 from ..load.loader import load_bytes
 from ..model import Program, Source
@@ -72,18 +72,9 @@ class InitSettings:
                 "cohort_id": f"{start.year}-{season}", "cohort_name": f"{season.title()} {start.year}"}
 
 
-def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
-    for child in sorted(node.iterdir(), key=lambda c: c.name):
-        rel = f"{prefix}{child.name}"
-        if child.is_dir():
-            yield from _walk(child, rel + "/")
-        elif child.name != "__pycache__":
-            yield rel, child
-
-
 def template_files() -> dict[str, Traversable]:
     """The shipped template: path inside rmcode/init/template -> file."""
-    return dict(_walk(resources.files("rmcode") / PACKAGE_DIR))
+    return package_data.tree(PACKAGE_DIR)
 
 
 def target_path(rel: str) -> str:

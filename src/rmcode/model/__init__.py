@@ -514,6 +514,12 @@ class SurveyResponse:
                    _frozen(raw.get("answers")), source, sealed, sealed_to)
 
 
+# matches.yaml as one item: its pairs in file order, and the people left unmatched
+MatchesItem = tuple[tuple[Pair, ...], tuple[Unmatched, ...]]
+# the typed domain object one data file becomes
+Item = Program | MatchesItem | Participant | CheckIn | SurveyResponse
+
+
 @dataclass(frozen=True, slots=True)
 class ProgramData:
     """Everything in a program repository, validated and typed."""

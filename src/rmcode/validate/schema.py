@@ -7,13 +7,13 @@ import difflib
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 import fastjsonschema
 import jsonschema
 
 from ..errors import Problem
+from ..io.package_data import schema_text
 from ..load.loader import Document, escape_pointer
 from ..sealing import ARMOR_BEGIN
 
@@ -24,11 +24,6 @@ _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a numbe
                "array": "a list", "object": "a mapping", "null": "empty"}
 _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
           "minItems", "maxItems", "maxProperties", "minProperties"}
-
-
-def schema_text(name: str) -> str:
-    """The JSON text of a shipped schema."""
-    return (resources.files("rmcode") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
 
 
 @cache
