@@ -57,7 +57,7 @@ _LAZY = {
     "diff_matches": ("formats.matches", "diff"), "render_matches": ("formats.matches", "render"),
     "build_report": "report.build", "RENDERERS": "report.build", "REPORT_VERSION": "report.build",
     "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "progress.metrics",
-    "check_pr": "io.gitdiff", "summarize_pr": "io.gitdiff", "form_file": "github.issueform", "build_nudge": "progress.nudge",
+    "check_pr": "api.pr", "summarize_pr": "api.pr", "form_file": "github.issueform", "build_nudge": "progress.nudge",
     "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "init.scaffold",
     "render_file": ("formats.person_yaml", "render"),
 }

@@ -36,7 +36,7 @@ from typing import Literal
 
 from ..errors import Problem, RmcodeError
 from ..layout import login_key
-from ..reach.notify import Message
+from ..model.message import Message
 from ..sealing import Keyring, SealError, is_sealed, unseal
 
 Outcome = Literal["sent", "would-send", "already-sent", "uncertain", "failed", "no-address", "not-configured"]
