@@ -1,4 +1,6 @@
-"""Reading a program repository from disk and git: which files, their bytes, the HEAD date."""
+"""A program repository on disk: which data files it has (and what else is there), their bytes with the
+size limits of rmcode.layout, atomic writes, the program key, and whether the data changed since HEAD
+(asked of git through rmcode.io.git)."""
 
 from __future__ import annotations
 
