@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .. import api
+from ..api.data_files import left_plain, save
 from ..api.roster import roster_prefill
 from ..errors import SchemaError
 from ..github.issueform import goals_from_texts
@@ -60,9 +61,9 @@ def _load(root: Path) -> ProgramData:
 
 
 def _write(root: Path, rel: str, data: Mapping[str, Any], on: dt.date, force: bool, dry_run: bool) -> None:
-    text = scaffold_api.save(root, rel, data, on, force, dry_run)
+    text = save(root, rel, data, on, force, dry_run)
     click.echo(text if dry_run else f"wrote {rel}", nl=not dry_run)
-    plain = scaffold_api.left_plain(root, rel, data)
+    plain = left_plain(root, rel, data)
     if plain:
         click.echo(f"note: {', '.join(plain)} {'is' if len(plain) == 1 else 'are'} plain text, readable by everyone "
                    "with access to the repository: this program lists no keys to seal with (sealing.recipients "

@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -247,9 +248,12 @@ def make_server(root: Path, host: str, port: int, as_of: dt.date | None = None) 
     out = work / "site"
     url = f"http://{host}:{port}/"
 
+    building = threading.Lock()  # the watcher and a direct call must not rebuild the same folder at once
+
     def rebuild() -> None:
-        day = api.resolve_as_of(root, as_of)
-        run_mkdocs(generate(root, work, day), out, day, serve_url=url)
+        with building:
+            day = api.resolve_as_of(root, as_of)
+            run_mkdocs(generate(root, work, day), out, day, serve_url=url)
 
     def rebuild_or_explain() -> None:
         # a broken file while editing is normal: say what is wrong, keep serving the last good site
