@@ -89,7 +89,6 @@ KNOWN: set[tuple[str, str, str]] = {
     ('cli.pr', 'thin-cli', 'github.issueform'),
     ('cli.pr', 'thin-cli', 'github.pr_summary'),
     ('cli.pr', 'thin-cli', 'init.scaffold'),
-    ('cli.pr', 'thin-cli', 'io.gitdiff'),
     ('cli.pr', 'thin-cli', 'model'),
     ('cli.pr', 'thin-cli', 'progress.nudge'),
     ('cli.pr', 'thin-cli', 'validate.sealed'),
@@ -113,12 +112,7 @@ KNOWN: set[tuple[str, str, str]] = {
     ('cli.survey', 'thin-cli', 'init.scaffold'),
     ('cli.survey', 'thin-cli', 'load.survey_form'),
     ('cli.survey', 'thin-cli', 'model'),
-    ('io.delivery', 'arrow', 'reach.notify'),
-    ('io.gitdiff', 'arrow', 'github.authorize'),
-    ('io.gitdiff', 'arrow', 'github.codeowners'),
-    ('io.gitdiff', 'arrow', 'github.pr_summary'),
     ('site.build', 'arrow', 'api'),
-    ('site.render', 'disk', '.read_text()'),
 }
 
 

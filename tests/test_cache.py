@@ -8,6 +8,7 @@ parses every file in full and applies the rules to those documents: no cache, no
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -16,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import MappingProxyType
 
 import networkx as nx
 import pytest
@@ -270,13 +272,35 @@ def test_validation_leaves_the_garbage_collector_as_it_found_it(program_repo: Pr
 def test_a_file_changed_since_it_was_checked_gives_the_top_of_the_file_not_a_wrong_line() -> None:
     content = b"a: 1\nb:\n  - x\n"
     digest = hashlib.sha256(content).hexdigest()[:DIGEST_CHARS]
-    now = Reread({"f.yaml": ("checkin", object(), (), digest)}, lambda path: content)
+    valid = cache.Record((1, 1, 1), "checkin", (), (), digest)  # any item but None: the file was valid
+    now = Reread({"f.yaml": valid}, lambda path: content)
     assert now["f.yaml"].where("/b/0") == (3, 5)
-    changed = Reread({"f.yaml": ("checkin", object(), (), digest)}, lambda path: b"b: 1\na: 2\n")
+    changed = Reread({"f.yaml": valid}, lambda path: b"b: 1\na: 2\n")
     assert changed["f.yaml"].where("/a") == (1, 1)
-    gone = Reread({"f.yaml": ("checkin", object(), (), digest)}, lambda path: None)
+    gone = Reread({"f.yaml": valid}, lambda path: None)
     assert gone["f.yaml"].where("/a") == (1, 1)
-    assert Reread({"f.yaml": ("checkin", None, (), "")}, lambda path: content).get("f.yaml") is None
+    assert Reread({"f.yaml": valid._replace(item=None, digest="")}, lambda path: content).get("f.yaml") is None
+
+
+def test_every_mapping_field_of_a_cached_class_is_wrapped_again_on_loading() -> None:
+    # a field annotated Mapping holds a read-only proxy, which travels as a dict: cache.WRAPPED must name it
+    for cls in cache._PLANS:
+        mappings = {f.name for f in dataclasses.fields(cls) if str(f.type).startswith("Mapping[")}
+        assert cache.WRAPPED.get(cls, frozenset()) == mappings, cls.__name__
+
+
+def test_records_and_their_read_only_mappings_come_back_from_the_cache_as_they_went_in() -> None:
+    from rmcode.errors import Problem
+    from rmcode.model import Source, SurveyResponse
+
+    response = SurveyResponse("s", "ana", AS_OF, "ana--bo", MappingProxyType({"q": 3}), Source("surveys/s/ana.yaml"))
+    records = {"surveys/s/ana.yaml": cache.Record((1, 2, 3), "survey-response", response, (), "ab"),
+               "surveys/s/bo.yaml": cache.Record((4, 5, 6), "survey-response", None,
+                                                 (Problem("surveys/s/bo.yaml", 2, 1, "RM300", "bad"),), "")}
+    back = cache.loads(cache.dumps(records))
+    assert back == records and all(type(r) is cache.Record for r in back.values())
+    loaded = back["surveys/s/ana.yaml"].item
+    assert isinstance(loaded, SurveyResponse) and type(loaded.answers) is MappingProxyType
 
 
 def _ring(cycle: list[str]) -> tuple[str, ...]:

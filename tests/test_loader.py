@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rmcode.errors import LoadError
@@ -123,3 +125,31 @@ def test_non_string_keys_are_read_as_typed() -> None:
 def test_complex_key() -> None:
     (found,) = problems(b"? [a, b]\n: 1\n")
     assert "RM113 a key must be plain text" in found
+
+
+def test_position_is_the_one_resolver_and_none_means_unknown() -> None:
+    from rmcode.load.loader import TOP, Document
+
+    doc = load_bytes("f.yaml", b"name: Ana\nskills:\n  - python\n")
+    assert doc.position("/skills/0") == (3, 5)
+    assert doc.position("/skills") == (3, 3)  # the value
+    assert doc.position("/skills", key=True) == (2, 1)  # the key
+    assert doc.position("/skills/7/deeper", key=True) == (3, 3)  # no key there: the nearest parent's value
+    blind = Document("f.yaml", None, "digest")  # changed since it was checked: no positions at all
+    assert blind.position("/skills") is None
+    assert blind.where("/skills") == TOP == (1, 1)  # a problem still needs a line: the top of the file
+
+
+def test_locate_places_a_problem_at_its_pointer_and_keeps_the_rest() -> None:
+    from rmcode.errors import Problem
+
+    doc = load_bytes("program.yaml", b"matching:\n  pins:\n    - [ana, bo]\n")
+    found = Problem("program.yaml", 0, 0, "RM601", "ana is paused", "unpin", "/matching/pins", "warning")
+    assert doc.locate(found) == Problem("program.yaml", 2, 3, "RM601", "ana is paused", "unpin", "/matching/pins",
+                                        "warning")
+    assert doc.locate(found, key=False) == Problem("program.yaml", 3, 5, "RM601", "ana is paused", "unpin",
+                                                   "/matching/pins", "warning")
+    assert doc.locate(replace(found, pointer="/matching/pins/0/1")) == replace(found, line=3, col=13,
+                                                                               pointer="/matching/pins/0/1")
+    file_level = Problem("program.yaml", 0, 0, "RM120", "no pointer")
+    assert doc.locate(file_level) is file_level

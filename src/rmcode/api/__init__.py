@@ -17,6 +17,7 @@ from ..errors import LoadError, Problem, RmcodeError, SchemaError
 from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import drift_problem
 from ..io import cache
+from ..io.cache import DIGEST_CHARS, Record
 from ..io.files import exists, matching_files, read_text_file
 from ..io.repo import (
     FileRef,
@@ -33,10 +34,8 @@ from ..load.loader import Document, load_bytes
 from ..model import Program, ProgramData
 from ..model.roster import HrRoster
 from ..validate.pipeline import (
-    DIGEST_CHARS,
     Item,
     Reader,
-    Record,
     Reread,
     Validation,
     build_item,
@@ -55,7 +54,6 @@ _CHUNK = 1000
 _REWRITE_MIN, _REWRITE_SHARE = 1000, 4
 
 Checked = tuple[FileRef, Document | None, list[Problem]]
-Entry = tuple[Stamp, Record]
 NO_STAMP: Stamp = (-1, -1, -1)  # a file that could not be stat-ed: never matches, so never reused
 
 # The rest of the public API, imported on first use so that `rmcode validate` does not
@@ -65,7 +63,7 @@ _LAZY = {
     "diff_matches": ("formats.matches", "diff"), "render_matches": ("formats.matches", "render"),
     "build_report": "report.build", "RENDERERS": "formats.report", "REPORT_VERSION": "report.build",
     "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "validate.kpis",
-    "check_pr": "io.gitdiff", "summarize_pr": "io.gitdiff", "form_file": "github.issueform", "build_nudge": "progress.nudge",
+    "check_pr": "api.pr", "summarize_pr": "api.pr", "form_file": "github.issueform", "build_nudge": "progress.nudge",
     "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "api.data_files",
     "render_file": ("formats.person_yaml", "render"),
 }
@@ -110,13 +108,13 @@ def check_file(root: Path, ref: FileRef) -> Checked:
     return ref, doc, validate_document(doc, ref.schema)
 
 
-def check_record(root: Path, ref: FileRef) -> Record:
-    """Check one file and build its domain object: everything the cache keeps of it."""
+def check_record(root: Path, ref: FileRef, stamp: Stamp) -> Record:
+    """Check one file (``stamp`` taken before it is read) and build its domain object: what the cache keeps."""
     _, doc, found = check_file(root, ref)
     if doc is None or found:
-        return ref.schema, None, tuple(found), ""
+        return Record(stamp, ref.schema, None, tuple(found), "")
     item, own = build_item(doc, ref.schema)
-    return ref.schema, item, tuple(own), doc.digest[:DIGEST_CHARS]
+    return Record(stamp, ref.schema, item, tuple(own), doc.digest[:DIGEST_CHARS])
 
 
 def _worker_started() -> None:
@@ -126,22 +124,22 @@ def _worker_started() -> None:
 
 def _record_chunk(root: Path, refs: Sequence[FileRef], stamps: Sequence[Stamp]) -> bytes:
     # sent back already pickled as a cache frame: cheap to send, and written to the cache as it is
-    entries = {ref.path: (st, check_record(root, ref)) for ref, st in zip(refs, stamps)}
+    entries = {ref.path: check_record(root, ref, st) for ref, st in zip(refs, stamps)}
     gc.collect()  # the parser leaves a few cycles per file; only this chunk's objects are scanned
     return cache.dumps(entries)
 
 
 def _check_stale(root: Path, refs: Sequence[FileRef], stamps: Mapping[str, Stamp],
-                 progress: Progress | None) -> tuple[dict[str, Entry], list[bytes] | None]:
+                 progress: Progress | None) -> tuple[dict[str, Record], list[bytes] | None]:
     """Check files afresh, on all cores when there are many.
 
     Also returns the entries as cache frames when the workers pickled them anyway (else None).
     """
     workers = min(os.cpu_count() or 1, 8)
-    entries: dict[str, Entry] = {}
+    entries: dict[str, Record] = {}
     if len(refs) < PARALLEL_MIN_FILES or workers < 2:
         for number, ref in enumerate(refs, 1):
-            entries[ref.path] = (stamps.get(ref.path, NO_STAMP), check_record(root, ref))
+            entries[ref.path] = check_record(root, ref, stamps.get(ref.path, NO_STAMP))
             if progress is not None:
                 progress(number, len(refs))
         return entries, None
@@ -165,20 +163,20 @@ def _records(root: Path, found: Scan, stored: cache.Loaded, started: int, progre
 
     (A path's schema follows from the path alone, so an unchanged stamp means an unchanged record.)
     """
-    cached, stamp_of = stored.entries.get, found.stamps.get
-    records = {path: entry[1] for path in found.files
-               if (entry := cached(path)) is not None and entry[0] == stamp_of(path)}
+    cached, stamp_of = stored.records.get, found.stamps.get
+    records = {path: record for path in found.files
+               if (record := cached(path)) is not None and record.stamp == stamp_of(path)}
     stale = sorted((FileRef(path, schema) for path, schema in found.files.items() if path not in records),
                    key=lambda ref: ref.path)
     fresh, frames = _check_stale(root, stale, found.stamps, progress)
-    records.update((path, record) for path, (_, record) in fresh.items())
+    records.update(fresh)
     if use_cache and (fresh or found.listed):
         _save(root, found, records, stored, fresh, frames, started)
     return records
 
 
 def _save(root: Path, found: Scan, records: Mapping[str, Record], stored: cache.Loaded,
-          fresh: Mapping[str, Entry], frames: list[bytes] | None, started: int) -> None:
+          fresh: Mapping[str, Record], frames: list[bytes] | None, started: int) -> None:
     """Append what is new to the cache, or rewrite it once superseded entries pile up."""
     live = len(found.files) + len(found.folders)
     listed = {key: found.folders[key] for key in found.listed}
@@ -190,7 +188,7 @@ def _save(root: Path, found: Scan, records: Mapping[str, Record], stored: cache.
     elif len(fresh) + len(listed) == live:
         cache.save(root, new, started)
     else:
-        everything: dict[str, Any] = {path: (found.stamps.get(path, NO_STAMP), records[path]) for path in found.files}
+        everything: dict[str, Record | cache.Listed] = {path: records[path] for path in found.files}
         cache.save(root, [cache.dumps(everything | found.folders)], started)
 
 
@@ -229,7 +227,7 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
     try:
         with _collector_paused():
             found, records = _checked(root, progress, use_cache)
-            problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
+            problems = found.problems + [p for record in records.values() if record.problems for p in record.problems]
             roster = _roster(root, problems)
             result = validate_items(_items(records), problems, resolve_as_of(root, as_of, changed), len(found.files),
                                     _present(found), Reread(records, _read(root)), roster)
@@ -264,13 +262,13 @@ def validate_overlaid(root: Path, rel: str, content: bytes, as_of: dt.date) -> t
 def _checked(root: Path, progress: Progress | None, use_cache: bool) -> tuple[Scan, dict[str, Record]]:
     """The repository's files and each one's record (see ``_records``)."""
     started = cache.now()  # before any stat: see cache.RACY_NS
-    stored = cache.load(root) if use_cache else cache.Loaded({}, 0)
-    found = scan(root, stored.entries)
+    stored = cache.load(root) if use_cache else cache.Loaded({}, {}, 0)
+    found = scan(root, stored.folders)
     return found, _records(root, found, stored, started, progress, use_cache)
 
 
 def _items(records: Mapping[str, Record]) -> dict[str, Item]:
-    return {path: record[1] for path, record in records.items() if record[1] is not None}
+    return {path: record.item for path, record in records.items() if record.item is not None}
 
 
 def _present(found: Scan) -> set[str]:

@@ -11,7 +11,8 @@ from ..errors import LoadError, Problem, RmcodeError
 from ..formats.roster_diff import Changes, compare, summary
 from ..formats.roster_sealed import Sealed, parse_sealed, render_sealed, seal_fields
 from ..io.files import read_file, read_prefix
-from ..io.repo import MATCHES_MAX_BYTES, write_atomic
+from ..io.repo import write_atomic
+from ..layout import MATCHES_MAX_BYTES
 from ..load.loader import load_bytes
 from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
 from ..model import Pair, Source

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,7 +21,8 @@ from ..formats.matches import (
     parse,
     render,
 )
-from ..io.repo import MATCHES_MAX_BYTES, write_atomic
+from ..io.repo import write_atomic
+from ..layout import MATCHES_MAX_BYTES
 from ..load.loader import Document, load_bytes
 from ..match.assign import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData
@@ -118,9 +118,7 @@ def _propose(data: ProgramData, on: dt.date, cohort: str | None, program: Docume
     except MatchError as exc:
         if program is None:
             raise
-        placed = [replace(p, line=program.where(p.pointer)[0], col=program.where(p.pointer)[1]) if p.pointer else p
-                  for p in exc.problems]
-        raise MatchError(placed) from None
+        raise MatchError([program.locate(p, key=False) for p in exc.problems]) from None
 
 
 def committed(root: Path) -> bytes:

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..api.pr import GitError, summarize_pr
+from ..api.pr import check_pr as run_check_pr
 from ..errors import SchemaError
 from ..github.authorize import Decision
 from ..github.codeowners import PATH as CODEOWNERS_PATH
@@ -18,8 +20,6 @@ from ..github.codeowners import render_codeowners
 from ..github.issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormKind, form_file
 from ..github.pr_summary import VERDICT_FORMATS, problems_md
 from ..init.scaffold import LINK_HINT, read_existing, refuse, write_data_file
-from ..io.gitdiff import GitError, summarize_pr
-from ..io.gitdiff import check_pr as run_check_pr
 from ..model import ProgramData
 from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
 from ..progress.nudge import build_nudge

@@ -14,14 +14,13 @@ from typing import Any
 
 import yaml
 
+from ..layout import schema_line
 from ..load.loader import load_bytes, plain_reads_as_text
 from ..model import Program
 from ..sealing import is_sealed, seal
 from ..validate.schema import load_schema
 from ..validate.sealed import sealed_fields
 
-# where each kind of file lives, as the number of folders below the repository root
-DEPTH = {"program": 0, "matches": 0, "participant": 1, "checkin": 2, "survey-response": 2}
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
@@ -54,12 +53,6 @@ def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
-
-
-def schema_line(kind: str, depth: int | None = None) -> str:
-    """``# yaml-language-server: $schema=...`` with the path from the file to schemas/."""
-    up = "../" * (DEPTH[kind] if depth is None else depth)
-    return f"# yaml-language-server: $schema={up}schemas/{kind}.schema.json\n"
 
 
 def ordered(data: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import LoadError
+from ..io.gitdiff import FileChange, Status
 from ..layout import (
     CHECKIN_PATH,
     DATA_FOLDERS,
@@ -35,29 +36,10 @@ from ..validate.schema import validate_document
 from ..validate.sealed import plain_targets
 
 Decision = Literal["allowed", "needs-admin", "rejected"]
-Status = Literal["added", "modified", "deleted", "type-changed"]
 DECISIONS: tuple[Decision, ...] = ("allowed", "needs-admin", "rejected")
 SYMLINK, SUBMODULE = "120000", "160000"
 PLACEHOLDERS = frozenset({".gitkeep", ".keep", "README.md"})  # skipped by validation, admins may add them
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]|(^|/)\.\.?(/|$)|^/")
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """One changed path as git reports it, with both versions' bytes when they are data.
-
-    ``old``/``new`` are None for a side that is absent, not a regular file, not a data
-    file, or larger than ``size_limit(path)`` (``old_size``/``new_size`` tell which).
-    """
-
-    path: str
-    status: Status
-    old_mode: str
-    new_mode: str
-    old: bytes | None = None
-    new: bytes | None = None
-    old_size: int = 0
-    new_size: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ that parse and check, so an upgrade or an edit never reuses stale results. It li
 ``.git/rmcode-cache`` (outside the tracked files; nothing to ignore) or, outside a Git
 repository, in the user's cache folder (``$XDG_CACHE_HOME/rmcode``, default ``~/.cache``).
 
-The file is a sequence of frames, each a checksummed pickle of ``{path: (stamp, record)}``. A run
+The file is a sequence of frames, each a checksummed pickle of ``{path: Record}`` (and of
+``{"/" + folder: (stamp, listing)}``). A run
 that checked a few files again appends one small frame instead of rewriting everything; later
 frames override earlier ones. A torn or corrupt frame ends the reading: what came before it is
 still used, the rest is checked again.
@@ -34,14 +35,16 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
-from importlib import metadata, resources
-from importlib.resources.abc import Traversable
+from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import errors, model
-from .repo import Stamp, write_atomic
+from ..errors import Problem
+from ..model import Item
+from . import package_data
+from .repo import Folder, Stamp, write_atomic
 
 # File times tick coarsely (a few ms); a file changed in the same tick as it was read could keep
 # its stamp. Like git's "racy" index entries, an entry whose file was modified less than this
@@ -50,14 +53,29 @@ RACY_NS = 2_000_000_000
 _FRAME = struct.Struct("<4sqQI")  # magic, start of the writing run (ns), payload length, CRC-32 of the payload
 _MAGIC = b"rmc2"
 _LIBRARIES = ("PyYAML", "jsonschema", "fastjsonschema")
-Entries = Mapping[str, tuple[Stamp, Any]]
+DIGEST_CHARS = 16  # of a file's SHA-256: enough to tell whether it changed since it was checked
+
+
+class Record(NamedTuple):
+    """What the cache keeps of one checked file: not its text, nor its parsed data."""
+
+    stamp: Stamp  # the file's stamp when it was checked: an entry is reused while the stamp is the same
+    schema: str
+    item: Item | None  # the typed domain object; None when the file has problems of its own
+    problems: tuple[Problem, ...]  # its own problems (cross-file ones are found afresh on every run)
+    digest: str  # DIGEST_CHARS of its content's SHA-256 ("" with problems): has it changed since?
+
+
+Listed = tuple[Stamp, Folder]  # a folder's stamp and listing, keyed by "/" + the folder (see repo.scan)
+Entries = Mapping[str, Record | Listed]
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """The trustworthy entries of the cache, and how many entries the file holds in all."""
 
-    entries: dict[str, tuple[Stamp, Any]]
+    records: dict[str, Record]
+    folders: dict[str, Listed]
     size: int
 
 
@@ -75,21 +93,7 @@ def key_inputs() -> list[tuple[str, bytes]]:
             inputs.append((name, metadata.version(name).encode()))
         except metadata.PackageNotFoundError:
             continue
-    package = resources.files("rmcode")
-    sources = sorted(_modules(package, ""))
-    schemas = sorted((package / "schemas").iterdir(), key=lambda p: p.name)
-    return inputs + sources + [(path.name, path.read_bytes()) for path in schemas]
-
-
-def _modules(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:
-    """(path under the package, source) of every module, subpackages included."""
-    found: list[tuple[str, bytes]] = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".py"):
-            found.append((prefix + entry.name, entry.read_bytes()))
-        elif entry.is_dir() and entry.joinpath("__init__.py").is_file():
-            found.extend(_modules(entry, f"{prefix}{entry.name}/"))
-    return found
+    return inputs + package_data.module_sources() + package_data.schema_files()
 
 
 def key_of(inputs: list[tuple[str, bytes]]) -> str:
@@ -124,8 +128,8 @@ def load(root: Path) -> Loaded:
     try:
         blob = cache_path(root).read_bytes()
     except OSError:
-        return Loaded({}, 0)
-    entries: dict[str, tuple[Stamp, Any]] = {}
+        return Loaded({}, {}, 0)
+    entries: dict[str, Any] = {}
     size = offset = 0
     view = memoryview(blob)
     while offset + _FRAME.size <= len(blob):
@@ -144,7 +148,8 @@ def load(root: Path) -> Loaded:
                 entries.pop(path, None)
         entries.update(trusted)
         size += len(frame)
-    return Loaded(entries, size)
+    folders = {key: entries.pop(key) for key in [key for key in entries if key[:1] == "/"]}
+    return Loaded(entries, folders, size)
 
 
 def _frame(payload: memoryview) -> Any:
@@ -185,8 +190,9 @@ def dumps(entries: Entries) -> bytes:
     return buffer.getvalue()
 
 
-def loads(payload: bytes) -> dict[str, tuple[Stamp, Any]]:
-    result: dict[str, tuple[Stamp, Any]] = pickle.loads(payload)
+def loads(payload: bytes) -> dict[str, Record]:
+    """The records of a frame that ``dumps`` wrote of records alone."""
+    result: dict[str, Record] = pickle.loads(payload)
     return result
 
 
@@ -194,7 +200,17 @@ def loads(payload: bytes) -> dict[str, tuple[Stamp, Any]]:
 # looks up fields() for every object; the frozen __init__ goes through object.__setattr__ per
 # field. A generated function that sets the slots directly is two to three times faster, and
 # loading the cache builds some 130,000 objects for a program of 10,000 people. Mapping fields
-# (read-only proxies, which pickle cannot store) travel as dicts and are wrapped again there.
+# (read-only proxies, which pickle cannot store) travel as dicts and are wrapped again there:
+# WRAPPED names them per class (tests/test_cache.py checks it against the classes' annotations).
+WRAPPED: Mapping[type, frozenset[str]] = MappingProxyType({
+    model.Kpi: frozenset({"params"}),
+    model.Sealing: frozenset({"fields"}),
+    model.Program: frozenset({"contact"}),
+    model.Participant: frozenset({"working_style", "visibility", "self_identification", "sealed"}),
+    model.Pair: frozenset({"breakdown", "sealed"}),
+    model.CheckIn: frozenset({"lines", "sealed"}),
+    model.SurveyResponse: frozenset({"answers", "sealed"}),
+})
 
 def _proxy(mapping: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(mapping)
@@ -222,7 +238,8 @@ def _plan(cls: type) -> Plan:
     get = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
     if len(names) == 1 or "__post_init__" in vars(cls):
         return get, cls, None, ()  # the ordinary way: such classes are rare and small
-    wrap = tuple(i for i, f in enumerate(dataclasses.fields(cls)) if str(f.type).startswith("Mapping["))
+    wrapped_fields = WRAPPED.get(cls, frozenset())
+    wrap = tuple(i for i, f in enumerate(dataclasses.fields(cls)) if f.name in wrapped_fields)
     wrapped = _constructor(cls, f"_wrap_{cls.__name__}", wrap) if wrap else None
     return get, _constructor(cls, f"_new_{cls.__name__}", ()), wrapped, wrap
 
@@ -263,5 +280,7 @@ _PLANS = {cls: _plan(cls) for module in (model, errors) for cls in vars(module).
 def _dispatch(memo: dict[Any, Any]) -> dict[type, Any]:
     table: dict[type, Any] = dict(copyreg.dispatch_table)
     table[MappingProxyType] = lambda mapping: (_proxy, (dict(mapping),))
+    # a Record is rebuilt by tuple.__new__ in C: Record's own __new__ is Python, called 60,000 times
+    table[Record] = lambda record: (tuple.__new__, (Record, tuple(record)))
     table.update((cls, partial(_reduce, plan, memo)) for cls, plan in _PLANS.items())
     return table

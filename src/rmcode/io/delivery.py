@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import Problem, RmcodeError
-from ..reach.notify import Message
+from ..layout import login_key
+from ..model.message import Message
 from ..sealing import Keyring, SealError, is_sealed, unseal
 
 Outcome = Literal["sent", "would-send", "already-sent", "uncertain", "failed", "no-address", "not-configured"]
@@ -265,7 +266,7 @@ class Deliverer:
     def _sender(self, m: Message, channel: str, key: str) -> tuple[Send | None, tuple[Outcome, str] | None]:
         """How to send one delivery, or why it cannot be sent."""
         if channel == "email":
-            address = self.addresses.get(m.to.lower())
+            address = self.addresses.get(login_key(m.to))
             if address is None:
                 return None, ("no-address", "no sealed e-mail address for this person")
             settings = self.smtp
@@ -316,5 +317,5 @@ def open_addresses(sealed: Mapping[str, tuple[str, object]], keyring: Keyring) -
         if not isinstance(address, str) or "@" not in address:
             problems.append(Problem(where, 0, 0, "RM907", f"the sealed e-mail address of {login} is not an address"))
             continue
-        out[login.lower()] = address
+        out[login_key(login)] = address
     return out, problems

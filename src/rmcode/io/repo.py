@@ -1,23 +1,23 @@
-"""Reading a program repository from disk and git: which files, their bytes, the HEAD date."""
+"""A program repository on disk: which data files it has (and what else is there), their bytes with the
+size limits of rmcode.layout, atomic writes, the program key, and whether the data changed since HEAD
+(asked of git through rmcode.io.git)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import stat
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from ..errors import LoadError, Problem
-from ..load.loader import MAX_BYTES
+from ..layout import CHECKINS, DATA_FOLDERS, MATCHES, PARTICIPANTS, PROGRAM, SURVEYS, size_limit
 from ..sealing import Keyring, SealError, parse_identities
+from . import git
 
 Stamp = tuple[int, int, int]  # size, mtime in ns, inode: what tells a file changed without reading it
-MATCHES_MAX_BYTES = 64 << 20  # matches.yaml grows with the program: about 400 bytes a pair
 _IGNORED = {"README.md", ".gitkeep", ".keep"}
 _AT_DIR = os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks and hasattr(os, "O_DIRECTORY")
 
@@ -65,17 +65,17 @@ def scan(root: Path, known: Listing | None = None) -> Scan:
     file in place does not. (The caller trusts only stamps older than the racy window.)
     """
     scanner = _Scanner(root, known or {})
-    for name, schema in (("program.yaml", "program"), ("matches.yaml", "matches")):
+    for name, schema in ((PROGRAM, "program"), (MATCHES, "matches")):
         path = root / name
         st = _regular(path, name, scanner.found.problems)
         if st is not None:
             scanner.add(name, schema, st)
-        elif name == "program.yaml" and not path.is_symlink() and not path.exists():
+        elif name == PROGRAM and not path.is_symlink() and not path.exists():
             scanner.found.problems.append(Problem(
                 name, 0, 0, "RM120", f"no program.yaml in {root}",
                 "run the command in a program repository, pass --root, or create one with `rmcode init DIR`"))
-    for folder, depth, schema in (("participants", 0, "participant"), ("checkins", 1, "checkin"),
-                                  ("surveys", 1, "survey-response")):
+    for folder, depth, schema in ((PARTICIPANTS, 0, "participant"), (CHECKINS, 1, "checkin"),
+                                  (SURVEYS, 1, "survey-response")):
         scanner.folder(folder, depth, schema)
     return scanner.found
 
@@ -201,7 +201,7 @@ class _Scanner:
 
 def read_bytes(root: Path, ref: FileRef) -> bytes | Problem:
     """The file's bytes, refusing links and anything larger than the limit before reading it."""
-    limit = MATCHES_MAX_BYTES if ref.schema == "matches" else MAX_BYTES
+    limit = size_limit(ref.path)
     try:
         fd = os.open(os.path.join(root, ref.path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
@@ -232,22 +232,12 @@ def data_changed_later(root: Path) -> Callable[[], bool]:
     ``git status`` reads every file too: on a large program it runs on another core while
     rmcode reads the files. Call the answer in any case, so that the process is reaped.
     """
-    try:
-        proc = subprocess.Popen(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all", "--",
-                                 "program.yaml", "matches.yaml", "participants", "checkins", "surveys"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    except OSError:
-        return lambda: False
+    status = git.start(root, "status", "--porcelain", "--untracked-files=all", "--", PROGRAM, MATCHES, *DATA_FOLDERS,
+                       refresh_index=True)
 
-    @cache
     def answer() -> bool:
-        try:
-            out, _ = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            return False
-        return proc.returncode == 0 and bool(out.strip())
+        out = status()
+        return out is not None and bool(out.strip())
 
     return answer
 
@@ -266,13 +256,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def head_date(root: Path) -> dt.date | None:
     """Committer date of HEAD, so that an old commit always gives the same numbers."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%cs", "HEAD"],
-                             capture_output=True, text=True, check=False, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    text = out.stdout.strip()
-    return dt.date.fromisoformat(text) if out.returncode == 0 and text else None
+    return git.head_date(root)
 
 
 IDENTITY_ENV = "RMCODE_IDENTITY"

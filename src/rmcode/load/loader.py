@@ -14,15 +14,15 @@ import hashlib
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
 import yaml.cyaml
 
 from ..errors import LoadError, Problem
+from ..layout import MAX_BYTES
 
-MAX_BYTES = 1 << 20
 MAX_DEPTH = 16
 BOM = b"\xef\xbb\xbf"
 
@@ -38,13 +38,16 @@ _INTERN_MAX = 40
 # and a long exponent overflows a float to infinity, so such values are refused here
 MAX_NUMBER_CHARS = 32
 _QUOTE_HINT = 'quote the value, e.g. title: "Head of Data: Europe"'
+Position = tuple[int, int]  # 1-based line and column
+TOP: Position = (1, 1)  # where a problem goes when its place in the file is unknown
 
 
 @dataclass(slots=True)
 class Document:
     """One parsed file: its data, where each value sits, and what was typed.
 
-    ``positions`` maps a JSON pointer to the 1-based (line, column) of its value;
+    ``positions`` maps a JSON pointer to the 1-based (line, column) of its value (``position``
+    resolves a pointer, the one place that does);
     ``key_positions`` maps the pointer of a mapping entry to where its key is;
     ``raw`` maps pointers of plain scalars that were read as non-strings to their text.
     """
@@ -52,8 +55,8 @@ class Document:
     path: str
     data: Any
     digest: str
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    key_positions: dict[str, Position] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
 
@@ -76,20 +79,34 @@ class Document:
             full = load_bytes(self.path, self.content, max_bytes=len(self.content))
             self.positions, self.key_positions, self.complete = full.positions, full.key_positions, True
 
-    def where(self, pointer: str) -> tuple[int, int]:
-        """Position of ``pointer``, or of its nearest parent that has one."""
+    def position(self, pointer: str, key: bool = False) -> Position | None:
+        """The one resolver: where ``pointer`` is written (with ``key``, where its key is, if it
+        has one), else its nearest parent; None when the document has no positions at all (a
+        file that changed since it was checked: see validate.pipeline.Reread)."""
         self._ensure_positions()
+        if key and (at := self.key_positions.get(pointer)) is not None:
+            return at
         while True:
             if pointer in self.positions:
                 return self.positions[pointer]
             if not pointer:
-                return (1, 1)
+                return None
             pointer = pointer.rsplit("/", 1)[0]
 
+    def where(self, pointer: str) -> Position:
+        """``position``, with the top of the file standing for unknown (a problem needs a line)."""
+        return self.position(pointer) or TOP
+
     def problem(self, pointer: str, code: str, message: str, hint: str = "", key: bool = False) -> Problem:
-        self._ensure_positions()
-        line, col = (self.key_positions.get(pointer) if key else None) or self.where(pointer)
+        line, col = self.position(pointer, key) or TOP
         return Problem(self.path, line, col, code, message, hint, pointer)
+
+    def locate(self, problem: Problem, key: bool = True) -> Problem:
+        """``problem`` placed at its pointer in this document (as it is when it has no pointer)."""
+        if not problem.pointer:
+            return problem
+        line, col = self.position(problem.pointer, key) or TOP
+        return replace(problem, line=line, col=col)
 
 
 def escape_pointer(token: str) -> str:

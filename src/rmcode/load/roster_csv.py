@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LoadError, Problem
+from ..layout import LOGIN, login_key
 from ..model.roster import Employee, employees_of
 
 MAX_EXPORT_BYTES = 50 << 20  # 100,000 employees take about 15 MB; a larger file is not an HR export
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 FIELDS = ("employee_id", "login", "name", "email", "level", "department", "manager_id", "location", "start_date")
 REQUIRED = ("employee_id", "login", "level", "department")
 SEALED_ALWAYS = ("email",)
@@ -332,7 +332,7 @@ def _check_logins(employees: Sequence[Employee], numbers: Sequence[int], columns
     seen: dict[str, int] = {}
     for e, number in zip(employees, numbers):
         if e.login:
-            first = seen.setdefault(e.login.lower(), number)
+            first = seen.setdefault(login_key(e.login), number)
             if first != number:
                 problems.add(number, columns["login"] + 1, "RM414",
                              f"GitHub login {e.login!r} is already on row {first}", "each login belongs to one employee")

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..layout import login_key, same_login
 from ..sealing import ARMOR_BEGIN, x25519_stanzas
 from .roster import HrRoster, InviteRule
 
@@ -267,7 +268,7 @@ class Program:
             weights=Weights(**match.get("weights", {})),
             constraints=Constraints(**match.get("constraints", {})),
             must_pair=pins,
-            blocks=frozenset((p["mentor"].lower(), p["mentee"].lower()) for p in match.get("blocks", [])),
+            blocks=frozenset((login_key(p["mentor"]), login_key(p["mentee"])) for p in match.get("blocks", [])),
             kpis=tuple(Kpi(k["id"], k["name"], k["metric"], float(k["target"]), k.get("direction", "at-least"),
                            _frozen(k.get("params"))) for k in raw.get("kpis", [])),
             surveys=tuple(_survey(s) for s in raw.get("surveys", [])),
@@ -291,13 +292,13 @@ class Program:
     def is_admin(self, github_id: int | None = None, login: str | None = None) -> bool:
         if github_id is not None:
             return any(a.github_id == github_id for a in self.admins)
-        return login is not None and any(a.login.lower() == login.lower() for a in self.admins)
+        return login is not None and any(same_login(a.login, login) for a in self.admins)
 
 
 def _invitees(raw: Any) -> frozenset[str]:
     """Invited logins: the list itself, or the ``logins`` of the roster-query form."""
     logins = raw.get("logins", []) if isinstance(raw, dict) else raw  # dict, not Mapping: see _invite_queries
-    return frozenset(x.lower() for x in logins)
+    return frozenset(map(login_key, logins))
 
 
 def _invite_queries(registration: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -368,8 +369,8 @@ class Participant:
             working_style=_frozen(raw.get("working_style")), availability=tuple(raw.get("availability", ())),
             capacity=raw.get("capacity"), paused=pause is not None,
             paused_until=_opt_date(pause.get("until")) if pause else None,
-            avoid=frozenset(x.lower() for x in raw.get("avoid", ())),
-            prefer=frozenset(x.lower() for x in raw.get("prefer", ())),
+            avoid=frozenset(map(login_key, raw.get("avoid", ()))),
+            prefer=frozenset(map(login_key, raw.get("prefer", ()))),
             bio=raw.get("bio", ""), visibility=_frozen(raw.get("visibility")),
             self_identification=_frozen(raw.get("self_identification")), source=source,
             email=raw.get("email", ""), sealed=sealed, sealed_to=sealed_to,
@@ -378,7 +379,7 @@ class Participant:
     @property
     def key(self) -> str:
         """Logins compare case-insensitively on GitHub."""
-        return self.login.lower()
+        return login_key(self.login)
 
     @property
     def goals(self) -> tuple[Goal, ...]:
@@ -513,6 +514,12 @@ class SurveyResponse:
                    _frozen(raw.get("answers")), source, sealed, sealed_to)
 
 
+# matches.yaml as one item: its pairs in file order, and the people left unmatched
+MatchesItem = tuple[tuple[Pair, ...], tuple[Unmatched, ...]]
+# the typed domain object one data file becomes
+Item = Program | MatchesItem | Participant | CheckIn | SurveyResponse
+
+
 @dataclass(frozen=True, slots=True)
 class ProgramData:
     """Everything in a program repository, validated and typed."""
@@ -537,6 +544,6 @@ class ProgramData:
         return replace(
             self, participants=people,
             pairs=tuple(p for p in self.pairs if (p.proposed or p.matched or day) <= day),
-            unmatched=tuple(u for u in self.unmatched if u.login.lower() in present),
+            unmatched=tuple(u for u in self.unmatched if login_key(u.login) in present),
             checkins=tuple(c for c in self.checkins if c.date <= day),
             responses=tuple(r for r in self.responses if r.date <= day))

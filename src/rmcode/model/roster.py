@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import LoadError, Problem
+from ..layout import login_key
 
 ROSTER_PATH = "roster.csv"
 SEALED_PATH = "roster.sealed.yaml"
@@ -68,19 +69,19 @@ class HrRoster:
     def of(cls, employees: Iterable[Employee]) -> HrRoster:
         rows = list(employees)
         # C-level maps: the roster is read on every validate, 100,000 rows at a time
-        by_login = dict(zip(map(str.lower, map(_LOGIN_OF, rows)), rows))
+        by_login = dict(zip(map(login_key, map(_LOGIN_OF, rows)), rows))
         by_login.pop("", None)  # people without a GitHub login
         return cls(dict(zip(map(_ID_OF, rows), rows)), by_login)
 
     def person(self, login: str) -> Employee | None:
-        return self.by_login.get(login.lower())
+        return self.by_login.get(login_key(login))
 
     def manager_of(self, employee: Employee) -> Employee | None:
         return self.employees.get(employee.manager_id) if employee.manager_id else None
 
     def node(self, employee: Employee) -> str:
         """A person's name in a reporting graph: the login when there is one (as profiles say), else '#id'."""
-        return employee.login.lower() if employee.login else "#" + employee.employee_id
+        return login_key(employee.login) if employee.login else "#" + employee.employee_id
 
     def manager_login(self, login: str) -> str | None:
         """The GitHub login of a person's manager, '' when the manager has none, None when unknown."""

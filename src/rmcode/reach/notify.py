@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from ..formats.ical import pair_token
 from ..layout import login_key
 from ..model import Cohort, Participant, Program, ProgramData
+from ..model.message import Message
 from ..progress.nudge import build_nudge
 from ..progress.pairs import PairProgress, progress_of
 from ..site.pair import calendars
@@ -30,19 +30,6 @@ from ..site.pair import calendars
 WINDOW_DAYS = 7
 SESSION_NOTICE_DAYS = 2  # remind this many days before a session is due
 SURVEY_NOTICE_DAYS = 7
-Channel = Literal["email", "announce"]
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    key: str
-    channel: Channel
-    to: str  # a login for email; "announcements" for the chat webhooks
-    subject: str
-    body: str
-    attachment: tuple[str, bytes] | None = None  # (file name, content): the pair's session series
-
-
 @dataclass(frozen=True, slots=True)
 class _Ctx:
     data: ProgramData

@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -28,6 +27,7 @@ import yaml
 
 from .. import api
 from ..errors import BuildError, LoadError, Problem, RmcodeError
+from ..io.git import remote_url
 from ..io.repo import read_keyring
 from ..load.loader import Document, load_bytes
 from ..report.build import build_report
@@ -81,7 +81,7 @@ def generate(root: Path, work: Path, day: dt.date) -> Path:
     data = opened.data
     doc = read_overrides(root)
     overrides = doc.data if doc is not None else {}
-    settings = settings_from(overrides, git_remote(root))
+    settings = settings_from(overrides, remote_url(root))  # links the repository unless site/mkdocs.yml does
     files = site_files(data, build_report(data, day, private=False, opened=opened.opened), day, settings)
     docs = work / "docs"
     if docs.exists():
@@ -145,16 +145,6 @@ def read_overrides(root: Path) -> Document | None:
         raise BuildError([Problem(f"{SOURCES}/mkdocs.yml", 1, 1, "RM803", "the site settings must be a mapping",
                                   "see docs/site.md for an example")])
     return doc
-
-
-def git_remote(root: Path) -> str | None:
-    """The URL of the ``origin`` remote, used to link to the repository when site/mkdocs.yml does not."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True,
-                             text=True, check=False, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def check_out(root: Path, out: Path) -> None:

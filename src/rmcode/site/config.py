@@ -77,7 +77,7 @@ def mkdocs_config(program: Program, overrides: Mapping[str, Any], extra_pages: l
 
     ``doc`` is site/mkdocs.yml as loaded, to give each refusal its line.
     """
-    problems = [_locate(p, doc) for p in _check(overrides, sources)]
+    problems = [doc.locate(p) if doc is not None else p for p in _check(overrides, sources)]  # at the setting's line
     if problems:
         raise BuildError(sorted(problems))
     config = merge(defaults(program), overrides)
@@ -172,14 +172,6 @@ def _check(over: Mapping[str, Any], sources: Path) -> list[Problem]:
 
 def _problem(message: str, hint: str = "see docs/site.md", pointer: str = "") -> Problem:
     return Problem(WHERE, 0, 0, "RM806", message, hint, pointer)
-
-
-def _locate(problem: Problem, doc: Document | None) -> Problem:
-    """The problem at the line of its setting in site/mkdocs.yml (when the file was read)."""
-    if doc is None or not problem.pointer:
-        return problem
-    line, col = doc.key_positions.get(problem.pointer) or doc.where(problem.pointer)
-    return Problem(problem.path, line, col, problem.code, problem.message, problem.hint, problem.pointer)
 
 
 # --- markdown_extensions: allowed by name, options checked ----------------------------------------

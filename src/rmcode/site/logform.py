@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..formats.person_yaml import schema_line
+from ..layout import schema_line
 from ..model import Program, Skill
 from ..validate.sealed import sealed_fields
 from .join import SiteSettings

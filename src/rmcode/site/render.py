@@ -16,13 +16,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import PurePosixPath
 
 import jinja2
 from markupsafe import Markup
 
 from ..formats import escape
+from ..io.package_data import asset_text
 from ..model import ProgramData
 from ..report.model import Report
 from . import data as render_data
@@ -167,6 +167,5 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
     files |= {PurePosixPath(path): text for path, text in render_data.data_files(published, report).items()}
     files |= render_pair.pair_files(published, report, figures, settings, lambda template, title, context: env.get_template(
         template).render(page_title=title, nav=NAV, dates=dates, **context))
-    templates = resources.files("rmcode") / "site" / "templates" / "assets"
-    files |= {PurePosixPath("assets/rmcode", name): (templates / name).read_text(encoding="utf-8") for name in ASSETS}
+    files |= {PurePosixPath("assets/rmcode", name): asset_text(name) for name in ASSETS}
     return dict(sorted(files.items()))

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LoadError, Problem
+from ..io.cache import DIGEST_CHARS, Record
 from ..layout import login_key
 from ..load.loader import Document, load_bytes
 from ..model import (
     CheckIn,
+    Item,
+    MatchesItem,
     Pair,
     Participant,
     Program,
@@ -32,14 +35,7 @@ from .kpis import kpi_problems
 from .rules import check_cross_file
 from .suggest import suggest
 
-# matches.yaml: its pairs in file order, and the people left unmatched
-MatchesItem = tuple[tuple[Pair, ...], tuple[Unmatched, ...]]
-Item = Program | MatchesItem | Participant | CheckIn | SurveyResponse
 Reader = Callable[[str], bytes | None]
-DIGEST_CHARS = 16  # of a file's SHA-256: enough to tell whether it changed since it was checked
-# what is kept of a checked file: its schema, its typed item (None when the file has problems),
-# its own problems and the digest of its content
-Record = tuple[str, Item | None, tuple[Problem, ...], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,9 +226,9 @@ class Reread(Mapping[str, Document]):
         doc = self._docs.get(path)
         if doc is None:
             record = self._records[path]
-            if record[1] is None:
+            if record.item is None:
                 raise KeyError(path)  # only valid documents, as the rules expect
-            doc = self._docs[path] = self._parse(path, record[3])
+            doc = self._docs[path] = self._parse(path, record.digest)
         return doc
 
     def _parse(self, path: str, digest: str) -> Document:
@@ -245,7 +241,7 @@ class Reread(Mapping[str, Document]):
         return Document(path, None, digest)
 
     def __iter__(self) -> Iterator[str]:
-        return (path for path, record in self._records.items() if record[1] is not None)
+        return (path for path, record in self._records.items() if record.item is not None)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
