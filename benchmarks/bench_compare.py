@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -80,36 +81,50 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         generate(synthetic / "files", args.people, args.checkins)
         prepare_program(synthetic / "files", synthetic / "repo")
-        prepare_program(None, demo)
+        prepare_program(None, demo / "repo")
+        # one copy of each program per side: the validation cache lives in the repository's .git,
+        # and a shared one would be rewritten by the other side on every run (never warm)
+        for side in trees:
+            shutil.copytree(synthetic / "repo", synthetic / side, symlinks=True)
+            shutil.copytree(demo / "repo", demo / side, symlinks=True)
         print(f"programs ready in {time.perf_counter() - start:.1f} s "
               f"({args.people:,} people, {args.checkins:,} check-ins; and the demo)")
         time.sleep(2.5)  # files younger than 2 s are not trusted by the validation cache
-        prog = ["--root", str(synthetic / "repo"), "--as-of", AS_OF]
-        cases: list[tuple[str, Path, list[str], bool]] = [
-            ("validate (cold)", synthetic / "repo", ["validate", *prog], True),
-            ("validate (warm)", synthetic / "repo", ["validate", *prog], False),
-            ("status", synthetic / "repo", ["status", *prog], False),
-            ("report --format json", synthetic / "repo", ["report", "--format", "json", *prog], False),
-            ("match --dry-run", synthetic / "repo", ["match", "--dry-run", *prog], False),
-            ("nudge", synthetic / "repo", ["nudge", *prog], False),
-            ("build (demo)", demo, ["build", "--root", str(demo), "--out", str(tmp / "site"),
-                                    "--as-of", DEMO_AS_OF], False),
+        def prog(side: str) -> list[str]:
+            return ["--root", str(synthetic / side), "--as-of", AS_OF]
+
+        # (name, arguments for a side, cold: a fresh cache and a fresh copy of the repository per run)
+        cases: list[tuple[str, Callable[[str], list[str]], bool]] = [
+            ("validate (cold)", lambda side: ["validate", *prog(side)], True),
+            ("validate (warm)", lambda side: ["validate", *prog(side)], False),
+            ("status", lambda side: ["status", *prog(side)], False),
+            ("report --format json", lambda side: ["report", "--format", "json", *prog(side)], False),
+            ("match --dry-run", lambda side: ["match", "--dry-run", *prog(side)], False),
+            ("nudge", lambda side: ["nudge", *prog(side)], False),
+            ("build (demo)", lambda side: ["build", "--root", str(demo / side), "--out", str(tmp / f"site-{side}"),
+                                           "--as-of", DEMO_AS_OF], False),
         ]
         warm = {side: tmp / f"cache-{side}" for side in trees}
         for side, tree in trees.items():  # fill each side's warm cache once, untimed
-            _run(args.python, tree, warm[side], tmp, ["validate", *prog])
+            _run(args.python, tree, warm[side], tmp, ["validate", *prog(side)])
         print(f"load average {os.getloadavg()[0]:.2f} before\n")
         print("| command | A best (s) | B best (s) | B/A |\n|---|---:|---:|---:|")
         worst = 0.0
-        for name, cwd, cmd, cold in cases:
+        for name, cmd, cold in cases:
             best: dict[str, float] = {}
             for run in range(args.runs):
                 for side, tree in trees.items():
+                    argv = cmd(side)
+                    if cold:  # the cache in .git goes with a fresh copy of the repository
+                        fresh = synthetic / f"cold-{side}"
+                        shutil.copytree(synthetic / "repo", fresh, symlinks=True)
+                        argv = [fresh.as_posix() if a == str(synthetic / side) else a for a in argv]
                     cache = tmp / f"cold-{side}-{run}" if cold else warm[side]
-                    took = _run(args.python, tree, cache, cwd, cmd)
+                    took = _run(args.python, tree, cache, tmp, argv)
                     best[side] = min(best.get(side, took), took)
                     if cold:
                         shutil.rmtree(cache, ignore_errors=True)
+                        shutil.rmtree(synthetic / f"cold-{side}", ignore_errors=True)
             ratio = best["B"] / best["A"]
             worst = max(worst, ratio)
             print(f"| {name} | {best['A']:.2f} | {best['B']:.2f} | {ratio:.2f} |", flush=True)
