@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 AS_OF = "2026-03-01"
 PATHS = sorted(mini_files())
 PROBLEM_LINE = re.compile(r"^.*?: RM\d{3} \S", re.MULTILINE)
-SUMMARY = re.compile(r"(ok: \d+ files? valid|\d+ problems? in \d+ files? \(\d+ checked\))\n\Z")
+SUMMARY = re.compile(r"(ok: \d+ files? valid|\d+ problems? in \d+ files? \(\d+ checked\))( \(\d+ warnings?\))?\n\Z")
 KEY_LINE = re.compile(rb"^(\s*(?:- )?)([A-Za-z_][\w-]*):(.*)$")
 
 Files = dict[str, bytes]
