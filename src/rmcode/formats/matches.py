@@ -157,14 +157,9 @@ def _delta(old: float | None, new: float | None) -> str:
     return "–" if old is None or new is None else f"{new - old:+.4f}"
 
 
-def _cell(text: str) -> str:
-    """Markdown table cell: no line breaks, no table, link or HTML syntax, no @mentions or autolinks."""
-    return gfm_text(text)
-
-
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
-            *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows), ""]
+            *("| " + " | ".join(gfm_text(c) for c in row) + " |" for row in rows), ""]
 
 
 def _plural(n: int, word: str) -> str:
