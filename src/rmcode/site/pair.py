@@ -32,7 +32,8 @@ from ..formats.ical import pair_calendar, pair_token, program_calendar
 from ..model import Participant, ProgramData
 from ..progress.pairs import PairProgress, pair_facts, progress_of
 from ..validate.sealed import sealed_fields
-from .join import SiteSettings, checkin_template
+from .config import SiteSettings
+from .join import checkin_template
 from .people import STATUS_LABELS, is_public, public_name
 
 Render = Callable[[str, str, Mapping[str, Any]], str]  # (template, title, context) -> page text
