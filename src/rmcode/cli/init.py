@@ -27,7 +27,7 @@ from ..api.init import (
     public_choices,
     roster_prefill,
 )
-from ..layout import LOGIN, checkin_path, profile_path
+from ..layout import ID_PATTERN, LOGIN, checkin_path, profile_path
 from .options import ROOT
 from .prompts import (
     DATE_FORMS,
@@ -157,6 +157,7 @@ def _login_answer(text: str) -> str:
 
 
 PLACEHOLDER_EMAIL = "mentoring@example.com"
+SELF_ID_MAX_CHARS = 100  # participant.schema.json: self_identification answers
 
 
 def _id_answer(text: str) -> int:
@@ -262,11 +263,46 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
         profile["visibility"] = {**kept, **profile["visibility"]}
     if not profile.get("visibility"):
         profile.pop("visibility", None)
+    if not email and interactive:  # sealed fields: asked last, each skipped with Enter
+        email = click.prompt(f"Your work email, for private reminders (optional, {_privacy(program)})",
+                             default="", show_default=False, value_proc=_optional_email) or None
     if email:
         profile["email"] = email
     if self_id:
         profile["self_identification"] = _self_identification(self_id)
+    elif interactive:
+        answers = click.prompt("Self-identification for diversity reporting, QUESTION=ANSWER separated by ';' "
+                               f"(optional, {_privacy(program)})\n  e.g. generation=gen-z; counted only in "
+                               "groups, never shown per person\n ", default="", show_default=False,
+                               value_proc=_self_id_answer)
+        if answers:
+            profile["self_identification"] = answers
     _write(root, rel, profile, on, force, dry_run)
+
+
+def _privacy(program: Program) -> str:
+    """How a sealed answer is kept, in the words of the question."""
+    if program.sealing.keys:
+        return "sealed: only the program team can read it; Enter to skip"
+    return "Enter to skip; this program lists no keys to seal with, so everyone with access to the repository can read it"
+
+
+def _optional_email(text: str) -> str:
+    return _email_answer(text) if text.strip() else ""
+
+
+def _self_id_answer(text: str) -> dict[str, str]:
+    """Typed self-identification answers; UsageError (asked again) for one the schema would refuse."""
+    answers: dict[str, str] = {}
+    for value in _items(text):
+        question, sep, answer = (part.strip() for part in value.partition("="))
+        if not sep or not re.fullmatch(ID_PATTERN, question):
+            raise click.UsageError(f"{value[:60]!r}: write QUESTION=ANSWER, the question in lower case "
+                                   "letters, digits and hyphens (e.g. generation=gen-z)")
+        if len(answer) > SELF_ID_MAX_CHARS:
+            raise click.UsageError(f"the answer to {question} is longer than {SELF_ID_MAX_CHARS} characters")
+        answers[question] = answer
+    return answers
 
 
 def _self_identification(values: Sequence[str]) -> dict[str, str]:
