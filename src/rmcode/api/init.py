@@ -23,9 +23,9 @@ from ..init.scaffold import (
     save,
     write_files,
 )
-from ..io.files import present as is_present
-from ..io.files import read_text_if_file
 from ..io.system import local_zone
+from ..io.worktree import present as is_present
+from ..io.worktree import read_text_if_file
 from ..layout import login_key, same_login
 from ..model import Program, ProgramData
 from ..validate.schema import load_schema

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io.files import exists
 from ..io.repo import read_keyring
+from ..io.worktree import exists
 from ..sealing import Keyring, generate_identity
 
 __all__ = ["Keyring", "data_file_path", "new_identity", "read_keyring"]

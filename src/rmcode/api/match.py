@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import MatchError, Problem, SchemaError
 from ..formats.matches import Diff, Impact, KpiMove, Summary, diff, parse, render
-from ..io.files import committed, has_head, read_regular, write_if_changed
+from ..io.worktree import committed, has_head, read_regular, write_if_changed
 from ..layout import MATCHES, PROGRAM, size_limit
 from ..load.loader import Document, load_bytes
 from ..match.assign import Proposal, cohorts_in_scope, propose

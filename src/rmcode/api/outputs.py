@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io.files import write_text
+from ..io.worktree import write_text
 
 
 def write_output(path: Path, text: str) -> None:

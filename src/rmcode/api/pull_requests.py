@@ -12,9 +12,9 @@ from ..github.codeowners import render_codeowners
 from ..github.issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormFile, FormKind, form_file
 from ..github.pr_summary import VERDICT_FORMATS, problems_md
 from ..init.scaffold import LINK_HINT, read_existing, refuse, write_data_file
-from ..io.files import is_link, read_head, read_regular_text, write_text_atomic
 from ..io.gitdiff import GitError, summarize_pr
 from ..io.gitdiff import check_pr as _check_pr
+from ..io.worktree import is_link, read_head, read_regular_text, write_text_atomic
 from ..model import ProgramData
 from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
 from ..progress.nudge import Nudge, build_nudge

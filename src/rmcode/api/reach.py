@@ -20,9 +20,9 @@ from ..io.delivery import (
     open_addresses,
     webhooks_from_env,
 )
-from ..io.files import read_text_file, write_bytes
 from ..io.repo import read_keyring
 from ..io.sent import open_sent_log
+from ..io.worktree import read_text_file, write_bytes
 from ..layout import login_key
 from ..model import ProgramData
 from ..reach.notify import Message, plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..init.scaffold import refuse
-from ..io.files import exists
+from ..io.worktree import exists
 from ..layout import login_key
 from ..load.survey_form import (
     Answer,

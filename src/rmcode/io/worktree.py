@@ -1,7 +1,9 @@
-"""Single files of a program repository the commands read or replace: regular files only.
+"""Single files of the program's working tree that commands read or replace, and their committed versions.
 
-Symbolic links are never followed (a pull request may add one pointing anywhere), and every
-write goes through ``repo.write_atomic`` (a temporary file renamed over the target).
+Each function says whether it follows a symbolic link: the ``regular`` readers do not (a pull
+request may add a link pointing anywhere). Files rmcode replaces in the repository are written
+through ``repo.write_atomic`` (a temporary file renamed over the target); files the user names
+for output (``--summary``, calendars) are written as asked.
 """
 
 from __future__ import annotations
