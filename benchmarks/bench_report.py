@@ -150,7 +150,8 @@ def _in_process(root: Path, runs: int) -> dict[str, float]:
     start = time.perf_counter()
     from rmcode import api
     from rmcode.cli.progress import render_plain
-    from rmcode.report.build import build_report, render_json
+    from rmcode.formats.report import render_json
+    from rmcode.report.build import build_report
     phases = {"import rmcode (api, report, commands)": time.perf_counter() - start}
     day = dt.date.fromisoformat(AS_OF)
     start = time.perf_counter()

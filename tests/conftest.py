@@ -10,6 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
+
+# Property tests check what holds, not how fast: on a shared 2-core CI machine a per-example
+# deadline fails at random (tests that care about time set their own).
+settings.register_profile("rmcode", deadline=None)
+settings.load_profile("rmcode")
+
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}schemas/{}.schema.json\n"
 

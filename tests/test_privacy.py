@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from rmcode.model import Pair, ProgramData
 from rmcode.progress.metrics import Value
 from rmcode.report.build import build_report
-from rmcode.report.privacy import (
+from rmcode.report.public import (
     fold_small_groups,
     hold_series,
     publish_date,

@@ -26,7 +26,7 @@ from rmcode.api import site
 from rmcode.errors import RmcodeError
 from rmcode.github.issueform import form_file
 from rmcode.model import Program as Model
-from rmcode.report.privacy import suppress_cells
+from rmcode.report.public import suppress_cells
 from rmcode.sealing import generate_identity, parse_identities, unseal
 from rmcode.validate.sealed import DEFAULT_SEALED, sealed_fields
 

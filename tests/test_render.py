@@ -283,14 +283,17 @@ def test_path_filter_refuses_anything_but_plain_paths() -> None:
 
 
 def test_survey_summaries_say_what_people_answered() -> None:
+    from rmcode.report.model import AnswerStats
     from rmcode.site.pages import _answer_summary
-    choice = {"type": "choice", "suppressed": False, "yes_share": None, "mean": None}
-    assert _answer_summary(choice, {"Video call": 5, "In person": 3}, 5) == "most answered “Video call”"
-    assert _answer_summary(choice, {"a": 4, "b": 4}, 5) == "most answered “a” and “b”"
-    assert _answer_summary(choice, {"a": 0}, 5) == "no answers yet"
-    assert _answer_summary({"type": "scale", "mean": 4.25}, {}, 5) == "mean 4.25"
-    assert _answer_summary({"type": "yes-no", "yes_share": 0.8}, {}, 5) == "80% yes"
-    assert _answer_summary({"suppressed": True}, {}, 5) == "hidden: fewer than 5 answers"
+    choice = AnswerStats(8, False, None, None, None)
+    assert _answer_summary(choice, {"Video call": 5, "In person": 3}, 0, 5) == "most answered “Video call”"
+    assert _answer_summary(choice, {"a": 4, "b": 4}, 0, 5) == "most answered “a” and “b”"
+    assert _answer_summary(choice, {"a": 0}, 0, 5) == "no answers yet"
+    assert _answer_summary(AnswerStats(8, False, None, 4.25, None), {}, 0, 5) == "mean 4.25"
+    assert _answer_summary(AnswerStats(8, False, 0.8, None, None), {}, 0, 5) == "80% yes"
+    assert _answer_summary(AnswerStats(2, True, None, None, None), {}, 0, 5) == "hidden: fewer than 5 answers"
+    # answers given by too few people are left out of the chart: the summary does not guess the top one
+    assert _answer_summary(choice, {"a": 5}, 2, 5) == "answers given by fewer than 5 people are not shown"
 
 
 def test_rules_page_counts_milestones_from_the_match_date(program_repo: Callable[..., Path]) -> None:

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from test_progress import checkin, load, response, small_files
 
 from rmcode import api
+from rmcode.formats.report import RENDERERS, render_csv, render_json, render_markdown, report_data
 from rmcode.model import ProgramData
-from rmcode.report.build import RENDERERS, build_report, render_csv, render_json, render_markdown
+from rmcode.report.build import build_report
 from rmcode.sealing import parse_identities
 from rmcode.validate.schema import load_schema
 from rmcode.validate.sealed import open_data
@@ -82,6 +83,11 @@ def validator() -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(load_schema("report"), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
+def built(data: ProgramData, day: dt.date, private: bool = False) -> dict[str, Any]:
+    """The report's JSON form, the documented contract these tests read."""
+    return json.loads(json.dumps(report_data(build_report(data, day, private))))  # type: ignore[no-any-return]
+
+
 def schema_errors(report: dict[str, Any]) -> list[str]:
     return [e.message for e in validator().iter_errors(json.loads(json.dumps(report)))]
 
@@ -95,12 +101,12 @@ def test_schema_is_draft_07_with_titles() -> None:
 
 def test_public_and_private_reports_match_the_schema(secret_data: ProgramData) -> None:
     day = dt.date(2026, 3, 31)
-    assert schema_errors(build_report(secret_data, day)) == []
-    assert schema_errors(build_report(secret_data, day, private=True)) == []
+    assert schema_errors(built(secret_data, day)) == []
+    assert schema_errors(built(secret_data, day, private=True)) == []
 
 
 def test_schema_rejects_private_parts_in_a_public_report(secret_data: ProgramData) -> None:
-    report = build_report(secret_data, dt.date(2026, 3, 31), private=True)
+    report = built(secret_data, dt.date(2026, 3, 31), private=True)
     report["private"] = False
     errors = schema_errors(report)
     assert errors and all("should not be valid" in e or "False schema" in e for e in errors)
@@ -108,16 +114,17 @@ def test_schema_rejects_private_parts_in_a_public_report(secret_data: ProgramDat
 
 def test_nothing_private_in_any_public_rendering(secret_data: ProgramData) -> None:
     for k, day in ((1, "2026-03-31"), (2, "2026-03-31"), (1, "2026-07-15")):
-        report = build_report(with_privacy(secret_data, k), dt.date.fromisoformat(day))
+        typed = build_report(with_privacy(secret_data, k), dt.date.fromisoformat(day))
         for fmt, render in RENDERERS.items():
-            text = render(report)
+            text = render(typed)
             assert [s for s in SECRETS if s in text] == [], (fmt, k, day)
-        assert not {"flags", "answers", "ratings", "first_session_fit"} & set(_keys(report))
+        assert not {"flags", "answers", "ratings", "first_session_fit"} & set(_keys(report_data(typed)))
 
 
 def test_private_report_adds_flags_and_free_text_only(secret_data: ProgramData) -> None:
-    report = build_report(secret_data, dt.date(2026, 3, 31), private=True)
-    text = "".join(render(report) for render in RENDERERS.values())
+    typed = build_report(secret_data, dt.date(2026, 3, 31), private=True)
+    text = "".join(render(typed) for render in RENDERERS.values())
+    report = built(secret_data, dt.date(2026, 3, 31), private=True)
     assert [s for s in SECRETS if s in text] == ["SECRET-CONCERN", "SECRET-TEXT"]
     (concern,) = [f for f in report["flags"] if f["kind"] == "concern"]
     assert concern == {"kind": "concern", "pair": "ana--cleo", "login": "cleo",
@@ -136,7 +143,7 @@ def _keys(value: Any) -> list[str]:
 
 
 def test_kpis_with_weekly_series(secret_data: ProgramData) -> None:
-    report = build_report(secret_data, dt.date(2026, 3, 31))
+    report = built(secret_data, dt.date(2026, 3, 31))
     sessions, rating, early = report["kpis"]
     assert {k: sessions[k] for k in ("value", "target", "met", "suppressed", "unit", "direction")} == {
         "value": 2.5, "target": 2.0, "met": True, "suppressed": False, "unit": "sessions", "direction": "at-least"}
@@ -150,7 +157,7 @@ def test_kpis_with_weekly_series(secret_data: ProgramData) -> None:
 
 
 def test_small_groups_are_suppressed_with_their_complements(secret_data: ProgramData) -> None:
-    report = build_report(with_privacy(secret_data, 2), dt.date(2026, 3, 31))
+    report = built(with_privacy(secret_data, 2), dt.date(2026, 3, 31))
     # Sales 3 (ana, dan, eve), Legal 2 (ben, fay), Finance 1 (cleo): Finance, and Legal to protect it
     assert report["participation"]["department"] == [
         {"group": "Finance", "count": None}, {"group": "Legal", "count": None}, {"group": "Sales", "count": 3}]
@@ -161,39 +168,95 @@ def test_small_groups_are_suppressed_with_their_complements(secret_data: Program
 
 
 def test_small_survey_groups_are_suppressed_by_role(secret_data: ProgramData) -> None:
-    report = build_report(with_privacy(secret_data, 2), dt.date(2026, 3, 31))
+    report = built(with_privacy(secret_data, 2), dt.date(2026, 3, 31))
     would = report["surveys"][0]["questions"][0]
     # four answers: ana yes, ben no (mentors); cleo no, dan yes (mentees)
     assert (would["responses"], would["yes_share"], would["distribution"]) == (4, 0.5, {"yes": 2, "no": 2})
-    assert would["by_role"]["mentor"] == {"responses": 2, "suppressed": False, "yes_share": 0.5, "mean": None,
-                                          "distribution": {"yes": 1, "no": 1}}
-    overall = build_report(with_privacy(secret_data, 3), dt.date(2026, 3, 31))["surveys"][0]["questions"][1]
+    # one person per answer and role: the roles' breakdown would give back one person's answer (and hide the
+    # overall cells with it), so it is left out; the share would be the yes cell again
+    assert would["by_role"]["mentor"] == {"responses": 2, "suppressed": False, "yes_share": None, "mean": None,
+                                          "distribution": None}
+    overall = built(with_privacy(secret_data, 3), dt.date(2026, 3, 31))["surveys"][0]["questions"][1]
     # three scale answers (ana 5, cleo 3, dan 4): the overall mean is shown, the roles (1 and 2) are not
     assert (overall["mean"], overall["by_role"]["mentor"]["mean"], overall["by_role"]["mentee"]["mean"]) == (4.0, None, None)
     assert overall["by_role"]["mentee"]["suppressed"] is True
 
 
+def test_answers_given_by_too_few_people_are_suppressed_with_their_complements(secret_data: ProgramData) -> None:
+    report = build_report(with_privacy(secret_data, 3), dt.date(2026, 3, 31))
+    data = report_data(report)
+    would, overall = (json.loads(json.dumps(q)) for q in data["surveys"][0]["questions"][:2])  # type: ignore[index]
+    # four answers, 2 yes and 2 no: each cell is about fewer than 3 people, and the share is the yes cell again
+    assert (would["responses"], would["suppressed"], would["yes_share"], would["distribution"]) == (
+        4, False, None, {"yes": None, "no": None})
+    # three scale answers 5, 3 and 4: the mean of three people is shown; three hidden cells of three answers
+    # would each be one answer, so there is no distribution at all
+    assert (overall["mean"], overall["distribution"]) == (4.0, None)
+    text = render_markdown(report)
+    assert "| Would you continue? | 4 | yes: suppressed, no: suppressed |\n" in text
+    assert "1 person" not in text and ": 1," not in text
+
+
+def test_the_site_shows_no_answer_given_by_too_few_people(secret_data: ProgramData) -> None:
+    from rmcode.site.render import SiteSettings, site_files
+    day = dt.date(2026, 3, 31)
+    data = with_privacy(secret_data, 3)
+    files = {str(path): text for path, text in site_files(data, build_report(data, day), day, SiteSettings()).items()}
+    would, overall = json.loads(files["api/v1/surveys.json"])[0]["questions"][:2]
+    assert (would["distribution"], would["yes_share"], overall["distribution"]) == ({"yes": None, "no": None}, None, None)
+    dashboard = files["dashboard.md"]
+    assert "Would you continue&#63;</strong>: answers given by fewer than 3 people are not shown (4 answers)." in dashboard
+    assert "charts/survey-closing-would" not in dashboard  # no chart of hidden cells
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["mentor", "mentee"]), st.integers(1, 5)), max_size=40),
+       st.integers(1, 6))
+def test_no_suppressed_answer_count_comes_back_from_the_total(answers: list[tuple[str, int]], k: int) -> None:
+    from rmcode.model import Question, Source, SurveyResponse
+    from rmcode.progress.surveys import Answer, QuestionAnswers
+    from rmcode.report.public import publish_question
+    dummy = SurveyResponse("s", "ana", dt.date(2026, 3, 1), None, {}, Source("surveys/s/ana.yaml"))
+    q = publish_question(QuestionAnswers(Question("q", "Q?", "scale"), tuple(Answer(r, v, dummy) for r, v in answers)),
+                         ("mentor", "mentee"), k, False)
+    for stats in (q.stats, *(s for _, s in q.by_role)):
+        if stats.distribution is None:
+            continue
+        shown = {c.group: c.count for c in stats.distribution if c.count is not None}
+        hidden = [c.group for c in stats.distribution if c.count is None]
+        assert all(n == 0 or n >= k for n in shown.values())
+        # never exactly one hidden cell, and together the hidden cells hold enough people for each to be k or more
+        assert len(hidden) != 1
+        if hidden:
+            assert stats.responses - sum(shown.values()) - (len(hidden) - 1) >= k
+    if q.by_role and all(s.distribution is not None for _, s in q.by_role) and q.stats.distribution is not None:
+        # an answer shown overall but hidden for a role would give that role's count back by subtraction
+        for i, cell in enumerate(q.stats.distribution):
+            roles = [s.distribution[i].count for _, s in q.by_role if s.distribution is not None]
+            assert (cell.count is None) == (None in roles) or all(n is None for n in roles)
+
+
 def test_sensitive_kpi_waits_for_enough_new_records(secret_data: ProgramData) -> None:
-    rating = build_report(with_privacy(secret_data, 2), dt.date(2026, 3, 31))["kpis"][1]
+    rating = built(with_privacy(secret_data, 2), dt.date(2026, 3, 31))["kpis"][1]
     # cleo 4 and dan 3 by 02-12 (3.5); cleo's 2 of 03-10 alone would reveal itself, so 3.5 stays
     assert (rating["value"], rating["series"][6]["value"], rating["series"][-1]["value"]) == (3.5, 3.5, 3.5)
-    assert build_report(with_privacy(secret_data, 1), dt.date(2026, 3, 31))["kpis"][1]["value"] == 3.0
+    assert built(with_privacy(secret_data, 1), dt.date(2026, 3, 31))["kpis"][1]["value"] == 3.0
 
 
 def test_kpi_over_too_few_people_is_suppressed(secret_data: ProgramData) -> None:
-    rating = build_report(with_privacy(secret_data, 3), dt.date(2026, 3, 31))["kpis"][1]
+    rating = built(with_privacy(secret_data, 3), dt.date(2026, 3, 31))["kpis"][1]
     assert (rating["value"], rating["suppressed"], rating["met"]) == (None, True, None)  # two mentees rated
     assert {p["value"] for p in rating["series"]} == {None}
 
 
 def test_weekly_publication_freezes_aggregates_until_the_week_ends(secret_data: ProgramData) -> None:
     weekly = with_privacy(secret_data, 1, "weekly")
-    public = build_report(weekly, dt.date(2026, 3, 26))  # a Thursday
+    public = built(weekly, dt.date(2026, 3, 26))  # a Thursday
     assert (public["as_of"], public["aggregates_as_of"]) == ("2026-03-26", "2026-03-22")
     assert public["surveys"][0]["responses"] == 3  # cleo's answer of 03-25 waits for the next week
     assert public["kpis"][0]["series"][-1]["week"] == "2026-03-16"
-    assert build_report(weekly, dt.date(2026, 3, 26), private=True)["surveys"][0]["responses"] == 4
-    assert public["pairs"] == build_report(weekly, dt.date(2026, 3, 26), private=False)["pairs"]
+    assert built(weekly, dt.date(2026, 3, 26), private=True)["surveys"][0]["responses"] == 4
+    assert public["pairs"] == built(weekly, dt.date(2026, 3, 26), private=False)["pairs"]
 
 
 def test_report_is_identical_across_runs(secret_data: ProgramData) -> None:
@@ -264,7 +327,7 @@ def test_bad_kpi_parameters_stop_the_report(program_repo: ProgramRepo) -> None:
     from rmcode.errors import SchemaError
     bad = MINI_PROGRAM.replace("metric: match_rate, target: 0.9}", "metric: match_rate, target: 0.9, params: {role: boss}}")
     with pytest.raises(SchemaError, match="RM332 kpi match-rate: role must be one of mentor, mentee, not 'boss'"):
-        build_report(load(program_repo({"program.yaml": bad})), dt.date(2026, 3, 1))
+        built(load(program_repo({"program.yaml": bad})), dt.date(2026, 3, 1))
 
 
 @pytest.mark.skipif(not (ROOT / "program.yaml").exists(), reason="the demo program is not generated")
@@ -272,21 +335,23 @@ def test_demo_public_report_is_meaningful_and_keeps_secrets() -> None:
     day = api.resolve_as_of(ROOT, None)
     sealed = api.load_program(ROOT, day)
     # without the key: what needs sealed values says so, never a number; nothing sealed leaks, even privately
-    locked = build_report(sealed, day, private=True)
+    locked = built(sealed, day, private=True)
+    locked_typed = build_report(sealed, day, private=True)
     assert schema_errors(locked) == []
     assert {k["id"] for k in locked["kpis"] if k.get("needs_key")} == {"mentee-rating", "first-session-fit", "would-continue"}
     assert all(k["value"] is None for k in locked["kpis"] if k.get("needs_key"))
     assert locked["sealed"]["unread"] > 200 and "concern" not in {f["kind"] for f in locked["flags"]}
     for render in RENDERERS.values():
-        assert [m for m in DEMO_MARKERS if m in render(locked)] == []
+        assert [m for m in DEMO_MARKERS if m in render(locked_typed)] == []
     # with the DEMO-ONLY key, as the publish job opens a real program with its own key
     data = open_data(sealed, parse_identities((ROOT / "demo-only.key").read_text())).data
-    public = build_report(data, day)
+    public = built(data, day)
     assert schema_errors(public) == []
     for render in RENDERERS.values():
-        assert [m for m in DEMO_MARKERS if m in render(public)] == []
+        assert [m for m in DEMO_MARKERS if m in render(build_report(data, day))] == []
     assert sum(k["value"] is not None for k in public["kpis"]) >= len(public["kpis"]) - 1
     assert {p["status"] for p in public["pairs"]} >= {"on-track", "behind", "stalled", "ended-early"}
-    private = build_report(data, day, private=True)
+    private = built(data, day, private=True)
     assert {f["kind"] for f in private["flags"]} >= {"concern", "stalled", "unconfirmed", "low-ratings"}
-    assert "PRIVATE-NOTE-MARKER" in render_json(private) and "PRIVATE-BIO-MARKER" not in render_json(private)
+    text = render_json(build_report(data, day, private=True))
+    assert "PRIVATE-NOTE-MARKER" in text and "PRIVATE-BIO-MARKER" not in text

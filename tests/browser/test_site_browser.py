@@ -300,6 +300,21 @@ def test_dashboard_reads_at_a_glance(browser: Any, base_url: str, size: str, sch
         height = VIEWPORTS[size]["height"]
         below = [b for b in cards.evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)") if b > height]
         assert below == [], f"{len(below)} KPI cards below the first screen"
+        # details on demand: every chart and its numbers are in the page (alt text, table)...
+        more = tab.locator("details.rm-more")
+        assert more.count() >= len(data.program.kpis)
+        alts = tab.locator(".rm-figure img").evaluate_all("els => els.map(e => e.alt)")
+        assert alts and all(alts) and len(alts) == 2 * tab.locator("details.rm-chart-data").count()
+        if size == "phone":
+            # ...but a phone shows one row per KPI or chart until the reader opens it
+            assert more.evaluate_all("els => els.filter(e => e.open).length") == 0
+            assert tab.locator(".rm-figure img:visible").count() == 0
+            page_height = tab.evaluate("document.documentElement.scrollHeight")
+            assert page_height < 3 * height, f"the phone dashboard is {page_height} px long"
+            tab.screenshot(path=str(ARTIFACTS / f"dashboard-{size}-{scheme}-collapsed.png"), full_page=True)
+            for summary in more.locator(":scope > summary").all():
+                summary.click()
+        assert more.evaluate_all("els => els.filter(e => !e.open).length") == 0
         # the chart drawn for this palette is the one shown, and it has its alt text
         shown = tab.locator(".rm-figure img:visible")
         assert shown.count() > 0
@@ -317,6 +332,25 @@ def test_dashboard_reads_at_a_glance(browser: Any, base_url: str, size: str, sch
         assert small_charts == []
         tab.screenshot(path=str(ARTIFACTS / f"dashboard-{size}-{scheme}-full.png"), full_page=True)
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_kpi_card_opens_its_collapsed_details_on_a_phone(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["phone"], service_workers="block")
+    tab = context.new_page()
+    try:
+        _visit(tab, f"{base_url}/demo/index.html")  # the home page's headline cards link to the dashboard
+        link = tab.locator(".rm-kpi-name a").first
+        target = link.get_attribute("href").split("#")[1]
+        link.click()
+        tab.wait_for_function(f"document.getElementById('{target}') && document.getElementById('{target}').open")
+        # the KPI's row is on screen, below the sticky header, with its chart shown
+        header = tab.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+        top = tab.locator(f"#{target} > summary").bounding_box()["y"]
+        assert header <= top < VIEWPORTS["phone"]["height"] / 2
+        assert tab.locator(f"#{target} .rm-figure img:visible").count() == 1
+        assert tab.locator("details.rm-more[open]").count() == 1  # the others stay collapsed
     finally:
         context.close()
 

@@ -57,7 +57,7 @@ NO_STAMP: Stamp = (-1, -1, -1)  # a file that could not be stat-ed: never matche
 _LAZY = {
     "propose": "match.assign", "Proposal": "match.assign",
     "diff_matches": ("formats.matches", "diff"), "render_matches": ("formats.matches", "render"),
-    "build_report": "report.build", "RENDERERS": "report.build", "REPORT_VERSION": "report.build",
+    "build_report": "report.build", "RENDERERS": "formats.report", "REPORT_VERSION": "report.build",
     "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "progress.metrics",
     "check_pr": "io.gitdiff", "summarize_pr": "io.gitdiff", "form_file": "github.issueform", "build_nudge": "progress.nudge",
     "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "init.scaffold",

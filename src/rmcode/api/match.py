@@ -124,10 +124,10 @@ def _placed(root: Path, problems: list[Problem]) -> list[Problem]:
 
 
 def _kpi_moves(before: ProgramData, after: ProgramData, on: dt.date) -> tuple[KpiMove, ...]:
-    old = {k["id"]: k for k in build_report(before, on)["kpis"]}
-    new = {k["id"]: k for k in build_report(after, on)["kpis"]}
+    old = {k.id: k for k in build_report(before, on).kpis}
+    new = {k.id: k for k in build_report(after, on).kpis}
     order = [*new, *(k for k in old if k not in new)]
-    return tuple(KpiMove(kid, str((new.get(kid) or old[kid])["name"]),
-                         old[kid]["target"] if kid in old else None, new[kid]["target"] if kid in new else None,
-                         old[kid]["value"] if kid in old else None, new[kid]["value"] if kid in new else None)
+    return tuple(KpiMove(kid, (new.get(kid) or old[kid]).name,
+                         old[kid].target if kid in old else None, new[kid].target if kid in new else None,
+                         old[kid].value if kid in old else None, new[kid].value if kid in new else None)
                  for kid in order)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .. import api
-from ..model import ProgramData
-from ..progress.pairs import STATUSES
-from ..report.build import RENDERERS, Report, build_report, format_target, format_value
+from ..api.outputs import write_output
+from ..api.report import progress_report
+from ..formats.report import RENDERERS, PairReport, Report, format_kpi, format_target
 from .options import AS_OF, IDENTITY, ROOT, as_date
 
 # most urgent first, so the pairs that need a nudge head the list
@@ -29,29 +26,14 @@ PRIVATE_WARNING = ("This report is for program admins only: it quotes concerns a
                    "and names people. Do not publish or share it.")
 
 
-def _load(root: Path, as_of: dt.datetime | None, identity: Path | None = None) -> tuple[ProgramData, dt.date, int]:
-    """The program as it stood on the report date (see ``api.load_as_of``) with sealed values
-    opened where a key is, that date, and how many values were opened."""
-    from ..io.repo import read_keyring
-    from ..validate.sealed import open_with_key
-
-    keyring = read_keyring(identity)  # a bad key fails before the long part
-    loaded, day = api.load_as_of(root, as_date(as_of))
-    opened = open_with_key(loaded, keyring)
-    data = opened.data
-    # the loaded program lives until exit: keep the collector from re-scanning it (about 20% faster)
-    gc.freeze()
-    return data, day, opened.opened
-
-
-def _pairs(report: Report) -> list[Mapping[str, Any]]:
-    return sorted(report["pairs"], key=lambda p: (ATTENTION.index(p["status"]), p["id"]))
+def _pairs(report: Report) -> list[PairReport]:
+    return sorted(report.pairs, key=lambda p: (ATTENTION.index(p.status), p.id))
 
 
 def _summary(report: Report) -> str:
-    counts = {s: sum(p["status"] == s for p in report["pairs"]) for s in STATUSES}
+    counts = {s: sum(p.status == s for p in report.pairs) for s in ATTENTION}
     parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda x: ATTENTION.index(x[0])) if n)
-    return f"Pairs: {len(report['pairs'])}" + (f" ({parts})" if parts else "")
+    return f"Pairs: {len(report.pairs)}" + (f" ({parts})" if parts else "")
 
 
 def _met(met: bool | None) -> str:
@@ -59,8 +41,12 @@ def _met(met: bool | None) -> str:
 
 
 def _heading(report: Report) -> str:
-    program = report["program"]
-    return f"{program['name']} ({program['organisation']}), as of {report['as_of']}"
+    program = report.program
+    return f"{program.name} ({program.organisation}), as of {report.as_of}"
+
+
+def _day(day: dt.date | None) -> str:
+    return "-" if day is None else day.isoformat()
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -70,15 +56,13 @@ def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render_plain(report: Report) -> str:
     """The status view without colours, for logs and pipes."""
-    lines = [_heading(report), "", f"KPIs (as of {report['aggregates_as_of']})"]
-    kpis = [(k["name"], format_value(k["unit"], k["value"], k["suppressed"], k.get("needs_key", False)), format_target(k),
-             _met(k["met"]))
-            for k in report["kpis"]]
+    lines = [_heading(report), "", f"KPIs (as of {report.aggregates_as_of})"]
+    kpis = [(k.name, format_kpi(k), format_target(k), _met(k.met)) for k in report.kpis]
     lines += _columns(kpis) if kpis else ["  none declared in program.yaml"]
     lines += ["", _summary(report)]
     rows = [("PAIR", "STATUS", "SESSIONS", "EXPECTED", "PROGRESS", "LAST", "NEXT DUE")]
-    rows += [(p["id"], p["status"], f"{p['sessions_held']}/{p['sessions_committed']}", str(p["sessions_expected"]),
-              f"{p['progress'] * 100:.0f}%", p["last_session"] or "-", p["next_due"] or "-") for p in _pairs(report)]
+    rows += [(p.id, p.status, f"{p.sessions_held}/{p.sessions_committed}", str(p.sessions_expected),
+              f"{p.progress * 100:.0f}%", _day(p.last_session), _day(p.next_due)) for p in _pairs(report)]
     if len(rows) > 1:
         lines += _columns(rows)
     return "\n".join(lines) + "\n"
@@ -95,23 +79,21 @@ def _bar(progress: float, width: int = 12) -> Text:
 def render_rich(report: Report, console: Console, limit: int | None = TERMINAL_ROWS) -> None:
     """The status view for a terminal: coloured statuses, progress bars, the most urgent pairs first."""
     console.print(Text(_heading(report), style="bold"))
-    kpis = Table(title=f"KPIs (as of {report['aggregates_as_of']})", title_justify="left")
+    kpis = Table(title=f"KPIs (as of {report.aggregates_as_of})", title_justify="left")
     for name, justify in (("KPI", "left"), ("Value", "right"), ("Target", "right"), ("", "left")):
         kpis.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for k in report["kpis"]:
-        style = {True: "green", False: "red", None: "dim"}[k["met"]]
-        kpis.add_row(Text(k["name"]), format_value(k["unit"], k["value"], k["suppressed"], k.get("needs_key", False)),
-                     format_target(k),
-                     Text(_met(k["met"]), style=style))
+    for k in report.kpis:
+        style = {True: "green", False: "red", None: "dim"}[k.met]
+        kpis.add_row(Text(k.name), format_kpi(k), format_target(k), Text(_met(k.met), style=style))
     console.print(kpis)
     pairs = Table(title=_summary(report), title_justify="left")
     for name in ("Pair", "Status", "Sessions", "Progress", "Last", "Next due"):
         pairs.add_column(name)
     rows = _pairs(report)
     for p in rows[:limit]:
-        pairs.add_row(Text(p["id"]), Text(p["status"], style=STATUS_STYLE[p["status"]]),
-                      f"{p['sessions_held']}/{p['sessions_committed']} (expected {p['sessions_expected']})",
-                      _bar(p["progress"]), p["last_session"] or "-", p["next_due"] or "-")
+        pairs.add_row(Text(p.id), Text(p.status, style=STATUS_STYLE[p.status]),
+                      f"{p.sessions_held}/{p.sessions_committed} (expected {p.sessions_expected})",
+                      _bar(p.progress), _day(p.last_session), _day(p.next_due))
     console.print(pairs)
     if limit is not None and len(rows) > limit:
         console.print(Text(f"... and {len(rows) - limit:,} more pairs: `rmcode status --all`, or pipe the "
@@ -136,8 +118,7 @@ def status(root: Path, as_of: dt.datetime | None, show_all: bool, identity: Path
       rmcode status
       rmcode status --root demo --as-of 2026-11-24
     """
-    data, day, opened = _load(root, as_of, identity)
-    report = build_report(data, day, opened=opened)
+    report = progress_report(root, as_date(as_of), identity)
     if sys.stdout.isatty():
         render_rich(report, Console(), None if show_all else TERMINAL_ROWS)
     else:
@@ -169,15 +150,14 @@ def report(root: Path, as_of: dt.datetime | None, fmt: str, private: bool, out: 
       rmcode report --private --format md > admin-report.md
       rmcode report --private --identity ~/.config/rmcode/program.key
     """
-    data, day, opened = _load(root, as_of, identity)
-    text = RENDERERS[fmt](build_report(data, day, private=private, opened=opened))
+    text = RENDERERS[fmt](progress_report(root, as_date(as_of), identity, private))
     if private:
         click.echo(PRIVATE_WARNING, err=True)
     if out is None:
         click.echo(text, nl=False)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text)
     except OSError as exc:
         raise click.FileError(str(out), exc.strerror or str(exc)) from None
 

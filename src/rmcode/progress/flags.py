@@ -10,9 +10,9 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ..model import CheckIn, Participant, ProgramData, Source
+from ..layout import login_key, same_login
+from ..model import OPEN_PAIR, CheckIn, Participant, ProgramData, Source
 from .pairs import PairFacts, PairProgress, first_fit_answers
 
 LOW_RATING = 2  # ratings at or below this are low
@@ -27,10 +27,6 @@ class Flag:
     login: str | None
     message: str
     evidence: tuple[Source, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "pair": self.pair, "login": self.login, "message": self.message,
-                "evidence": [{"path": s.path, "line": s.line} for s in self.evidence]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +51,7 @@ def concern(ctx: FlagContext) -> Iterable[Flag]:
 def low_ratings(ctx: FlagContext) -> Iterable[Flag]:
     for f in ctx.facts:
         for side in (f.pair.mentor, f.pair.mentee):
-            rated = [c for c in f.checkins if c.author.lower() == side.lower() and c.rating is not None
+            rated = [c for c in f.checkins if same_login(c.author, side) and c.rating is not None
                      and c.date <= ctx.as_of]
             runs = [(a, b) for a, b in itertools.pairwise(rated)
                     if (a.rating or 0) <= LOW_RATING and (b.rating or 0) <= LOW_RATING]
@@ -82,10 +78,10 @@ def no_show(ctx: FlagContext) -> Iterable[Flag]:
 
 def unconfirmed(ctx: FlagContext) -> Iterable[Flag]:
     for f in ctx.facts:
-        logged = {side: [c for c in f.checkins if c.held and c.author.lower() == side.lower() and c.date <= ctx.as_of]
+        logged = {side: [c for c in f.checkins if c.held and same_login(c.author, side) and c.date <= ctx.as_of]
                   for side in (f.pair.mentor, f.pair.mentee)}
         for side, other in ((f.pair.mentor, f.pair.mentee), (f.pair.mentee, f.pair.mentor)):
-            if len(logged[side]) >= 2 and not any(c.author.lower() == other.lower() and c.date <= ctx.as_of
+            if len(logged[side]) >= 2 and not any(same_login(c.author, other) and c.date <= ctx.as_of
                                                   for c in f.checkins):
                 yield Flag("unconfirmed", f.pair.id, side, f"{side} logged {len(logged[side])} sessions that "
                            f"{other} never confirmed", tuple(c.source for c in logged[side]))
@@ -109,11 +105,27 @@ def inactivity(ctx: FlagContext) -> Iterable[Flag]:
                        _pair_evidence(f, p))
 
 
-def _missing(p: Participant) -> list[str]:
-    needs = {"skills_offered" if p.role == "mentor" else "skills_wanted":
-             p.skills_offered if p.role == "mentor" else p.skills_wanted,
-             "availability": p.availability, "goals": p.goals}
-    return [name for name, value in needs.items() if not value]
+@dataclass(frozen=True, slots=True)
+class Need:
+    """Something a profile needs for matching: its field, how people call it, and whether a person lacks it."""
+
+    field: str
+    words: str
+    lacks: Callable[[Participant], bool]
+
+
+# the one incomplete-profile rule: the admin flag names the fields, the nudge and reminders the words
+PROFILE_NEEDS: tuple[Need, ...] = (
+    Need("skills_offered", "skills offered", lambda p: p.role == "mentor" and not p.skills_offered),
+    Need("skills_wanted", "skills wanted", lambda p: p.role == "mentee" and not p.skills_wanted),
+    Need("availability", "weekly availability", lambda p: not p.availability),
+    Need("goals", "goals", lambda p: not p.goals),
+)
+
+
+def missing(p: Participant) -> list[Need]:
+    """What ``p``'s profile lacks for matching (empty: complete)."""
+    return [need for need in PROFILE_NEEDS if need.lacks(p)]
 
 
 def _open_cohort(ctx: FlagContext, p: Participant) -> bool:
@@ -124,17 +136,18 @@ def _open_cohort(ctx: FlagContext, p: Participant) -> bool:
 def incomplete_profile(ctx: FlagContext) -> Iterable[Flag]:
     for p in ctx.data.participants:
         days = (ctx.as_of - p.registered).days
-        if _missing(p) and days >= GRACE_DAYS and _open_cohort(ctx, p):
+        lacks = missing(p)
+        if lacks and days >= GRACE_DAYS and _open_cohort(ctx, p):
             yield Flag("incomplete-profile", None, p.login, f"profile incomplete for {days} days: no "
-                       + ", ".join(_missing(p)), (p.source,))
+                       + ", ".join(need.field for need in lacks), (p.source,))
 
 
 def unmatched(ctx: FlagContext) -> Iterable[Flag]:
-    reasons = {u.login.lower(): u.reason for u in ctx.data.unmatched}
+    reasons = {login_key(u.login): u.reason for u in ctx.data.unmatched}
     since: dict[str, dt.date] = {}
     paired: set[str] = set()
     for f in ctx.facts:
-        for login in (f.pair.mentor.lower(), f.pair.mentee.lower()):
+        for login in (login_key(f.pair.mentor), login_key(f.pair.mentee)):
             if ctx.progress[f.pair.id].status == "ended-early" and f.ended_on is not None:
                 since[login] = max(since.get(login, f.ended_on), f.ended_on)
             else:
@@ -159,7 +172,7 @@ def left_company(ctx: FlagContext) -> Iterable[Flag]:
     for p in ctx.data.participants:
         if roster.person(p.login) is None:
             open_pairs = [x.id for x in ctx.data.pairs
-                          if x.status in ("proposed", "active") and p.key in (x.mentor.lower(), x.mentee.lower())]
+                          if x.status in OPEN_PAIR and p.key in (login_key(x.mentor), login_key(x.mentee))]
             ending = f"; end their open pairs: {', '.join(open_pairs)}" if open_pairs else ""
             yield Flag("left-company", None, p.login, f"not in the HR roster (roster.csv): they may have left{ending}",
                        (p.source,))
@@ -180,4 +193,4 @@ def find_flags(data: ProgramData, as_of: dt.date, facts: Sequence[PairFacts],
     known = {p.pair.id: p for p in progress}
     ctx = FlagContext(data, as_of, [f for f in facts if f.pair.id in known], known)
     flags = [flag for rule in RULES.values() for flag in rule(ctx)]
-    return sorted(flags, key=lambda x: (KINDS.index(x.kind), x.pair or "", (x.login or "").lower(), x.message))
+    return sorted(flags, key=lambda x: (KINDS.index(x.kind), x.pair or "", login_key(x.login or ""), x.message))

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import Problem
+from ..layout import login_key
 from ..model import Kpi, Program, ProgramData
 from ..validate.rules import suggest
 from .pairs import (
@@ -71,7 +72,7 @@ class Context:
         self.paused_until = _ints([(p.paused_until.toordinal() if p.paused_until else NEVER) if p.paused else -NEVER
                                    for p in people])
         self.pair_cohort = _ints([cohorts.get(f.pair.cohort, -1) for f in self.pairs])
-        self.pair_people = _ints([[self.index.get(f.pair.mentor.lower(), -1), self.index.get(f.pair.mentee.lower(), -1)]
+        self.pair_people = _ints([[self.index.get(login_key(f.pair.mentor), -1), self.index.get(login_key(f.pair.mentee), -1)]
                                   for f in self.pairs]).reshape(-1, 2)
         # a person's first approved pair; -1 (no profile) lands in a spare last slot
         first = np.full(len(people) + 1, NEVER, dtype=np.int64)
@@ -192,7 +193,7 @@ def _pair_records(ctx: Context, params: Params, rows: list[tuple[int, int, float
     """(date, value, person) of check-in records, filtered by the role and cohort params."""
     role = params.get("role")
     keep = ctx.cohort_of(params, ctx.pair_cohort).tolist()
-    mentees = [f.pair.mentee.lower() for f in ctx.pairs]
+    mentees = [login_key(f.pair.mentee) for f in ctx.pairs]
     return [(day, value, ctx.index.get(author, -1)) for pair, day, value, author in rows
             if keep[pair] and (role is None or (role == "mentee") == (author == mentees[pair]))]
 
@@ -211,23 +212,23 @@ def _record_means(records: list[tuple[int, float, int]], days: Sequence[int]) ->
 
 
 def average_rating(ctx: Context, params: Params, days: Sequence[int]) -> list[Value]:
-    rows = [(i, c.date.toordinal(), float(c.rating), c.author.lower()) for i, f in enumerate(ctx.pairs)
+    rows = [(i, c.date.toordinal(), float(c.rating), login_key(c.author)) for i, f in enumerate(ctx.pairs)
             for c in f.checkins if c.held and c.rating is not None]
     return _record_means(_pair_records(ctx, params, rows), days)
 
 
 def first_session_fit_rate(ctx: Context, params: Params, days: Sequence[int]) -> list[Value]:
-    rows = [(i, c.date.toordinal(), float(bool(c.good_fit)), c.author.lower()) for i, f in enumerate(ctx.pairs)
+    rows = [(i, c.date.toordinal(), float(bool(c.good_fit)), login_key(c.author)) for i, f in enumerate(ctx.pairs)
             for c in first_fit_answers(f, dt.date.max)]
     return _record_means(_pair_records(ctx, params, rows), days)
 
 
 def would_continue_share(ctx: Context, params: Params, days: Sequence[int]) -> list[Value]:
     sel = ctx.people_sel(params)
-    rows = [(r.date.toordinal(), float(bool(r.answers[str(params["question"])])), ctx.index[r.respondent.lower()])
+    rows = [(r.date.toordinal(), float(bool(r.answers[str(params["question"])])), ctx.index[login_key(r.respondent)])
             for r in ctx.data.responses
             if r.survey == params["survey"] and isinstance(r.answers.get(str(params["question"])), bool)
-            and r.respondent.lower() in ctx.index and sel[ctx.index[r.respondent.lower()]]]
+            and login_key(r.respondent) in ctx.index and sel[ctx.index[login_key(r.respondent)]]]
     return _record_means(rows, days)
 
 

@@ -15,20 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from ..layout import login_key
 from ..model import Participant, ProgramData
-from .flags import Flag, find_flags
+from .flags import Flag, find_flags, missing
 from .pairs import PairProgress, pair_facts, progress_of
 
 NUDGED_STATUSES = ("stalled", "behind")
 PERSON_FLAGS = ("incomplete-profile", "unmatched")  # the only flags public enough for an issue
 MARKER = "<!-- rmcode nudge: written by `rmcode nudge`, replaced every week -->"
-# what a profile needs for matching, as people would say it (the check itself is flags.incomplete_profile)
-NEEDED: tuple[tuple[str, Callable[[Participant], bool]], ...] = (
-    ("skills offered", lambda p: p.role == "mentor" and not p.skills_offered),
-    ("skills wanted", lambda p: p.role == "mentee" and not p.skills_wanted),
-    ("weekly availability", lambda p: not p.availability),
-    ("goals", lambda p: not p.goals),
-)
 PairState = Literal["stalled", "behind"]
 
 
@@ -75,12 +69,12 @@ def build_nudge(data: ProgramData, as_of: dt.date) -> Nudge:
                    key=lambda n: (NUDGED_STATUSES.index(n.status), n.pair))
     people = data.by_login()
     # people on a pause are not reminded of anything until it ends
-    found = [_person(flag, people[flag.login.lower()]) for flag in find_flags(data, as_of, facts, progress)
-             if flag.kind in PERSON_FLAGS and flag.login and flag.login.lower() in people
-             and not people[flag.login.lower()].is_paused(as_of)]
+    found = [_person(flag, people[login_key(flag.login)]) for flag in find_flags(data, as_of, facts, progress)
+             if flag.kind in PERSON_FLAGS and flag.login and login_key(flag.login) in people
+             and not people[login_key(flag.login)].is_paused(as_of)]
     commitment = data.program.commitment
     return Nudge(as_of, commitment.inactivity_days, commitment.cadence_days, tuple(pairs),
-                 tuple(sorted(found, key=lambda n: (PERSON_FLAGS.index(n.kind), n.login.lower()))))
+                 tuple(sorted(found, key=lambda n: (PERSON_FLAGS.index(n.kind), login_key(n.login)))))
 
 
 def _pair(p: PairProgress) -> PairNudge:
@@ -89,9 +83,9 @@ def _pair(p: PairProgress) -> PairNudge:
 
 
 def _person(flag: Flag, person: Participant) -> PersonNudge:
-    missing = tuple(word for word, lacks in NEEDED if lacks(person))
+    lacks = tuple(need.words for need in missing(person))
     kind = cast(Literal["incomplete-profile", "unmatched"], flag.kind)
-    return PersonNudge(person.login, kind, person.role, person.cohort, missing, flag.message)
+    return PersonNudge(person.login, kind, person.role, person.cohort, lacks, flag.message)
 
 
 COUNTS: tuple[tuple[str, str, Callable[[Nudge], int]], ...] = (

@@ -18,7 +18,17 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from ..model import CheckIn, Commitment, Pair, Participant, Program, ProgramData, SurveyResponse
+from ..layout import login_key
+from ..model import (
+    CLOSED_PAIR,
+    CheckIn,
+    Commitment,
+    Pair,
+    Participant,
+    Program,
+    ProgramData,
+    SurveyResponse,
+)
 
 Status = Literal["proposed", "on-track", "behind", "stalled", "completed", "ended-early"]
 STATUSES: tuple[Status, ...] = ("proposed", "on-track", "behind", "stalled", "completed", "ended-early")
@@ -98,13 +108,13 @@ def _sessions(checkins: Sequence[CheckIn], pair: Pair) -> tuple[Session, ...]:
     by_date: dict[dt.date, list[CheckIn]] = defaultdict(list)
     for c in checkins:
         by_date[c.date].append(c)
-    sides = {pair.mentor.lower(), pair.mentee.lower()}
+    sides = {login_key(pair.mentor), login_key(pair.mentee)}
     out = []
     for day, logged in by_date.items():
         held = [c for c in logged if c.held]
         if held:
             # both sides usually log the same meeting; the longer report wins
-            confirmed = len(held) > 1 and {c.author.lower() for c in held} >= sides
+            confirmed = len(held) > 1 and {login_key(c.author) for c in held} >= sides
             out.append(Session(day, max(c.minutes for c in held), confirmed, tuple(logged)))
     return tuple(out)
 
@@ -121,13 +131,13 @@ def pair_facts(data: ProgramData) -> tuple[PairFacts, ...]:
         if cohort is None:
             continue
         approved = None if pair.status == "proposed" else (pair.matched or pair.proposed or cohort.start)
-        checkins = tuple(sorted(by_pair.get(pair.id, ()), key=lambda c: (c.date, c.author.lower())))
+        checkins = tuple(sorted(by_pair.get(pair.id, ()), key=lambda c: (c.date, login_key(c.author))))
         sessions = _sessions(checkins, pair)
         ended = None
-        if pair.status in ("completed", "ended"):
+        if pair.status in CLOSED_PAIR:
             # without a date the pair ended at the latest after its last session
             ended = pair.ended or (sessions[-1].date if sessions else approved)
-        mentee = people.get(pair.mentee.lower())
+        mentee = people.get(login_key(pair.mentee))
         out.append(PairFacts(pair, max(cohort.start, approved or cohort.start), cohort.end, approved, ended,
                              program.commitment, sessions, checkins, mentee.skills_wanted if mentee else ()))
     return tuple(out)
@@ -233,10 +243,10 @@ def _milestones(program: Program, f: PairFacts, responses: Sequence[SurveyRespon
         survey = program.survey(m.survey) if m.survey else None
         if survey is not None:
             sides = [login for login in (f.pair.mentor, f.pair.mentee)
-                     if (p := people.get(login.lower())) is None or p.role in survey.roles]
-            answered = {r.respondent.lower() for r in responses
+                     if (p := people.get(login_key(login))) is None or p.role in survey.roles]
+            answered = {login_key(r.respondent) for r in responses
                         if r.survey == survey.id and r.date <= on and r.pair in (None, f.pair.id)}
-            done = bool(sides) and all(s.lower() in answered for s in sides)
+            done = bool(sides) and all(login_key(s) in answered for s in sides)
         else:
             # a milestone without a survey is met when the pair kept pace up to its due date
             done = len(f.held_by(min(due, on))) >= max(1, expected_by(f, due))
@@ -246,8 +256,8 @@ def _milestones(program: Program, f: PairFacts, responses: Sequence[SurveyRespon
 
 def _side_ratings(f: PairFacts, on: dt.date) -> tuple[float | None, float | None]:
     out: list[float | None] = []
-    for login in (f.pair.mentor.lower(), f.pair.mentee.lower()):
-        values = [c.rating for c in f.checkins if c.author.lower() == login and c.date <= on and c.rating is not None]
+    for login in (login_key(f.pair.mentor), login_key(f.pair.mentee)):
+        values = [c.rating for c in f.checkins if login_key(c.author) == login and c.date <= on and c.rating is not None]
         out.append(round(sum(values) / len(values), 4) if values else None)
     return out[0], out[1]
 
@@ -257,7 +267,7 @@ def first_fit_answers(f: PairFacts, on: dt.date) -> list[CheckIn]:
     first: dict[str, CheckIn] = {}
     for c in f.checkins:
         if c.good_fit is not None and c.date <= on:
-            first.setdefault(c.author.lower(), c)
+            first.setdefault(login_key(c.author), c)
     return [first[k] for k in sorted(first)]
 
 
@@ -274,12 +284,12 @@ def progress_of(data: ProgramData, as_of: dt.date, facts: Sequence[PairFacts] | 
     people = data.by_login()
     responses: dict[str, list[SurveyResponse]] = defaultdict(list)
     for r in data.responses:
-        responses[r.respondent.lower()].append(r)
+        responses[login_key(r.respondent)].append(r)
     out = []
     for i, f in enumerate(facts):
         if f.known_on is not None and f.known_on > as_of:
             continue  # the pair was proposed later
-        mine = responses.get(f.pair.mentor.lower(), []) + responses.get(f.pair.mentee.lower(), [])
+        mine = responses.get(login_key(f.pair.mentor), []) + responses.get(login_key(f.pair.mentee), [])
         out.append(_one(data.program, f, snap, i, as_of, mine, people))
     return tuple(out)
 

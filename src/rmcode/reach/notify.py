@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..formats.ical import pair_token
+from ..layout import login_key
 from ..model import Cohort, Participant, Program, ProgramData
 from ..progress.nudge import build_nudge
 from ..progress.pairs import PairProgress, progress_of
@@ -56,14 +57,14 @@ class _Ctx:
         return "the Pairs page of the program site"
 
     def name(self, login: str) -> str:
-        person = self.people.get(login.lower())
+        person = self.people.get(login_key(login))
         return person.name if person is not None else login
 
     def recent(self, day: dt.date | None) -> bool:
         return day is not None and self.on - dt.timedelta(days=WINDOW_DAYS) < day <= self.on
 
     def active(self, login: str) -> bool:
-        person = self.people.get(login.lower())
+        person = self.people.get(login_key(login))
         return person is not None and not person.is_paused(self.on)
 
 
@@ -81,7 +82,7 @@ def _matched(ctx: _Ctx, p: PairProgress) -> list[Message]:
     for me, other in _sides(p):
         role = "mentor" if other == p.pair.mentor else "mentee"
         out.append(Message(
-            f"matched:{p.pair.id}:{me.lower()}", "email", me, f"{program.name}: you have been matched",
+            f"matched:{p.pair.id}:{login_key(me)}", "email", me, f"{program.name}: you have been matched",
             f"Hello {ctx.name(me)},\n\nyou have been matched in {program.name}: your {role} is {ctx.name(other)}.\n"
             f"Your pair id is {p.pair.id}. The pair's page has the milestones, a calendar of your sessions and "
             f"the button to log a session: {ctx.pair_link(p.pair.id)}\n\nThe program asks for "
@@ -96,7 +97,7 @@ def _session_due(ctx: _Ctx, p: PairProgress) -> list[Message]:
     due = p.next_due
     if due is None or not 0 <= (due - ctx.on).days <= SESSION_NOTICE_DAYS or p.status == "stalled":
         return []
-    return [Message(f"session-due:{p.pair.id}:{due}:{me.lower()}", "email", me,
+    return [Message(f"session-due:{p.pair.id}:{due}:{login_key(me)}", "email", me,
                     f"{ctx.data.program.name}: your next session is due on {due}",
                     f"Hello {ctx.name(me)},\n\nyour next mentoring session with {ctx.name(other)} is due on {due} "
                     f"({p.sessions_held} of {p.sessions_committed} sessions held so far). After you meet, log it: "
@@ -111,13 +112,13 @@ def _survey_due(ctx: _Ctx, p: PairProgress) -> list[Message]:
         survey = program.survey(m.survey) if m.survey else None
         if survey is None or state is None or not 0 <= (state.due - ctx.on).days <= SURVEY_NOTICE_DAYS:
             continue
-        answered = {r.respondent.lower() for r in ctx.data.responses
+        answered = {login_key(r.respondent) for r in ctx.data.responses
                     if r.survey == survey.id and r.pair in (None, p.pair.id)}
         for me, _other in _sides(p):
-            person = ctx.people.get(me.lower())
-            if person is None or person.role not in survey.roles or me.lower() in answered:
+            person = ctx.people.get(login_key(me))
+            if person is None or person.role not in survey.roles or login_key(me) in answered:
                 continue
-            out.append(Message(f"survey-due:{p.pair.id}:{m.id}:{me.lower()}", "email", me,
+            out.append(Message(f"survey-due:{p.pair.id}:{m.id}:{login_key(me)}", "email", me,
                                f"{program.name}: please answer “{survey.name}” by {state.due}",
                                f"Hello {ctx.name(me)},\n\nthe survey “{survey.name}” is due on {state.due} "
                                f"(milestone: {m.name}). Your answers go to the program team only.\n"
@@ -133,7 +134,7 @@ def _silent(ctx: _Ctx, p: PairProgress) -> list[Message]:
         return []
     week = (days - limit) // 7  # one reminder when the limit is reached, then one a week
     since = p.last_session.isoformat() if p.last_session else "start"
-    return [Message(f"silent:{p.pair.id}:{since}:{week}:{me.lower()}", "email", me,
+    return [Message(f"silent:{p.pair.id}:{since}:{week}:{login_key(me)}", "email", me,
                     f"{ctx.data.program.name}: no session for {days} days",
                     f"Hello {ctx.name(me)},\n\nyour pair with {ctx.name(other)} has had no session for {days} days "
                     f"(the program counts a pair as stalled after {limit}). Could you find a time this week? If "
@@ -152,7 +153,7 @@ def _profiles(ctx: _Ctx) -> list[Message]:
     for n in build_nudge(ctx.data, ctx.on).people:
         if n.kind != "incomplete-profile":
             continue
-        out.append(Message(f"incomplete-profile:{n.login.lower()}:{week.year}-{week.week}", "email", n.login,
+        out.append(Message(f"incomplete-profile:{login_key(n.login)}:{week.year}-{week.week}", "email", n.login,
                            f"{ctx.data.program.name}: please complete your profile",
                            f"Hello {ctx.name(n.login)},\n\nmatching works better when your profile has "
                            f"{', '.join(n.missing)}. Edit participants/{n.login}.yaml, use the Join form, or "
@@ -207,4 +208,4 @@ def plan(data: ProgramData, as_of: dt.date, site_url: str | None = None,
     for p in progress_of(data, as_of) if progress is None else progress:
         personal += [m for fn in PAIR_MESSAGES for m in fn(ctx, p) if ctx.active(m.to)]
     personal += [m for m in _profiles(ctx) if ctx.active(m.to)]
-    return _announcements(ctx) + sorted(personal, key=lambda m: (m.to.lower(), m.key))
+    return _announcements(ctx) + sorted(personal, key=lambda m: (login_key(m.to), m.key))

@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -260,9 +261,12 @@ def make_server(root: Path, host: str, port: int, day: Callable[[], dt.date], lo
     out = work / "site"
     url = f"http://{host}:{port}/"
 
+    building = threading.Lock()  # the watcher and a direct call must not rebuild the same folder at once
+
     def rebuild() -> None:
-        on = day()
-        run_mkdocs(generate(root, work, on, load), out, on, serve_url=url)
+        with building:
+            on = day()
+            run_mkdocs(generate(root, work, on, load), out, on, serve_url=url)
 
     def rebuild_or_explain() -> None:
         # a broken file while editing is normal: say what is wrong, keep serving the last good site

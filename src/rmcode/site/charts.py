@@ -323,7 +323,8 @@ def _stacked(ax: Axes, c: Chart, colours: Colours) -> None:
         left = [a + b for a, b in zip(left, widths)]
     ax.set_yticks(ys, [_pair_label(x) for x in c.labels])  # "mentor / mentee", both names in full
     ax.invert_yaxis()
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+    # a figure legend: centred on the drawing, not on the axes (which wide names push right)
+    ax.get_figure().legend(loc="outside lower center", ncol=2, frameon=False)  # type: ignore[union-attr]
 
 
 def _timeline(ax: Axes, c: Chart, colours: Colours) -> None:

@@ -10,26 +10,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from ..formats.escape import csv_cell
+from ..formats.report import Json, JsonObject, cohort_data, milestone_data, stats_data
+from ..layout import login_key
 from ..model import ProgramData
+from ..report.model import KpiResult, PairReport, QuestionReport, Report, Table
+from ..report.public import shown_responses
 from ..validate.schema import SCHEMA_NAMES, schema_text
 from .people import Profile, directory, public_name
 
-Report = Mapping[str, Any]
 API = "api/v1"
 _KPI_FIELDS = ("id", "name", "metric", "unit", "value", "target", "direction", "met", "suppressed")
 _PAIR_FIELDS = ("cohort", "status", "sessions_held", "sessions_confirmed", "sessions_expected", "sessions_committed",
                 "progress", "last_session", "next_due", "minutes", "wanted_covered", "wanted_total")
 _COHORT_FIELDS = ("id", "name", "start", "end", "registration_opens", "registration_closes", "mentors", "mentees",
                   "pairs")
-_QUESTION_FIELDS = ("id", "text", "type", "responses", "suppressed", "yes_share", "mean", "distribution")
 
 
-def to_json(value: Any) -> str:
+def to_json(value: Json) -> str:
     return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -41,61 +41,75 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def _pick(source: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    return {f: source.get(f) for f in fields}
-
-
-def public_report(data: ProgramData, report: Report) -> dict[str, Any]:
-    """The report with only what the site may publish."""
-    people = data.by_login()
-    pairs = []
-    for number, p in enumerate(report["pairs"], 1):
-        mentor, mentee = (public_name(people.get(str(p[k]).lower()), data) for k in ("mentor", "mentee"))
-        pairs.append({"number": number, "mentor": mentor, "mentee": mentee, **_pick(p, _PAIR_FIELDS),
-                      "milestones": [_pick(m, ("id", "name", "due", "done")) for m in p.get("milestones", [])]})
-    return {
-        "version": 1, "as_of": report["as_of"], "aggregates_as_of": report["aggregates_as_of"],
-        "program": _pick(report["program"], ("id", "name", "organisation")), "people": report["people"],
-        "kpis": [_pick(k, _KPI_FIELDS) | {"series": [] if k.get("suppressed") else
-                                          [_pick(s, ("week", "value")) for s in k.get("series", [])]}
-                 | ({"needs_key": True} if k.get("needs_key") else {})
-                 for k in report["kpis"]],
-        "pairs": pairs,
-        "cohorts": [_pick(c, _COHORT_FIELDS) for c in report["cohorts"]],
-        "participation": {dim: _groups(rows) for dim, rows in sorted(report["participation"].items())},
-        "surveys": [_pick(s, ("id", "name", "responses")) | {
-            "questions": [_question(q) for q in s.get("questions", []) if q.get("type") != "text"]}
-            for s in report.get("surveys", [])],
-    }
-
-
-def _question(q: Mapping[str, Any]) -> dict[str, Any]:
-    out = _pick(q, _QUESTION_FIELDS)
-    if q.get("suppressed"):
-        out["responses"] = None  # "2 answers" is itself a number about fewer than min_group_size people
+def _kpi(k: KpiResult) -> JsonObject:
+    out: JsonObject = {"id": k.id, "name": k.name, "metric": k.metric, "unit": k.unit, "value": k.value,
+                       "target": k.target, "direction": k.direction, "met": k.met, "suppressed": k.suppressed,
+                       "series": [] if k.suppressed else [{"week": s.week.isoformat(), "value": s.value}
+                                                          for s in k.series]}
+    if k.needs_key:
+        out["needs_key"] = True
     return out
 
 
-def _groups(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    rows = list(rows)
+def _pair(number: int, p: PairReport, mentor: str | None, mentee: str | None) -> JsonObject:
+    return {"number": number, "mentor": mentor, "mentee": mentee, "cohort": p.cohort, "status": p.status,
+            "sessions_held": p.sessions_held, "sessions_confirmed": p.sessions_confirmed,
+            "sessions_expected": p.sessions_expected, "sessions_committed": p.sessions_committed,
+            "progress": p.progress, "last_session": None if p.last_session is None else p.last_session.isoformat(),
+            "next_due": None if p.next_due is None else p.next_due.isoformat(), "minutes": p.minutes,
+            "wanted_covered": p.wanted_covered, "wanted_total": p.wanted_total,
+            "milestones": [milestone_data(m) for m in p.milestones]}
+
+
+def _public_names(data: ProgramData, report: Report) -> list[tuple[str | None, str | None]]:
+    """(mentor, mentee) per pair of the report, each name only where its person made it public."""
+    people = data.by_login()
+    return [(public_name(people.get(login_key(p.mentor)), data), public_name(people.get(login_key(p.mentee)), data))
+            for p in report.pairs]
+
+
+def public_report(data: ProgramData, report: Report) -> JsonObject:
+    """The report with only what the site may publish."""
+    pairs: list[Json] = [_pair(number, p, *names)
+                         for number, (p, names) in enumerate(zip(report.pairs, _public_names(data, report)), 1)]
+    return {
+        "version": 1, "as_of": report.as_of.isoformat(), "aggregates_as_of": report.aggregates_as_of.isoformat(),
+        "program": {"id": report.program.id, "name": report.program.name,
+                    "organisation": report.program.organisation}, "people": report.people,
+        "kpis": [_kpi(k) for k in report.kpis],
+        "pairs": pairs,
+        "cohorts": [cohort_data(c) for c in report.cohorts],
+        "participation": {t.name: _groups(t) for t in sorted(report.participation, key=lambda t: t.name)},
+        "surveys": [{"id": s.id, "name": s.name, "responses": s.responses,
+                     "questions": [_question(q) for q in s.questions if q.type != "text"]} for s in report.surveys],
+    }
+
+
+def _question(q: QuestionReport) -> JsonObject:
+    # "2 answers" is itself a number about fewer than min_group_size people: see public.shown_responses
+    return {"id": q.id, "text": q.text, "type": q.type, **stats_data(q.stats), "responses": shown_responses(q.stats)}
+
+
+def _groups(table: Table) -> JsonObject:
     # a suppressed group is left out by name too: "Legal: hidden" would still say someone from Legal takes part,
     # and so is how many were left out (docs/site.md: small groups are not listed, not even as a count)
-    return {"groups": [{"group": r["group"], "count": r["count"]} for r in rows if r.get("count") is not None]}
+    return {"groups": [{"group": c.group, "count": c.count} for c in table.cells if c.count is not None]}
 
 
-def public_profiles(data: ProgramData) -> list[dict[str, Any]]:
+def public_profiles(data: ProgramData) -> list[JsonObject]:
     return [_profile_json(p) for p in directory(data).profiles]
 
 
-def _profile_json(p: Profile) -> dict[str, Any]:
-    raw = asdict(p)
-    raw["name"] = p.name if p.named else None
-    raw["skills_offered"], raw["skills_wanted"] = raw.pop("offered"), raw.pop("wanted")
-    raw.pop("named")
-    return {k: v for k, v in raw.items() if v not in ("", (), [], None) or k == "name"}
+def _profile_json(p: Profile) -> JsonObject:
+    raw: JsonObject = {
+        "name": p.name if p.named else None, "role": p.role, "cohort": p.cohort, "title": p.title, "level": p.level,
+        "department": p.department, "location": p.location, "timezone": p.timezone, "languages": list(p.languages),
+        "skills_offered": list(p.offered), "skills_wanted": list(p.wanted), "skill_ids": list(p.skill_ids),
+        "goals": list(p.goals), "bio": p.bio, "mentoring": p.mentoring}
+    return {k: v for k, v in raw.items() if v not in ("", [], None) or k == "name"}
 
 
-def program_json(data: ProgramData) -> dict[str, Any]:
+def program_json(data: ProgramData) -> JsonObject:
     p = data.program
     return {
         "id": p.id, "name": p.name, "organisation": p.organisation, "objective": p.objective,
@@ -104,12 +118,13 @@ def program_json(data: ProgramData) -> dict[str, Any]:
         "eligibility": {"min_level_gap": p.min_level_gap, "mentor_max_level": p.mentor_max_level,
                         "mentee_min_level": p.mentee_min_level, "capacity_default": p.capacity_default,
                         "capacity_max": p.capacity_max},
-        "commitment": asdict(p.commitment),
+        "commitment": {"sessions": p.commitment.sessions, "cadence_days": p.commitment.cadence_days,
+                       "minutes": p.commitment.minutes, "inactivity_days": p.commitment.inactivity_days},
         "milestones": [{"id": m.id, "name": m.name, "day": m.day, "at_end": m.at_end} for m in p.milestones],
-        "skills": [asdict(s) for s in p.skills],
+        "skills": [{"id": s.id, "name": s.name, "description": s.description} for s in p.skills],
         "kpis": [{"id": k.id, "name": k.name, "metric": k.metric, "target": k.target, "direction": k.direction}
                  for k in p.kpis],
-        "weights": p.weights.normalised(),
+        "weights": dict(p.weights.normalised()),
         "privacy": {"min_group_size": p.privacy.min_group_size, "public_fields": sorted(p.privacy.public_fields)},
     }
 
@@ -125,23 +140,25 @@ def data_files(data: ProgramData, report: Report) -> dict[str, str]:
     files[f"{API}/index.json"] = to_json({"version": 1, "as_of": pub["as_of"], "aggregates_as_of": pub["aggregates_as_of"],
                                           "endpoints": sorted(f"{API}/{n}" for n in api)})
     files |= {f"downloads/schemas/{n}.schema.json": schema_text(n) for n in SCHEMA_NAMES}
-    files |= _csv_files(pub, profiles)
+    files |= _csv_files(data, report, profiles)
     return files
 
 
-def _csv_files(pub: Mapping[str, Any], profiles: list[dict[str, Any]]) -> dict[str, str]:
-    kpis = pub["kpis"]
+def _csv_files(data: ProgramData, report: Report, profiles: list[JsonObject]) -> dict[str, str]:
+    pairs = [_pair(number, p, *names)
+             for number, (p, names) in enumerate(zip(report.pairs, _public_names(data, report)), 1)]
+    kpis = [_kpi(k) for k in report.kpis]
     return {
         "downloads/kpis.csv": to_csv(_KPI_FIELDS, ([k[f] for f in _KPI_FIELDS] for k in kpis)),
-        "downloads/kpi-series.csv": to_csv(("kpi", "week", "value"),
-                                           ((k["id"], s["week"], s["value"]) for k in kpis for s in k["series"])),
+        "downloads/kpi-series.csv": to_csv(("kpi", "week", "value"), (
+            (k.id, s.week.isoformat(), s.value) for k in report.kpis if not k.suppressed for s in k.series)),
         "downloads/pairs.csv": to_csv(("number", "mentor", "mentee") + _PAIR_FIELDS,
-                                      ([p["number"], p["mentor"], p["mentee"], *(p[f] for f in _PAIR_FIELDS)]
-                                       for p in pub["pairs"])),
+                                      ([p[f] for f in ("number", "mentor", "mentee") + _PAIR_FIELDS] for p in pairs)),
         "downloads/participation.csv": to_csv(("dimension", "group", "count"), (
-            (dim, g["group"], g["count"]) for dim, v in pub["participation"].items() for g in v["groups"])),
+            (t.name, c.group, c.count) for t in sorted(report.participation, key=lambda t: t.name)
+            for c in t.cells if c.count is not None)),
         "downloads/participants.csv": to_csv(_PROFILE_COLUMNS, (
-            [";".join(v) if isinstance(v := p.get(c), (list, tuple)) else v for c in _PROFILE_COLUMNS]
+            [";".join(str(x) for x in v) if isinstance(v := p.get(c), (list, tuple)) else v for c in _PROFILE_COLUMNS]
             for p in profiles)),
     }
 

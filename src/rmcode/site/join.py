@@ -14,6 +14,7 @@ import yaml
 
 from ..layout import schema_line
 from ..model import Cohort, Program, ProgramData
+from ..report.model import Report
 from ..validate.sealed import sealed_fields
 from .config import SiteSettings
 from .pages import open_cohort
@@ -60,7 +61,7 @@ def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -
     return schema_line("checkin") + _dump(body)
 
 
-def join(data: ProgramData, report: Mapping[str, Any], on: dt.date, settings: SiteSettings) -> Context:
+def join(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
     program = data.program
     cohort, is_open = open_cohort(program, on)
     roles = []
@@ -75,7 +76,7 @@ def join(data: ProgramData, report: Mapping[str, Any], on: dt.date, settings: Si
             "invite_only": program.registration_mode == "invite-only"}
 
 
-def log_session(data: ProgramData, report: Mapping[str, Any], on: dt.date, settings: SiteSettings) -> Context:
+def log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
     program = data.program
     pair_id = "mentor-login--mentee-login"
     filename = f"checkins/{pair_id}/{on.isoformat()}-{PLACEHOLDER_LOGIN}.yaml"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
+from ..formats.report import format_value
 from ..model import BREAKDOWN_KEYS, Cohort, Program, ProgramData
-from ..report.build import UNIT_FORMAT
+from ..report.model import AnswerStats, KpiResult, Report, SurveyReport, Table, WeekValue
+from ..report.public import may_publish_mean, shown_responses
 from ..validate.sealed import NEEDS_KEY, sealed_fields
 from .charts import (
     BarChart,
@@ -28,6 +28,18 @@ from .charts import (
     sparkline,
     week_label,
 )
+from .contexts import (
+    DashboardContext,
+    GroupView,
+    HomeContext,
+    KpiView,
+    MatchingContext,
+    PairsContext,
+    ParticipantsContext,
+    QuestionView,
+    RulesContext,
+    SurveyView,
+)
 from .people import (
     STATUS_LABELS,
     credited_mentors,
@@ -36,9 +48,6 @@ from .people import (
     pair_rows,
     public_breakdowns,
 )
-
-Report = Mapping[str, Any]
-Context = dict[str, Any]
 
 _PERCENT_UNITS = frozenset({"share"})
 CRITERIA: Mapping[str, tuple[str, str]] = {
@@ -59,9 +68,7 @@ HEADLINE_KPIS = 4
 
 
 def fmt_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "no data yet"
-    return UNIT_FORMAT.get(unit, lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))(float(value))
+    return format_value(unit, value, missing="no data yet")
 
 
 def slug(text: str) -> str:
@@ -82,62 +89,45 @@ def open_cohort(program: Program, on: dt.date) -> tuple[Cohort | None, bool]:
     return next((c for c in ordered if c.registration_opens > on), None), False
 
 
-@dataclass(frozen=True, slots=True)
-class KpiView:
-    id: str
-    name: str
-    value: str
-    target: str
-    direction: str
-    state: str
-    state_label: str
-    chart: LineChart | None
-    rows: tuple[tuple[str, str], ...]
-    anchor: str = ""
-    spark: Markup | None = None
-    trend: str = ""
-
-
 _KPI_STATES = {True: ("met", "Target met"), False: ("missed", "Below target"), None: ("pending", "Not yet measurable")}
 
 
-def _trend(series: list[Mapping[str, Any]], unit: str) -> str:
+def _trend(series: Sequence[WeekValue], unit: str) -> str:
     """The trend in words, for the card (the sparkline beside it is decorative)."""
-    known = [(str(s["week"]), s["value"]) for s in series if s.get("value") is not None]
+    known = [(s.week, s.value) for s in series if s.value is not None]
     if len(known) < 2:
         return ""
-    (first_week, first), (_, last) = known[0], known[-1]
+    (since, first), (_, last) = known[0], known[-1]
     how = "up" if last > first else "down" if last < first else "unchanged"
-    since = dt.date.fromisoformat(first_week)
     return f"{how} from {fmt_value(first, unit)} since {since.day} {since:%b}"
 
 
+def _kpi_view(k: KpiResult, min_group: int) -> KpiView:
+    unit = k.unit
+    state, label = _KPI_STATES[k.met]
+    if k.suppressed:
+        state, label = "suppressed", f"Hidden: fewer than {min_group} people"
+    if k.needs_key:  # built without the program key: sealed ratings or answers stay unread
+        state, label = "needs-key", "Computed only where the program key is"
+    series = () if k.suppressed else k.series
+    labels = [s.week.isoformat() for s in series]
+    rows = tuple((f"Week of {week_label(w)}", fmt_value(s.value, unit)) for w, s in zip(labels, series))
+    values = tuple(s.value for s in series)
+    percent = unit in _PERCENT_UNITS
+    trend = _trend(series, unit)
+    chart = LineChart(
+        f"charts/kpi-{slug(k.id)}.svg", f"{k.name} by week",
+        f"Line chart of {k.name} per week against the target of {fmt_value(k.target, unit)}"
+        + (f": {trend} to {fmt_value(k.value, unit)}." if trend else "."),
+        tuple(labels), values, float(k.target), percent) if any(v is not None for v in values) else None
+    direction = "at most" if k.direction == "at-most" else "at least"
+    shown = NEEDS_KEY if k.needs_key else fmt_value(None if k.suppressed else k.value, unit)
+    return KpiView(k.id, k.name, shown, fmt_value(k.target, unit), direction, state, label, chart, rows,
+                   f"kpi-{slug(k.id)}", Markup(sparkline(values, float(k.target), percent)) or None, trend)
+
+
 def kpi_views(report: Report, min_group: int) -> list[KpiView]:
-    views = []
-    for k in report["kpis"]:
-        unit = str(k.get("unit") or "")
-        state, label = _KPI_STATES[k.get("met")]
-        if k.get("suppressed"):
-            state, label = "suppressed", f"Hidden: fewer than {min_group} people"
-        if k.get("needs_key"):  # built without the program key: sealed ratings or answers stay unread
-            state, label = "needs-key", "Computed only where the program key is"
-        series = [] if k.get("suppressed") else list(k.get("series") or [])
-        labels = [str(s["week"]) for s in series]
-        rows = tuple((f"Week of {week_label(w)}", fmt_value(s.get("value"), unit)) for w, s in zip(labels, series))
-        values = tuple(s.get("value") for s in series)
-        percent = unit in _PERCENT_UNITS
-        chart = LineChart(
-            f"charts/kpi-{slug(str(k['id']))}.svg", f"{k['name']} by week",
-            f"Line chart of {k['name']} per week against the target of {fmt_value(k['target'], unit)}"
-            + (f": {_trend(series, unit)} to {fmt_value(k.get('value'), unit)}." if _trend(series, unit) else "."),
-            tuple(labels), values, float(k["target"]), percent) if any(v is not None for v in values) else None
-        direction = "at most" if k.get("direction") == "at-most" else "at least"
-        shown = NEEDS_KEY if k.get("needs_key") else fmt_value(None if k.get("suppressed") else k.get("value"), unit)
-        views.append(KpiView(str(k["id"]), str(k["name"]), shown,
-                             fmt_value(k["target"], unit), direction, state, label, chart, rows,
-                             f"kpi-{slug(str(k['id']))}", Markup(sparkline(values, float(k["target"]), percent)) or None,
-                             _trend(series, unit)))
-    return views
+    return [_kpi_view(k, min_group) for k in report.kpis]
 
 
 def timeline(program: Program, on: dt.date) -> TimelineChart | None:
@@ -150,7 +140,7 @@ def timeline(program: Program, on: dt.date) -> TimelineChart | None:
     return TimelineChart("charts/cohort-timeline.svg", "Cohort timeline", alt, spans, on)
 
 
-def home(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def home(data: ProgramData, report: Report, on: dt.date) -> tuple[HomeContext, list[Chart]]:
     program = data.program
     cohort, is_open = open_cohort(program, on)
     chart = timeline(program, on)
@@ -162,10 +152,10 @@ def home(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[
             "kpis": kpi_views(report, program.privacy.min_group_size)[:HEADLINE_KPIS],
             "join_cohort": cohort, "join_open": is_open,
             "mentors": credited_mentors(directory(data).profiles),
-            "pairs": len(report["pairs"]), "people": report.get("people")}, [chart] if chart else []
+            "pairs": len(report.pairs), "people": report.people}, [chart] if chart else []
 
 
-def rules(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def rules(data: ProgramData, report: Report, on: dt.date) -> tuple[RulesContext, list[Chart]]:
     program = data.program
     weights = program.weights.normalised()
     criteria = [(CRITERIA[k][0], CRITERIA[k][1], f"{weights[k]:.0%}") for k in BREAKDOWN_KEYS if weights[k] > 0]
@@ -214,7 +204,7 @@ def _hours(value: float) -> str:
     return f"{value:g} hour{'' if value == 1 else 's'}"
 
 
-def participants(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def participants(data: ProgramData, report: Report, on: dt.date) -> tuple[ParticipantsContext, list[Chart]]:
     found = directory(data)
     used = {s for p in found.profiles for s in p.skill_ids}
     skills = [(s.id, s.name) for s in data.program.skills if s.id in used]
@@ -223,8 +213,8 @@ def participants(data: ProgramData, report: Report, on: dt.date) -> tuple[Contex
             "mentees": [p for p in found.profiles if p.role == "mentee"]}, []
 
 
-def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
-    rows = pair_rows(data, list(report["pairs"]))
+def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[PairsContext, list[Chart]]:
+    rows = pair_rows(data, report.pairs)
     counts = [(label, sum(1 for r in rows if r.status == status)) for status, label in STATUS_LABELS.items()]
     counts = [(label, n) for label, n in counts if n]
     chart = BarChart("charts/pair-status.svg", "Pairs by status",
@@ -235,66 +225,70 @@ def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list
             "groups": [(c, [r for r in rows if r.cohort == c]) for c in cohorts]}, [chart] if chart else []
 
 
-def dashboard(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def dashboard(data: ProgramData, report: Report, on: dt.date) -> tuple[DashboardContext, list[Chart]]:
     min_group = data.program.privacy.min_group_size
     kpis = kpi_views(report, min_group)
-    groups = [_participation(dim, list(rows)) for dim, rows in sorted(report["participation"].items())]
-    surveys = [_survey(s, min_group) for s in report.get("surveys", [])]
-    charts: list[Chart] = [k.chart for k in kpis if k.chart] + [g["chart"] for g in groups if g["chart"]]
-    charts += [q["chart"] for s in surveys for q in s["questions"] if q["chart"]]
+    groups = [_participation(table) for table in sorted(report.participation, key=lambda t: t.name)]
+    surveys = [_survey(s, min_group) for s in report.surveys]
+    charts: list[Chart] = [k.chart for k in kpis if k.chart]
+    charts += [g.chart for g in groups if g.chart]
+    charts += [q.chart for s in surveys for q in s.questions if q.chart]
     return {"program": data.program, "as_of": on.isoformat(), "kpis": kpis, "groups": groups,
             "surveys": surveys, "min_group": min_group}, charts
 
 
-def _participation(dim: str, rows: list[Mapping[str, Any]]) -> Context:
-    shown = [(str(r["group"]), int(r["count"])) for r in rows if r.get("count") is not None]
-    hidden = sum(1 for r in rows if r.get("count") is None)
-    title = f"Participants by {dim.replace('_', ' ')}"
-    chart = BarChart(f"charts/participation-{slug(dim)}.svg", title,
+def _participation(table: Table) -> GroupView:
+    shown = [(c.group, c.count) for c in table.cells if c.count is not None]
+    hidden = sum(1 for c in table.cells if c.count is None)
+    title = f"Participants by {table.name.replace('_', ' ')}"
+    chart = BarChart(f"charts/participation-{slug(table.name)}.svg", title,
                      f"Bar chart of {title.lower()}: " + ", ".join(f"{g} {n}" for g, n in shown) + ".",
                      tuple(g for g, _ in shown), tuple(float(n) for _, n in shown)) if shown else None
-    return {"title": title, "rows": shown, "hidden": hidden, "chart": chart}
+    return GroupView(title, shown, hidden, chart)
 
 
-def _survey(survey: Mapping[str, Any], min_group: int) -> Context:
+def _survey(survey: SurveyReport, min_group: int) -> SurveyView:
     questions = []
-    for q in survey.get("questions", []):
-        if q.get("type") == "text":
+    for q in survey.questions:
+        if q.type == "text":
             continue  # free-text answers are private; not even a count per question
-        hidden = bool(q.get("suppressed"))
-        dist = {} if hidden else {str(k): int(v) for k, v in (q.get("distribution") or {}).items()}
-        title = str(q["text"])
-        chart = BarChart(f"charts/survey-{slug(str(survey['id']))}-{slug(str(q['id']))}.svg", title,
-                         f"Bar chart of the answers to “{title}”: " + ", ".join(f"{k}: {v}" for k, v in dist.items())
+        stats = q.stats
+        # an answer given by too few people (and its complements) is left out, as a small group is
+        dist = {c.group: c.count for c in stats.distribution or () if c.count is not None}
+        hidden = sum(1 for c in stats.distribution or () if c.count is None)
+        chart = BarChart(f"charts/survey-{slug(survey.id)}-{slug(q.id)}.svg", q.text,
+                         f"Bar chart of the answers to “{q.text}”: " + ", ".join(f"{k}: {v}" for k, v in dist.items())
                          + ".", tuple(dist), tuple(float(v) for v in dist.values()),
-                         columns=q.get("type") == "scale") if any(dist.values()) else None
-        questions.append({"text": title, "responses": None if hidden else int(q.get("responses") or 0),
-                          "summary": _answer_summary(q, dist, min_group), "chart": chart, "rows": list(dist.items())})
-    return {"name": str(survey["name"]), "responses": int(survey.get("responses") or 0), "questions": questions}
+                         columns=q.type == "scale") if any(dist.values()) else None
+        questions.append(QuestionView(q.text, shown_responses(stats), _answer_summary(stats, dist, hidden, min_group),
+                                      chart, list(dist.items())))
+    return SurveyView(survey.name, survey.responses, questions)
 
 
-def _answer_summary(q: Mapping[str, Any], dist: Mapping[str, int], min_group: int) -> str:
-    if q.get("suppressed"):
+def _answer_summary(stats: AnswerStats, dist: Mapping[str, int], hidden: int, min_group: int) -> str:
+    if stats.suppressed:
         return f"hidden: fewer than {min_group} answers"
-    if q.get("yes_share") is not None:
-        return f"{q['yes_share']:.0%} yes"
-    if q.get("mean") is not None:
-        return f"mean {fmt_value(q['mean'], 'mean')}"
+    if stats.yes_share is not None:
+        return f"{stats.yes_share:.0%} yes"
+    if stats.mean is not None:
+        return f"mean {fmt_value(stats.mean, 'mean')}"
     top = max(dist.values(), default=0)
+    if hidden:
+        return f"answers given by fewer than {min_group} people are not shown"
     if not top:
         return "no answers yet"
     most = [answer for answer, n in dist.items() if n == top]
     return "most answered " + " and ".join(f"“{a}”" for a in most)
 
 
-def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, list[Chart]]:
+def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[MatchingContext, list[Chart]]:
     program = data.program
     public = public_breakdowns(data)
     scored, means = mean_breakdown(data)
     parts = tuple(CRITERIA[k][0] for k in BREAKDOWN_KEYS)
     charts: list[Chart] = []
     mean_chart = None
-    if scored >= program.privacy.min_group_size:
+    if scored and may_publish_mean(scored, program.privacy.min_group_size):
         shown_means = tuple(round(m, 3) for m in means)  # the bars are labelled with what the table says
         mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion to the score (0 to 1)",
                               f"Bar chart of the average score contribution per criterion over {scored} pairs: "
@@ -308,7 +302,8 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[Context, l
                                "criterion; the table beside it gives every number.",
                                tuple(f"{p.mentor} / {p.mentee}" for p in shown), parts, tuple(p.parts for p in shown))
         charts.append(stacked)
-    context = rules(data, report, on)[0] | {
+    context: MatchingContext = {
+        **rules(data, report, on)[0],
         "scored": scored, "means": list(zip(parts, (f"{m:.2f}" for m in means))), "mean_chart": mean_chart,
         "public": public, "parts": parts, "stacked": stacked, "unmatched": len(data.unmatched),
         "pairs_total": len(data.pairs)}

@@ -25,18 +25,20 @@ import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TypedDict
 
 from ..formats.escape import url_path
 from ..formats.ical import pair_calendar, pair_token, program_calendar
-from ..model import Participant, ProgramData
+from ..layout import login_key
+from ..model import Participant, Program, ProgramData
 from ..progress.pairs import PairProgress, pair_facts, progress_of
+from ..report.model import Report
 from ..validate.sealed import sealed_fields
 from .config import SiteSettings
 from .join import checkin_template
 from .people import STATUS_LABELS, is_public, public_name
 
-Render = Callable[[str, str, Mapping[str, Any]], str]  # (template, title, context) -> page text
+Render = Callable[[str, str, Mapping[str, object]], str]  # (template, title, context) -> page text
 PROGRAM_ICS = "calendar/program.ics"
 # placeholders the site's script replaces in the check-in template of the GitHub link
 PAIR, AUTHOR, DATE = "rmcode-pair-id", "rmcode-author", "2000-01-01"
@@ -48,6 +50,32 @@ class Partner:
     name: str
     named: bool
     goals: tuple[tuple[str, str], ...]  # (id, text), only when the person made goals public
+
+
+class PairContext(TypedDict):
+    """What pair.md.j2 reads."""
+
+    program: Program
+    token: str
+    as_of: str
+    partners: list[Partner]
+    cohort: str
+    status: str
+    status_label: str
+    held: int
+    expected: int
+    committed: int
+    percent: int
+    last_session: str
+    next_due: str
+    overdue: bool
+    milestones: list[tuple[str, str, str, bool, bool]]  # id, name, due, done, overdue
+    cadence: int
+    minutes: int
+    ics: str
+    github_base: str | None
+    github_template: str
+    placeholders: dict[str, str]
 
 
 def page_path(token: str) -> str:
@@ -80,15 +108,15 @@ def github_template(data: ProgramData, settings: SiteSettings) -> tuple[str | No
 
 
 def _context(data: ProgramData, p: PairProgress, on: dt.date, settings: SiteSettings,
-             people: Mapping[str, Participant]) -> dict[str, Any]:
+             people: Mapping[str, Participant]) -> PairContext:
     pair = p.pair
     cohort = data.program.cohort(pair.cohort)
     base, template = github_template(data, settings)
     token = pair_token(data.program.id, pair.id)
     return {
         "program": data.program, "token": token, "as_of": on.isoformat(),
-        "partners": [_partner("mentor", people.get(pair.mentor.lower()), data),
-                     _partner("mentee", people.get(pair.mentee.lower()), data)],
+        "partners": [_partner("mentor", people.get(login_key(pair.mentor)), data),
+                     _partner("mentee", people.get(login_key(pair.mentee)), data)],
         "cohort": cohort.name if cohort else pair.cohort, "status": p.status,
         "status_label": STATUS_LABELS.get(p.status, p.status), "held": p.sessions_held,
         "expected": p.sessions_expected, "committed": p.sessions_committed,
@@ -107,7 +135,7 @@ def _names(p: PairProgress, people: Mapping[str, Participant], data: ProgramData
     """The partners' names for a calendar: all of them for the pair itself, else only public ones."""
     out = []
     for role, login in (("mentor", p.pair.mentor), ("mentee", p.pair.mentee)):
-        person = people.get(login.lower())
+        person = people.get(login_key(login))
         name = person.name if private and person is not None else public_name(person, data)
         out.append(name or f"your {role}")
     return out[0], out[1]
@@ -127,7 +155,7 @@ def calendars(data: ProgramData, on: dt.date, pairs: Collection[str] | None = No
     for p in progress_of(data, on, facts):
         if pairs is not None and p.pair.id not in pairs:
             continue
-        mentor, mentee = (people.get(p.pair.mentor.lower()), people.get(p.pair.mentee.lower())) if private \
+        mentor, mentee = (people.get(login_key(p.pair.mentor)), people.get(login_key(p.pair.mentee))) if private \
             else (None, None)
         files[ics_path(name(p.pair.id))] = pair_calendar(data.program, p, mentor, mentee,
                                                          _names(p, people, data, private), *spans[p.pair.id], on,
@@ -135,11 +163,11 @@ def calendars(data: ProgramData, on: dt.date, pairs: Collection[str] | None = No
     return files
 
 
-def pair_files(data: ProgramData, report: Mapping[str, Any], on: dt.date, settings: SiteSettings,
+def pair_files(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings,
                render: Render) -> dict[PurePosixPath, str]:
     """Every pair's page and public calendar (milestones), and the program calendar."""
     people = data.by_login()
-    shown = {str(rp["id"]) for rp in report["pairs"]}
+    shown = {rp.id for rp in report.pairs}
     public = calendars(data, on, shown, private=False, name=lambda pair_id: pair_token(data.program.id, pair_id))
     files = {PurePosixPath(path): text.decode() for path, text in public.items()}
     for p in progress_of(data, on):

@@ -9,12 +9,13 @@ appear (they identify a person on GitHub even when the name is hidden).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..formats.ical import pair_token
-from ..model import BREAKDOWN_KEYS, Pair, Participant, ProgramData
+from ..layout import login_key
+from ..model import BREAKDOWN_KEYS, HELD_PAIR, Pair, Participant, ProgramData
+from ..report.model import PairReport
 
 STATUS_LABELS: Mapping[str, str] = {
     "proposed": "Proposed", "on-track": "On track", "behind": "Behind", "stalled": "Stalled",
@@ -22,7 +23,6 @@ STATUS_LABELS: Mapping[str, str] = {
 }
 ROLE_LABELS: Mapping[str, str] = {"mentor": "Mentor", "mentee": "Mentee"}
 _ANONYMOUS = {"mentor": "a mentor", "mentee": "a mentee"}
-_ACTIVE_PAIRS = frozenset({"active", "completed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ def directory(data: ProgramData) -> Directory:
 
 def mentee_counts(data: ProgramData) -> dict[str, int]:
     """How many mentees each mentor has in approved pairs (login key -> count)."""
-    return dict(Counter(p.mentor.lower() for p in data.pairs if p.status in _ACTIVE_PAIRS))
+    return dict(Counter(login_key(p.mentor) for p in data.pairs if p.status in HELD_PAIR))
 
 
 def _profile(person: Participant, data: ProgramData, mentoring: int) -> Profile | None:
@@ -131,21 +131,20 @@ def _cohort_name(data: ProgramData, cid: str) -> str:
     return cohort.name if cohort else cid
 
 
-def pair_rows(data: ProgramData, report_pairs: list[Mapping[str, Any]]) -> list[PairRow]:
+def pair_rows(data: ProgramData, report_pairs: Sequence[PairReport]) -> list[PairRow]:
     """The report's pairs as page rows, numbered in report order (sorted by pair id)."""
     people = data.by_login()
     rows = []
     for number, rp in enumerate(report_pairs, 1):
-        status = str(rp["status"])
         rows.append(PairRow(
-            number=number, token=pair_token(data.program.id, str(rp["id"])), cohort=_cohort_name(data, str(rp["cohort"])),
-            mentor=public_name(people.get(str(rp["mentor"]).lower()), data) or _ANONYMOUS["mentor"],
-            mentee=public_name(people.get(str(rp["mentee"]).lower()), data) or _ANONYMOUS["mentee"],
-            status=status, status_label=STATUS_LABELS.get(status, status),
-            percent=round(100 * max(0.0, min(1.0, float(rp.get("progress") or 0)))),
-            held=int(rp.get("sessions_held") or 0), expected=int(rp.get("sessions_expected") or 0),
-            committed=int(rp.get("sessions_committed") or 0),
-            last_session=str(rp.get("last_session") or ""), next_due=str(rp.get("next_due") or "")))
+            number=number, token=pair_token(data.program.id, rp.id), cohort=_cohort_name(data, rp.cohort),
+            mentor=public_name(people.get(login_key(rp.mentor)), data) or _ANONYMOUS["mentor"],
+            mentee=public_name(people.get(login_key(rp.mentee)), data) or _ANONYMOUS["mentee"],
+            status=rp.status, status_label=STATUS_LABELS.get(rp.status, rp.status),
+            percent=round(100 * max(0.0, min(1.0, rp.progress))),
+            held=rp.sessions_held, expected=rp.sessions_expected, committed=rp.sessions_committed,
+            last_session=rp.last_session.isoformat() if rp.last_session else "",
+            next_due=rp.next_due.isoformat() if rp.next_due else ""))
     return rows
 
 
@@ -162,7 +161,7 @@ def public_breakdowns(data: ProgramData) -> list[ScoredPair]:
     people = data.by_login()
     rows = []
     for pair in sorted(data.pairs, key=lambda p: p.id):
-        mentor, mentee = (public_name(people.get(x.lower()), data) for x in (pair.mentor, pair.mentee))
+        mentor, mentee = (public_name(people.get(login_key(x)), data) for x in (pair.mentor, pair.mentee))
         if mentor and mentee and pair.score is not None and pair.status != "proposed":
             rows.append(ScoredPair(mentor, mentee, float(pair.score), _parts(pair)))
     return rows

@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePosixPath
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from ..formats import escape
 from ..model import ProgramData
+from ..report.model import Report
 from . import data as render_data
 from . import join as render_join
 from . import pages as render_pages
@@ -35,26 +35,26 @@ from .logform import log_form
 
 __all__ = ["NAV", "PAGES", "SiteSettings", "environment", "render_page", "site_files"]
 
-Report = Mapping[str, Any]
-Builder = Callable[[ProgramData, Report, dt.date, SiteSettings], tuple[dict[str, Any], list[Chart]]]
+Context = Mapping[str, object]  # a page's template values (each page has its TypedDict)
+Builder = Callable[[ProgramData, Report, dt.date, SiteSettings], tuple[Context, list[Chart]]]
 ASSETS = ("rmcode.css", "rmcode.js", "log-form.js", "age.js", "age.LICENSE.txt")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
-def _plain(fn: Callable[[ProgramData, Report, dt.date], tuple[dict[str, Any], list[Chart]]]) -> Builder:
+def _plain(fn: Callable[[ProgramData, Report, dt.date], tuple[Context, list[Chart]]]) -> Builder:
     return lambda data, report, on, _settings: fn(data, report, on)
 
 
-def _no_charts(fn: Callable[[ProgramData, Report, dt.date, SiteSettings], dict[str, Any]]) -> Builder:
+def _no_charts(fn: Callable[[ProgramData, Report, dt.date, SiteSettings], Context]) -> Builder:
     return lambda data, report, on, settings: (fn(data, report, on, settings), [])
 
 
-def _downloads(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> dict[str, Any]:
+def _downloads(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
     return {"program": data.program, "files": render_data.DOWNLOADS, "api": render_data.API,
             "schemas": render_data.SCHEMA_NAMES, "as_of": on.isoformat()}
 
 
-def _log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> dict[str, Any]:
+def _log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
     return render_join.log_session(data, report, on, settings) | {"form": log_form(data.program, settings)}
 
 
@@ -140,7 +140,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_page(env: jinja2.Environment, page: Page, context: Mapping[str, Any]) -> str:
+def render_page(env: jinja2.Environment, page: Page, context: Context) -> str:
     return env.get_template(page.template).render(page_title=page.title, nav=NAV, **context)
 
 
@@ -153,7 +153,7 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
     """
     env = environment()
     settings = settings or SiteSettings()
-    figures = dt.date.fromisoformat(str(report.get("aggregates_as_of") or as_of.isoformat()))
+    figures = report.aggregates_as_of
     published = data.on(figures) if figures < as_of else data
     dates = {"figures": figures.isoformat(), "built": as_of.isoformat(), "every": data.program.privacy.publish_every}
     files: dict[PurePosixPath, str] = {}
@@ -161,7 +161,7 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
     for page in PAGES:
         context, page_charts = page.build(data if page.live else published, report,
                                           as_of if page.live else figures, settings)
-        files[PurePosixPath(page.path)] = render_page(env, page, {"dates": dates} | context)
+        files[PurePosixPath(page.path)] = render_page(env, page, {"dates": dates, **context})
         charts |= {c.path: c for c in page_charts}
     files |= {PurePosixPath(path): svg for path, svg in draw_all([charts[p] for p in sorted(charts)]).items()}
     files |= {PurePosixPath(path): text for path, text in render_data.data_files(published, report).items()}

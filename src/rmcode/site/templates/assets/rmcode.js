@@ -32,6 +32,28 @@
   apply();
 }());
 
+// Details on demand (the dashboard): collapsed in the page, so a phone shows one row per
+// KPI or chart; opened on a wide screen, and whenever a link points at one.
+(function () {
+  "use strict";
+  var more = Array.prototype.slice.call(document.querySelectorAll("details.rm-more"));
+  if (!more.length) { return; }
+  if (window.matchMedia && window.matchMedia("(min-width: 45em)").matches) {
+    more.forEach(function (d) { d.open = true; });
+  }
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details.rm-more");
+    if (details && !details.open) {
+      details.open = true;
+      details.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", reveal);
+  reveal();
+}());
+
 // Pair pages. The pair id (made of logins) is never printed on the site: it arrives in the
 // page's fragment (#pair=...) from the private e-mail or the "Find your pair" box, is checked
 // against the page's token, then fills the "Log a session" links with the reader's today.

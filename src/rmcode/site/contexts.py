@@ -1,0 +1,120 @@
+"""What each program page's template reads: one TypedDict per page, dataclasses for the parts.
+
+Built by rmcode.site.pages; Jinja reads attributes and keys alike, so a template cannot tell
+them apart, but mypy checks every value a page builder puts in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+from markupsafe import Markup
+
+from ..model import Cohort, Program
+from .charts import BarChart, LineChart, StackedChart, TimelineChart
+from .people import Directory, PairRow, Profile, ScoredPair
+
+
+@dataclass(frozen=True, slots=True)
+class KpiView:
+    id: str
+    name: str
+    value: str
+    target: str
+    direction: str
+    state: str
+    state_label: str
+    chart: LineChart | None
+    rows: tuple[tuple[str, str], ...]
+    anchor: str = ""
+    spark: Markup | None = None
+    trend: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A participation table on the dashboard: shown groups only, and how many were left out."""
+
+    title: str
+    rows: list[tuple[str, int]]
+    hidden: int
+    chart: BarChart | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    text: str
+    responses: int | None  # None: not said (see report.public.shown_responses)
+    summary: str
+    chart: BarChart | None
+    rows: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyView:
+    name: str
+    responses: int
+    questions: list[QuestionView]
+
+
+CohortPhase = tuple[Cohort, str]
+
+
+class HomeContext(TypedDict):
+    program: Program
+    as_of: str
+    chart: TimelineChart | None
+    chart_rows: list[tuple[str, str, str, str]]
+    cohorts: list[CohortPhase]
+    kpis: list[KpiView]
+    join_cohort: Cohort | None
+    join_open: bool
+    mentors: list[str]
+    pairs: int
+    people: int | None
+
+
+class RulesContext(TypedDict):
+    program: Program
+    criteria: list[tuple[str, str, str]]
+    constraints: list[str]
+    cohorts: list[CohortPhase]
+    public_fields: list[str]
+    sealing: dict[str, list[str]]
+
+
+class ParticipantsContext(TypedDict):
+    program: Program
+    directory: Directory
+    skills: list[tuple[str, str]]
+    mentors: list[Profile]
+    mentees: list[Profile]
+
+
+class PairsContext(TypedDict):
+    program: Program
+    as_of: str
+    chart: BarChart | None
+    counts: list[tuple[str, int]]
+    groups: list[tuple[str, list[PairRow]]]
+
+
+class DashboardContext(TypedDict):
+    program: Program
+    as_of: str
+    kpis: list[KpiView]
+    groups: list[GroupView]
+    surveys: list[SurveyView]
+    min_group: int
+
+
+class MatchingContext(RulesContext):
+    scored: int
+    means: list[tuple[str, str]]
+    mean_chart: BarChart | None
+    public: list[ScoredPair]
+    parts: tuple[str, ...]
+    stacked: StackedChart | None
+    unmatched: int
+    pairs_total: int
