@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from rmcode.cli.pr import from_issue
 from rmcode.errors import RmcodeError
 from rmcode.formats.person_yaml import render
-from rmcode.github.authorize import CHECKIN_PATH, PROFILE_PATH
 from rmcode.github.issueform import checked, form_file, parse_body
+from rmcode.layout import CHECKIN_PATH, PROFILE_PATH
 from rmcode.load.loader import load_bytes
 
 FORMS = Path(__file__).resolve().parent.parent / ".github" / "ISSUE_TEMPLATE"

@@ -12,7 +12,8 @@ from test_progress import checkin, load, small_files
 
 from rmcode import api
 from rmcode.model import Kpi
-from rmcode.progress.metrics import METRICS, Context, Value, evaluate, kpi_problems
+from rmcode.progress.metrics import METRICS, Context, Value, evaluate
+from rmcode.validate.kpis import kpi_problems
 
 
 def kpi(metric: str, **params: str | float) -> Kpi:

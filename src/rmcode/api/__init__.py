@@ -17,6 +17,7 @@ from ..errors import LoadError, Problem, RmcodeError, SchemaError
 from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import drift_problem
 from ..io import cache
+from ..io.files import exists, matching_files, read_text_file
 from ..io.repo import (
     FileRef,
     Scan,
@@ -27,11 +28,13 @@ from ..io.repo import (
     read_bytes,
     scan,
 )
+from ..layout import PARTICIPANTS, login_key
 from ..load.loader import Document, load_bytes
 from ..model import Program, ProgramData
 from ..model.roster import HrRoster
 from ..validate.pipeline import (
     DIGEST_CHARS,
+    Item,
     Reader,
     Record,
     Reread,
@@ -39,12 +42,15 @@ from ..validate.pipeline import (
     build_item,
     validate_items,
 )
+from ..validate.pipeline import validate_overlaid as pipeline_overlaid
 from .roster import load_roster
 
 Progress = Callable[[int, int], None]
+# the data folders whose files register, log, survey and from-issue write, and their schemas
+SCHEMA_OF_FOLDER: Mapping[str, str] = {"participants": "participant", "checkins": "checkin",
+                                       "surveys": "survey-response"}
 PARALLEL_MIN_FILES = 4000  # below this, starting worker processes costs more than it saves
 _CHUNK = 1000
-_KEEP_POSITIONS = frozenset({"program", "matches"})
 # superseded cache entries tolerated before the cache file is rewritten: 1,000 or a quarter of the files
 _REWRITE_MIN, _REWRITE_SHARE = 1000, 4
 
@@ -58,9 +64,9 @@ _LAZY = {
     "propose": "match.assign", "Proposal": "match.assign",
     "diff_matches": ("formats.matches", "diff"), "render_matches": ("formats.matches", "render"),
     "build_report": "report.build", "RENDERERS": "formats.report", "REPORT_VERSION": "report.build",
-    "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "progress.metrics",
+    "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "validate.kpis",
     "check_pr": "io.gitdiff", "summarize_pr": "io.gitdiff", "form_file": "github.issueform", "build_nudge": "progress.nudge",
-    "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "init.scaffold",
+    "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "api.data_files",
     "render_file": ("formats.person_yaml", "render"),
 }
 
@@ -111,34 +117,6 @@ def check_record(root: Path, ref: FileRef) -> Record:
         return ref.schema, None, tuple(found), ""
     item, own = build_item(doc, ref.schema)
     return ref.schema, item, tuple(own), doc.digest[:DIGEST_CHARS]
-
-
-def _check_chunk(root: Path, refs: Sequence[FileRef]) -> list[Checked]:
-    # positions are rebuilt on demand in the parent, so they need not cross the process boundary
-    # (program.yaml and matches.yaml keep them: their positions are used for every pair)
-    return [(ref, doc.compact() if doc is not None and ref.schema not in _KEEP_POSITIONS else doc, found)
-            for ref, doc, found in (check_file(root, r) for r in refs)]
-
-
-def check_files(root: Path, refs: Sequence[FileRef], progress: Progress | None = None) -> Iterator[Checked]:
-    """Check every file, on all cores when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(refs) < PARALLEL_MIN_FILES or workers < 2:
-        for number, ref in enumerate(refs, 1):
-            yield check_file(root, ref)
-            if progress is not None:
-                progress(number, len(refs))
-        return
-    from concurrent.futures import ProcessPoolExecutor  # only for many files: the import costs
-
-    chunks = [refs[i:i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        done = 0
-        for result in pool.map(_check_chunk, [root] * len(chunks), chunks):
-            yield from result
-            done += len(result)
-            if progress is not None:
-                progress(done, len(refs))
 
 
 def _worker_started() -> None:
@@ -250,27 +228,61 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
     changed = data_changed_later(root) if as_of is None else None
     try:
         with _collector_paused():
-            started = cache.now()  # before any stat: see cache.RACY_NS
-            stored = cache.load(root) if use_cache else cache.Loaded({}, 0)
-            found = scan(root, stored.entries)
-            records = _records(root, found, stored, started, progress, use_cache)
-            items = {path: record[1] for path, record in records.items() if record[1] is not None}
+            found, records = _checked(root, progress, use_cache)
             problems = found.problems + [p for record in records.values() if record[2] for p in record[2]]
-            present = {path[13:-5].lower() for path, schema in found.files.items() if schema == "participant"}
             roster = _roster(root, problems)
-            result = validate_items(items, problems, resolve_as_of(root, as_of, changed), len(found.files),
-                                    present, Reread(records, _read(root)), roster)
+            result = validate_items(_items(records), problems, resolve_as_of(root, as_of, changed), len(found.files),
+                                    _present(found), Reread(records, _read(root)), roster)
             return _with_codeowners(root, result)
     finally:
         if changed is not None:
             changed()  # reaps git
 
 
+def validate_overlaid(root: Path, rel: str, content: bytes, as_of: dt.date) -> tuple[list[Problem], Program | None]:
+    """What `rmcode validate` would say about ``rel`` with ``content``, among the repository's files.
+
+    The errors of that file (its own, or the cross-file ones it brings; see
+    ``validate.pipeline.validate_overlaid``), and the program it was checked in (None when
+    the file or program.yaml does not validate). The repository's files are checked as
+    ``validate`` checks them, the cache included; ``rel`` on disk is left out.
+    """
+    from ..validate.schema import validate_document
+
+    schema = SCHEMA_OF_FOLDER[rel.split("/", 1)[0]]
+    doc = load_bytes(rel, content)
+    own = validate_document(doc, schema)
+    if own:
+        return own, None
+    with _collector_paused():
+        found, records = _checked(root, None, True)
+        records.pop(rel, None)
+        return pipeline_overlaid(_items(records), Reread(records, _read(root)), doc, schema, as_of,
+                                 _present(found), _roster(root, []))
+
+
+def _checked(root: Path, progress: Progress | None, use_cache: bool) -> tuple[Scan, dict[str, Record]]:
+    """The repository's files and each one's record (see ``_records``)."""
+    started = cache.now()  # before any stat: see cache.RACY_NS
+    stored = cache.load(root) if use_cache else cache.Loaded({}, 0)
+    found = scan(root, stored.entries)
+    return found, _records(root, found, stored, started, progress, use_cache)
+
+
+def _items(records: Mapping[str, Record]) -> dict[str, Item]:
+    return {path: record[1] for path, record in records.items() if record[1] is not None}
+
+
+def _present(found: Scan) -> set[str]:
+    """The logins that have a profile file, valid or not (so a broken profile is not also missing)."""
+    return {login_key(path[len(PARTICIPANTS) + 1:-len(".yaml")])
+            for path, schema in found.files.items() if schema == "participant"}
+
+
 def _with_codeowners(root: Path, result: Validation) -> Validation:
     """Add the drift of a committed .github/CODEOWNERS from program.yaml's admins (a missing file is
     check-pr's concern: a program run without GitHub has none)."""
-    path = root / CODEOWNERS_PATH
-    if result.data is None or not (path.exists() or path.is_symlink()):
+    if result.data is None or not exists(root / CODEOWNERS_PATH):
         return result
     content = read_bytes(root, FileRef(CODEOWNERS_PATH, "data"))
     problem = content if isinstance(content, Problem) else drift_problem(content, result.data)
@@ -310,16 +322,9 @@ def repository_warnings(root: Path, program: Program) -> list[Problem]:
     """Warnings about the repository beyond its data: issue forms behind program.yaml, template text left in."""
     from ..github.forms import FORM_FIELDS, placeholder_warnings, stale_forms
 
-    def read(rel: str) -> str | None:
-        path = root / rel
-        try:
-            return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
-        except (OSError, UnicodeDecodeError):
-            return None
-    forms = {rel: text for rel in FORM_FIELDS if (text := read(rel)) is not None}
-    pages = ["program.yaml", "site/mkdocs.yml"] + sorted(
-        p.relative_to(root).as_posix() for p in (root / "site" / "docs").glob("*.md") if (root / "site").is_dir())
-    texts = {rel: text for rel in pages if (text := read(rel)) is not None}
+    forms = {rel: text for rel in FORM_FIELDS if (text := read_text_file(root, rel)) is not None}
+    pages = ["program.yaml", "site/mkdocs.yml"] + matching_files(root, "site/docs", "*.md")
+    texts = {rel: text for rel in pages if (text := read_text_file(root, rel)) is not None}
     try:
         stale = stale_forms(program, forms)
     except RmcodeError as exc:  # a form without the option lists rmcode fills in

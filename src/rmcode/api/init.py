@@ -11,18 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..errors import SchemaError
+from ..errors import SchemaError, refuse
 from ..github.forms import FORM_FIELDS, updated_forms
 from ..github.issueform import goals_from_texts
-from ..init.scaffold import (
-    InitSettings,
-    init_program,
-    left_plain,
-    read_existing,
-    refuse,
-    save,
-    write_files,
-)
+from ..init.scaffold import InitSettings, init_program, write_files
+from ..io.files import read_existing
 from ..io.system import local_zone
 from ..io.worktree import present as is_present
 from ..io.worktree import read_text_if_file
@@ -30,6 +23,7 @@ from ..layout import login_key, same_login
 from ..model import Program, ProgramData
 from ..validate.schema import load_schema
 from . import validate
+from .data_files import left_plain, save
 from .roster import roster_prefill
 
 __all__ = [

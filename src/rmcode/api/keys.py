@@ -13,7 +13,9 @@ from typing import Any
 
 from ..errors import LoadError, Problem, SchemaError
 from ..formats.sealed_yaml import Rewritten, rewrite, seal_plain
+from ..io.files import remove_files
 from ..io.repo import FileRef, read_bytes, scan, write_atomic
+from ..layout import login_key
 from ..load.loader import load_bytes
 from ..model import SEALABLE, Program
 from ..sealing import Keyring, SealError, is_sealed, seal, unseal
@@ -160,10 +162,9 @@ def erase_files(root: Path, login: str) -> list[str]:
     The pair in matches.yaml stays (``rmcode match`` ends it, see RM333); the partner's check-ins
     are the partner's. Git history keeps every earlier version (see docs/sealing.md).
     """
-    key = login.lower()
+    key = login_key(login)
     gone = sorted(path for path, schema in scan(root).files.items() if _owned(path, schema, key))
-    for path in gone:
-        (root / path).unlink()
+    remove_files(root, gone)
     return gone
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..errors import SchemaError
+from ..errors import SchemaError, refuse
 from ..github.authorize import Decision, Verdict
 from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import render_codeowners
 from ..github.issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormFile, FormKind, form_file
 from ..github.pr_summary import VERDICT_FORMATS, problems_md
-from ..init.scaffold import LINK_HINT, read_existing, refuse, write_data_file
+from ..io.files import LINK_HINT, read_existing, write_data_file
 from ..io.gitdiff import GitError, summarize_pr
 from ..io.gitdiff import check_pr as _check_pr
 from ..io.worktree import is_link, read_head, read_regular_text, write_text_atomic

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import LoadError, Problem, RmcodeError
 from ..formats.roster_diff import Changes, compare, summary
 from ..formats.roster_sealed import Sealed, parse_sealed, render_sealed, seal_fields
+from ..io.files import read_file, read_prefix
 from ..io.repo import MATCHES_MAX_BYTES, write_atomic
 from ..load.loader import load_bytes
 from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
@@ -28,10 +29,8 @@ class ImportResult:
 
 def load_roster(root: Path) -> HrRoster | None:
     """The committed roster.csv, or None when the program has none. LoadError if it is damaged."""
-    path = root / ROSTER_PATH
-    if not path.is_file():
-        return None
-    return parse_roster(path.read_bytes())
+    content = read_file(root / ROSTER_PATH)
+    return None if content is None else parse_roster(content)
 
 
 def roster_prefill(root: Path, login: str) -> dict[str, Any]:
@@ -45,11 +44,11 @@ def roster_prefill(root: Path, login: str) -> dict[str, Any]:
 def _program(root: Path) -> dict[str, Any]:
     from ..validate.schema import validate_document
 
-    path = root / "program.yaml"
-    if not path.is_file():
+    content = read_file(root / "program.yaml")
+    if content is None:
         raise LoadError([Problem("program.yaml", 0, 0, "RM120", f"no program.yaml in {root}",
                                  "run the command in a program repository or pass --root")])
-    doc = load_bytes("program.yaml", path.read_bytes())
+    doc = load_bytes("program.yaml", content)
     problems = validate_document(doc, "program")
     if problems:
         raise RmcodeError(problems)
@@ -63,8 +62,7 @@ def _recipients(program: Mapping[str, Any]) -> list[str]:
 
 def _read_export(export: Path, limit: int) -> bytes:
     try:
-        with export.open("rb") as handle:
-            return handle.read(limit + 1)
+        return read_prefix(export, limit + 1)
     except OSError as exc:
         raise LoadError([Problem(str(export), 0, 0, "RM409", f"cannot read the export: {exc.strerror}",
                                  "check the path")]) from None
@@ -72,9 +70,9 @@ def _read_export(export: Path, limit: int) -> bytes:
 
 def open_pairs(root: Path) -> tuple[Pair, ...]:
     """The pairs of matches.yaml as far as they read (validate reports a broken file; the import need not)."""
-    path = root / "matches.yaml"
     try:
-        data = load_bytes("matches.yaml", path.read_bytes(), max_bytes=MATCHES_MAX_BYTES).data if path.is_file() else {}
+        content = read_file(root / "matches.yaml")
+        data = load_bytes("matches.yaml", content, max_bytes=MATCHES_MAX_BYTES).data if content is not None else {}
     except LoadError:
         return ()
     pairs = []
@@ -140,5 +138,5 @@ def _decode_other(name: str, content: bytes, encoding: str, limit: int) -> str:
 
 
 def _old_sealed(root: Path) -> Sealed | None:
-    path = root / SEALED_PATH
-    return parse_sealed(path.read_bytes()) if path.is_file() else None
+    content = read_file(root / SEALED_PATH)
+    return None if content is None else parse_sealed(content)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..init.scaffold import refuse
+from ..errors import refuse
 from ..io.worktree import exists
 from ..layout import login_key
 from ..load.survey_form import (

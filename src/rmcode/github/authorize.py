@@ -20,9 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import LoadError
-from ..io.repo import MATCHES_MAX_BYTES
-from ..load.loader import MAX_BYTES, load_bytes
-from ..model import Sealing
+from ..layout import (
+    CHECKIN_PATH,
+    DATA_FOLDERS,
+    PROFILE_PATH,
+    SURVEY_PATH,
+    login_key,
+    same_login,
+    size_limit,
+)
+from ..load.loader import load_bytes
+from ..model import OPEN_PAIR, Sealing
 from ..validate.schema import validate_document
 from ..validate.sealed import plain_targets
 
@@ -30,15 +38,6 @@ Decision = Literal["allowed", "needs-admin", "rejected"]
 Status = Literal["added", "modified", "deleted", "type-changed"]
 DECISIONS: tuple[Decision, ...] = ("allowed", "needs-admin", "rejected")
 SYMLINK, SUBMODULE = "120000", "160000"
-_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
-_PAIR = r"[A-Za-z0-9-]+--[A-Za-z0-9-]+"
-_ID = r"[a-z0-9][a-z0-9-]{0,62}"
-PROFILE_PATH = re.compile(rf"participants/({_LOGIN})\.yaml")
-CHECKIN_PATH = re.compile(rf"checkins/({_PAIR})/([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})-({_LOGIN})\.yaml")
-SURVEY_PATH = re.compile(rf"surveys/({_ID})/({_LOGIN})\.yaml")
-DATA_FOLDERS = {"participants": "one <login>.yaml file per person",
-                "checkins": "checkins/<pair-id>/<date>-<login>.yaml files",
-                "surveys": "surveys/<survey-id>/<login>.yaml files"}
 PLACEHOLDERS = frozenset({".gitkeep", ".keep", "README.md"})  # skipped by validation, admins may add them
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]|(^|/)\.\.?(/|$)|^/")
 
@@ -135,10 +134,6 @@ class Verdict:
 def is_data_path(path: str) -> bool:
     """Files whose contents check-pr reads: the program's data."""
     return path in ("program.yaml", "matches.yaml") or path.split("/", 1)[0] in DATA_FOLDERS
-
-
-def size_limit(path: str) -> int:
-    return MATCHES_MAX_BYTES if path == "matches.yaml" else MAX_BYTES
 
 
 def decide(changes: Sequence[FileChange], tree: Collection[str], author: Author, roster: Roster,
@@ -270,7 +265,8 @@ def _end_own_pair(change: FileChange, author: Author, roster: Roster) -> Ruling 
         return None
     before, after = changed[0]
     keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-    if (not keys <= _ENDING or before.get("status") not in ("proposed", "active") or after.get("status") != "ended"
+    # str(): a raw value of the base file may be any YAML value, and a set needs it hashable
+    if (not keys <= _ENDING or str(before.get("status")) not in OPEN_PAIR or after.get("status") != "ended"
             or "ended" not in after or not after.get("end_reason")):
         return None
     mine = [who for who in (before["mentor"], before["mentee"]) if roster.profile_id(who) == author.github_id]
@@ -341,7 +337,7 @@ def _profile(change: FileChange, groups: Sequence[str], author: Author, roster: 
     owners = sorted(i for i in ids if i is not None and i != author.github_id)
     if owners:
         reason = f"this profile belongs to github_id {owners[0]}, not to you ({author.github_id})"
-        if author.login and author.login.lower() == login.lower():
+        if author.login and same_login(author.login, login):
             reason += "; a renamed and re-claimed login does not carry the profile with it"
         return "needs-admin", reason
     if new is None:
@@ -350,7 +346,7 @@ def _profile(change: FileChange, groups: Sequence[str], author: Author, roster: 
         return "rejected", f"login '{new['login']}' does not match the file name {login}.yaml"
     if new["github_id"] != author.github_id:
         return "needs-admin", f"github_id {new['github_id']} in the file is not yours ({author.github_id})"
-    if old is None and author.login is not None and author.login.lower() != login.lower():
+    if old is None and author.login is not None and not same_login(author.login, login):
         return "needs-admin", f"a new profile must be named after your login ({author.login}.yaml)"
     return "allowed", "your own profile" + (" (new)" if old is None else "")
 
@@ -365,21 +361,24 @@ def _member(roster: Roster, login: str, author: Author) -> Ruling | None:
     return None
 
 
+def _member_versions(change: FileChange, schema: str, roster: Roster, login: str, author: Author) -> _Versions:
+    """The file's versions when ``login`` is the author (see ``_member``); else why not, as unusable."""
+    not_you = _member(roster, login, author)
+    return _Versions(unusable=not_you) if not_you else _versions(change, schema)
+
+
 def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
     pair_id, date, login = groups
     pair = roster.pairs.get(pair_id)
     if pair is None:
         return "needs-admin", f"pair {pair_id} is not in matches.yaml on the base branch"
-    if login.lower() not in (pair[0].lower(), pair[1].lower()):
+    if login_key(login) not in (login_key(pair[0]), login_key(pair[1])):
         return "needs-admin", f"{login} is not in pair {pair_id}; log sessions only for your own pair"
-    not_you = _member(roster, login, author)
-    if not_you:
-        return not_you
-    versions = _versions(change, "checkin")
+    versions = _member_versions(change, "checkin", roster, login, author)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new
-    if old is not None and old["author"].lower() != login.lower():
+    if old is not None and not same_login(old["author"], login):
         return "needs-admin", f"the base version was written by {old['author']}"
     if new is not None:
         expected = {"pair": pair_id, "date": date, "author": login}
@@ -391,10 +390,7 @@ def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: 
 
 def _survey(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
     survey, login = groups
-    not_you = _member(roster, login, author)
-    if not_you:
-        return not_you
-    versions = _versions(change, "survey-response")
+    versions = _member_versions(change, "survey-response", roster, login, author)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new
@@ -403,6 +399,6 @@ def _survey(change: FileChange, groups: Sequence[str], author: Author, roster: R
             return "rejected", (f"the file name says {survey}/{login} but the answers are for "
                                 f"{version['survey']}/{version['respondent']}")
         pair = roster.pairs.get(version.get("pair") or "")
-        if version.get("pair") and (pair is None or login.lower() not in (pair[0].lower(), pair[1].lower())):
+        if version.get("pair") and (pair is None or login_key(login) not in (login_key(pair[0]), login_key(pair[1]))):
             return "needs-admin", f"{login} is not in pair {version['pair']}"
     return "allowed", "your own survey answers"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import Problem
+from ..layout import login_key
 from ..model import ProgramData
 
 PATH = ".github/CODEOWNERS"
@@ -31,7 +32,7 @@ def render_codeowners(data: ProgramData) -> str:
 
 def owners_text(admins: Iterable[str]) -> str:
     """The CODEOWNERS text that makes these logins own every file."""
-    owners = " ".join(f"@{login}" for login in sorted({login.lower() for login in admins}))
+    owners = " ".join(f"@{login}" for login in sorted({login_key(login) for login in admins}))
     return f"{HEADER}\n* {owners}\n"
 
 
@@ -52,7 +53,7 @@ def drift(current: bytes | None, admins: Iterable[str]) -> str | None:
              if line.strip() and not line.lstrip().startswith("#")]
     if [rule for rule in rules if rule[:1] != ["*"]] or len(rules) != 1:
         return f"has rules `rmcode codeowners` does not write (edited by hand); expected: * {wanted}"
-    named = " ".join(sorted(owner.lower() for owner in rules[0][1:]))
+    named = " ".join(sorted(login_key(owner) for owner in rules[0][1:]))
     if named != wanted:
         return f"names {named[:200] or 'nobody'} but program.yaml's admins are {wanted}"
     return "differs from what `rmcode codeowners` writes (edited by hand)"

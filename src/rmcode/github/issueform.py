@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from ..errors import Problem, RmcodeError
 from ..formats.person_yaml import render
+from ..layout import checkin_path, is_login, profile_path
 from ..load.loader import load_bytes
 from ..validate.schema import load_schema, validate_document
 from ..validate.sealed import DEFAULT_SEALED
@@ -42,7 +43,6 @@ SEALED_HINT: Mapping[FormKind, str] = {
 _HEADING = re.compile(r"^### (.+?)\s*$")
 _CHECKBOX = re.compile(r"^- \[( |x|X)\] (.*)$")
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,11 +298,11 @@ def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.
     The path is built only from the author's login and values the schema accepted, so
     it always lies in participants/ or checkins/<pair>/.
     """
-    if not _LOGIN.match(author) or author_id < 1:
+    if not is_login(author) or author_id < 1:
         raise _fail(f"'{author[:60]}' (id {author_id}) is not a GitHub account", code="RM606")
     values, problems = _convert(kind, body, sealed)
     if kind == "register":
-        path = f"participants/{author}.yaml"
+        path = profile_path(author)
         old = existing(path)
         if old is not None and old.get("github_id") != author_id:
             raise _fail(f"{path} belongs to another GitHub account",
@@ -315,7 +315,7 @@ def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.
     if problems:
         raise RmcodeError(problems)
     if kind == "log-session":
-        path = f"checkins/{data['pair']}/{data['date']}-{author}.yaml"
+        path = checkin_path(data["pair"], data["date"], author)
     return FormFile(path, render(SCHEMA_OF[kind], data), data)
 
 

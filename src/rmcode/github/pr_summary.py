@@ -14,19 +14,10 @@ from typing import Any
 
 from ..errors import LoadError, Problem
 from ..formats.escape import gfm_text
+from ..layout import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH, same_login, size_limit
 from ..load.loader import load_bytes
 from ..validate.schema import load_schema
-from .authorize import (
-    CHECKIN_PATH,
-    DECISIONS,
-    PROFILE_PATH,
-    SUBMODULE,
-    SURVEY_PATH,
-    SYMLINK,
-    FileChange,
-    Verdict,
-    size_limit,
-)
+from .authorize import DECISIONS, SUBMODULE, SYMLINK, FileChange, Verdict
 
 MAX_TEXT = 120
 _STATUS_WORDS: Mapping[Any, str] = {None: "removed", "proposed": "proposed", "active": "approved",
@@ -73,7 +64,7 @@ def _profile(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
         return (f"**New participant**: {md(_get(new, 'name'))} ({md(login)}), {md(_get(new, 'role'))} "
                 f"in cohort {md(_get(new, 'cohort'))}")
     if change.status == "deleted":
-        ended = sorted(pid for pid, members in pairs.items() if login.lower() in (m.lower() for m in members))
+        ended = sorted(pid for pid, members in pairs.items() if any(same_login(login, m) for m in members))
         names = ", ".join(md(p) for p in ended)
         tail = (f"; pair {names} ends" if len(ended) == 1 else f"; pairs {names} end") if ended else ""
         return f"**Withdrawal**: {md(login)} leaves the program (profile deleted){tail}"

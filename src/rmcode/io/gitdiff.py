@@ -25,11 +25,11 @@ from ..github.authorize import (
     Verdict,
     decide,
     is_data_path,
-    size_limit,
 )
 from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import drift
 from ..github.pr_summary import summarize, unreadable
+from ..layout import size_limit
 from ..load.loader import load_bytes
 from ..model import Sealing
 

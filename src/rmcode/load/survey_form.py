@@ -7,7 +7,7 @@ up in a log.
 ``--answer ID=VALUE`` flags) and turns the text into the value the survey-response
 schema and the answer rule expect: true/false for yes-no, a whole number within the
 scale, one of the choices, or text. The whole ``answers`` mapping is sealed before the
-file is written (see scaffold.save).
+file is written (see api.data_files.save).
 """
 
 from __future__ import annotations

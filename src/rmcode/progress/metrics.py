@@ -17,10 +17,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import Problem
 from ..layout import login_key
-from ..model import Kpi, Program, ProgramData
-from ..validate.rules import suggest
+from ..model import Kpi, ProgramData
+from ..validate.kpis import GOAL_RANK, SIGNATURES, MetricSignature
 from .pairs import (
     CODE,
     NEVER,
@@ -35,7 +34,6 @@ from .pairs import (
 
 Params = Mapping[str, str | float | bool]
 Bools = npt.NDArray[np.bool_]
-GOAL_RANK = {"started": 1, "progressing": 2, "achieved": 3}
 
 
 class Value(NamedTuple):
@@ -304,56 +302,26 @@ def early_closure_rate(ctx: Context, params: Params, days: Sequence[int]) -> lis
     return _pair_share(ctx, params, days, np.where(ctx.table.early, ctx.table.ended, NEVER))
 
 
-@dataclass(frozen=True, slots=True)
-class MetricSpec:
-    """A library entry: the function, its unit, its parameters and whether its inputs are private.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricSpec(MetricSignature):
+    """A library entry: the metric's signature (see validate.kpis) and the function that computes it."""
 
-    ``sensitive`` metrics aggregate answers nobody sees per person (ratings, survey
-    answers, goal progress, group membership); their published series only move when
-    enough new records arrived to hide each one (see privacy.hold_series).
-    """
-
-    name: str
     compute: Metric
-    unit: str
-    params: Mapping[str, tuple[str, ...] | None]  # allowed values; None = free, "#" prefix = number
-    required: tuple[str, ...] = ()
-    sensitive: bool = False
-    description: str = ""
 
 
-_ROLE = ("mentor", "mentee")
-_PEOPLE: Mapping[str, tuple[str, ...] | None] = {"role": _ROLE, "cohort": None}
-_PAIRS: Mapping[str, tuple[str, ...] | None] = {"cohort": None}
-_SPECS = (
-    MetricSpec("registrations", registrations, "count", _PEOPLE, description="People registered."),
-    MetricSpec("match_rate", match_rate, "share", _PEOPLE, description="Matched people / eligible people."),
-    MetricSpec("time_to_match_days", time_to_match_days, "days", _PEOPLE, sensitive=True,
-               description="Mean days from registration to the first approved pair."),
-    MetricSpec("sessions_per_pair", sessions_per_pair, "sessions", _PAIRS,
-               description="Sessions held / approved pairs."),
-    MetricSpec("pairs_on_track_share", pairs_on_track_share, "share", _PAIRS,
-               description="On-track or completed pairs / open pairs."),
-    MetricSpec("mentoring_hours", mentoring_hours, "hours", _PAIRS, description="Hours of sessions held."),
-    MetricSpec("pairs_with_3_sessions_share", pairs_with_3_sessions_share, "share", {**_PAIRS, "sessions": ("#",)},
-               description="Pairs with at least 3 sessions / approved pairs."),
-    MetricSpec("average_rating", average_rating, "rating", _PEOPLE, sensitive=True,
-               description="Mean session rating (1-5)."),
-    MetricSpec("first_session_fit_rate", first_session_fit_rate, "share", _PEOPLE, sensitive=True,
-               description="First-session 'good fit' answers that said yes."),
-    MetricSpec("would_continue_share", would_continue_share, "share", {"survey": None, "question": None, **_PEOPLE},
-               ("survey", "question"), True, "Yes answers / answers to a yes-no survey question."),
-    MetricSpec("skills_covered_share", skills_covered_share, "share", _PAIRS,
-               description="Mentees' wanted skills covered in sessions / wanted skills."),
-    MetricSpec("goal_progress_share", goal_progress_share, "share", {**_PAIRS, "at_least": tuple(GOAL_RANK)},
-               sensitive=True, description="Pairs where both sides progressed on a goal / pairs where both have goals."),
-    MetricSpec("participation_share", participation_share, "share",
-               {"field": ("department", "level"), "group": None, **_PEOPLE}, ("field",), True,
-               "Share of participants in a group, or of groups taking part on both sides."),
-    MetricSpec("early_closure_rate", early_closure_rate, "share", _PAIRS,
-               description="Pairs ended early / approved pairs."),
-)
-METRICS: Mapping[str, MetricSpec] = {spec.name: spec for spec in _SPECS}
+# each metric's function; its name, unit and parameters are validate.kpis.SIGNATURES (validation checks KPIs)
+_COMPUTE: Mapping[str, Metric] = {
+    "registrations": registrations, "match_rate": match_rate, "time_to_match_days": time_to_match_days,
+    "sessions_per_pair": sessions_per_pair, "pairs_on_track_share": pairs_on_track_share,
+    "mentoring_hours": mentoring_hours, "pairs_with_3_sessions_share": pairs_with_3_sessions_share,
+    "average_rating": average_rating, "first_session_fit_rate": first_session_fit_rate,
+    "would_continue_share": would_continue_share, "skills_covered_share": skills_covered_share,
+    "goal_progress_share": goal_progress_share, "participation_share": participation_share,
+    "early_closure_rate": early_closure_rate,
+}
+METRICS: Mapping[str, MetricSpec] = {s.name: MetricSpec(name=s.name, unit=s.unit, params=s.params, required=s.required,
+                                                        sensitive=s.sensitive, description=s.description,
+                                                        compute=_COMPUTE[s.name]) for s in SIGNATURES}
 
 
 def evaluate(ctx: Context, kpi: Kpi, days: Sequence[int]) -> list[Value]:
@@ -361,43 +329,3 @@ def evaluate(ctx: Context, kpi: Kpi, days: Sequence[int]) -> list[Value]:
     return METRICS[kpi.metric].compute(ctx, kpi.params, days)
 
 
-def kpi_problems(program: Program) -> list[Problem]:
-    """Unknown metrics (RM328) and parameters a metric does not know, lacks or cannot use (RM332)."""
-    out = []
-    for i, kpi in enumerate(program.kpis):
-        spec = METRICS.get(kpi.metric)
-        if spec is None:
-            out.append(Problem(program.source.path, program.source.line, 1, "RM328",
-                               f"kpi {kpi.id}: unknown metric '{kpi.metric}'",
-                               suggest(kpi.metric, METRICS) or "use one of: " + ", ".join(sorted(METRICS)),
-                               f"/kpis/{i}/metric"))
-            continue
-        for message, hint, where in _param_problems(program, kpi, spec):
-            out.append(Problem(program.source.path, program.source.line, 1, "RM332", f"kpi {kpi.id}: {message}",
-                               hint, f"/kpis/{i}/params{where}"))
-    return out
-
-
-def _param_problems(program: Program, kpi: Kpi, spec: MetricSpec) -> list[tuple[str, str, str]]:
-    known = ", ".join(sorted(spec.params)) or "none"
-    out = [(f"{spec.name} needs the parameter '{name}'", f"add params: {{{name}: ...}}", "")
-           for name in spec.required if name not in kpi.params]
-    allowed = {**spec.params, "cohort": tuple(c.id for c in program.cohorts)}
-    for name, value in sorted(kpi.params.items()):
-        choices = allowed[name] if name in spec.params else "unknown"
-        if choices == "unknown":
-            out.append((f"{spec.name} has no parameter '{name}'", f"parameters: {known}", f"/{name}"))
-        elif choices == ("#",):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1 or value != int(value):
-                out.append((f"{name} must be a whole number of at least 1, not {value!r}", "", f"/{name}"))
-        elif choices is not None and value not in choices:
-            out.append((f"{name} must be one of {', '.join(choices)}, not {value!r}", "", f"/{name}"))
-    if spec.name == "would_continue_share" and "survey" in kpi.params and "question" in kpi.params:
-        survey = program.survey(str(kpi.params["survey"]))
-        question = survey.question(str(kpi.params["question"])) if survey else None
-        if survey is None:
-            out.append((f"unknown survey '{kpi.params['survey']}'", "use a survey id from surveys", "/survey"))
-        elif question is None or question.type != "yes-no":
-            out.append((f"survey {survey.id} has no yes-no question '{kpi.params['question']}'",
-                        "use the id of a yes-no question", "/question"))
-    return out

@@ -17,9 +17,10 @@ from ..errors import SchemaError
 from ..layout import login_key
 from ..model import Kpi, Participant, ProgramData
 from ..progress.flags import find_flags
-from ..progress.metrics import METRICS, Context, evaluate, kpi_problems
+from ..progress.metrics import METRICS, Context, evaluate
 from ..progress.pairs import PairProgress, progress_of
 from ..progress.surveys import gather_surveys
+from ..validate.kpis import kpi_problems
 from ..validate.sealed import count_sealed, needs_key, still_sealed
 from .model import (
     REPORT_VERSION,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LoadError, Problem
+from ..layout import login_key
 from ..load.loader import Document, load_bytes
 from ..model import (
     CheckIn,
@@ -27,7 +28,9 @@ from ..model import (
     Unmatched,
 )
 from ..model.roster import HrRoster
-from .rules import check_cross_file, suggest
+from .kpis import kpi_problems
+from .rules import check_cross_file
+from .suggest import suggest
 
 # matches.yaml: its pairs in file order, and the people left unmatched
 MatchesItem = tuple[tuple[Pair, ...], tuple[Unmatched, ...]]
@@ -107,9 +110,6 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
         if m.survey and program.survey(m.survey) is None:
             out.append(doc.problem(f"/milestones/{i}/survey", "RM322", f"milestone {m.id}: unknown survey '{m.survey}'",
                                    suggest(m.survey, [s.id for s in program.surveys])))
-    from ..progress.metrics import (
-        kpi_problems,  # the metric library knows its metrics and their parameters
-    )
     out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
     for i, survey in enumerate(program.surveys):
         for j, q in enumerate(survey.questions):
@@ -156,6 +156,43 @@ def validate_items(items: Mapping[str, Item], earlier: Iterable[Problem], as_of:
     return Validation(data, tuple(sorted(set(problems))), files)
 
 
+def validate_overlaid(items: Mapping[str, Item], docs: Mapping[str, Document], doc: Document, schema: str,
+                      as_of: dt.date, present: set[str], roster: HrRoster | None = None) -> tuple[list[Problem], Program | None]:
+    """The errors a schema-valid new file brings into a repository, and the program it is checked in.
+
+    ``items`` and ``docs`` are the repository's other files (the new file's path left out),
+    ``present`` the logins with a profile file. The new document is laid over them and the
+    cross-file rules run before and after: a rule about two files (a login or github_id used
+    twice) may report the other, older file, so everything the new file breaks counts, and
+    problems the repository already had do not.
+    """
+    before = set(validate_items(items, [], as_of, len(items), present, docs, roster).problems)
+    item, _ = build_item(doc, schema)
+    if schema == "participant":
+        present = present | {login_key(doc.path.rsplit("/", 1)[-1][:-5])}
+    result = validate_items({**items, doc.path: item}, [], as_of, len(items) + 1, present,
+                            _Overlaid(docs, doc), roster)
+    problems = [p for p in result.problems if p.severity == "error" and (p.path == doc.path or p not in before)]
+    return problems, result.data.program if result.data is not None else None
+
+
+class _Overlaid(Mapping[str, Document]):
+    """The repository's documents with one more laid over them."""
+
+    def __init__(self, docs: Mapping[str, Document], doc: Document) -> None:
+        self._docs, self._doc = docs, doc
+
+    def __getitem__(self, path: str) -> Document:
+        return self._doc if path == self._doc.path else self._docs[path]
+
+    def __iter__(self) -> Iterator[str]:
+        yield self._doc.path
+        yield from (path for path in self._docs if path != self._doc.path)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def _assemble(program: Program, items: Mapping[str, Item]) -> ProgramData:
     groups: defaultdict[type, list[Any]] = defaultdict(list)
     # path order first, so that equal sort keys keep the same order on every run
@@ -169,7 +206,7 @@ def _assemble(program: Program, items: Mapping[str, Item]) -> ProgramData:
         pairs=tuple(sorted(pairs, key=lambda p: p.id)),
         unmatched=unmatched,
         checkins=tuple(sorted(groups[CheckIn], key=lambda c: (c.pair, c.date, c.author))),
-        responses=tuple(sorted(groups[SurveyResponse], key=lambda r: (r.survey, r.respondent.lower()))),
+        responses=tuple(sorted(groups[SurveyResponse], key=lambda r: (r.survey, login_key(r.respondent)))),
     )
 
 

@@ -7,25 +7,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import Problem
+from ..layout import checkin_path, login_key, profile_path
 from ..load.loader import Document
-from ..model import CheckIn, Cohort, Pair, Participant, ProgramData, Survey, SurveyResponse
+from ..model import (
+    CLOSED_PAIR,
+    OPEN_PAIR,
+    CheckIn,
+    Cohort,
+    Pair,
+    Participant,
+    ProgramData,
+    Survey,
+    SurveyResponse,
+)
 from ..model.roster import ROSTER_PATH, invited
 from .sealed import plain_sealed, sealed_items
-
-_OPEN_STATUSES = ("proposed", "active")
-
-
-def suggest(value: str, options: Iterable[str]) -> str:
-    """A did-you-mean hint: the closest of ``options``, or nothing."""
-    close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+from .suggest import suggest
 
 
 class _Context:
@@ -56,7 +59,7 @@ class _Context:
         """A login counts as known if its file exists (even when that file has its own problems) or the
         HR roster lists it: a manager need not take part."""
         roster = self.data.roster
-        return login.lower() in self.people or login.lower() in self.present or (
+        return login_key(login) in self.people or login_key(login) in self.present or (
             roster is not None and roster.person(login) is not None)
 
     def invited(self, p: Participant) -> bool:
@@ -132,9 +135,9 @@ def _participants(ctx: _Context) -> None:
                         f"{field} {getattr(p, field)} is already used by {people[0].source.path}", "each person has one profile")
     for p in ctx.data.participants:
         path = p.source.path
-        if path != f"participants/{p.login}.yaml":
+        if path != profile_path(p.login):
             ctx.add(path, "/login", "RM301", f"login '{p.login}' does not match the file name",
-                    f"rename the file to participants/{p.login}.yaml or fix the login")
+                    f"rename the file to {profile_path(p.login)} or fix the login")
         cohort = ctx.cohorts.get(p.cohort)
         if cohort is None:
             ctx.add(path, "/cohort", "RM304", f"unknown cohort '{p.cohort}'",
@@ -159,8 +162,8 @@ def _participants(ctx: _Context) -> None:
             ctx.add(path, "/timezone", "RM320", f"unknown time zone '{p.timezone}'", "use an IANA name such as Europe/Berlin")
         if p.manager is not None and not ctx.known(p.manager):
             ctx.add(path, "/manager", "RM306", f"manager '{p.manager}' has no profile",
-                    suggest(p.manager.lower(), ctx.people) or "use the manager's login, or leave manager out")
-        if p.manager is not None and p.manager.lower() == p.key:
+                    suggest(login_key(p.manager), ctx.people) or "use the manager's login, or leave manager out")
+        if p.manager is not None and login_key(p.manager) == p.key:
             ctx.add(path, "/manager", "RM307", "a person cannot be their own manager", "remove manager")
         if p.capacity is not None and p.capacity > program.capacity_max:
             ctx.add(path, "/capacity", "RM316", f"capacity {p.capacity} is above the program's maximum of {program.capacity_max}",
@@ -193,8 +196,8 @@ def _role_level(ctx: _Context, p: Participant) -> None:
 def _reporting_lines(ctx: _Context) -> None:
     edges: dict[str, set[str]] = defaultdict(set)
     for p in ctx.data.participants:
-        if p.manager and p.manager.lower() != p.key:
-            edges[p.key].add(p.manager.lower())
+        if p.manager and login_key(p.manager) != p.key:
+            edges[p.key].add(login_key(p.manager))
     for component in _cycles(edges):
         # start the ring at its smallest login so the message is the same on every run
         start = component.index(min(component))
@@ -225,7 +228,7 @@ def _roster_facts(ctx: _Context) -> None:
             ctx.add(p.source.path, "/department", "RM340", f"department {p.department!r} disagrees with the roster: "
                     f"{says} {e.department!r}", f"use department: {e.department}")
         manager = roster.manager_login(p.login)
-        if p.manager is not None and manager is not None and p.manager.lower() != manager.lower():
+        if p.manager is not None and manager is not None and login_key(p.manager) != login_key(manager):
             theirs = repr(manager) if manager else f"{e.manager_id} (who has no GitHub login)"
             ctx.add(p.source.path, "/manager", "RM340", f"manager {p.manager!r} disagrees with the roster: "
                     f"{says} {theirs}", f"use manager: {manager}" if manager else "leave manager out")
@@ -265,8 +268,8 @@ def _pairs(ctx: _Context) -> None:
             ctx.add(path, f"{ptr}/id", "RM311", f"pair {pair.id} is listed twice", "keep one entry per pair")
         seen.add(pair.id)
         _pair_entry(ctx, pair, ptr)
-        if pair.status in _OPEN_STATUSES:
-            mentor, mentee = pair.mentor.lower(), pair.mentee.lower()
+        if pair.status in OPEN_PAIR:
+            mentor, mentee = login_key(pair.mentor), login_key(pair.mentee)
             open_count[mentor] += 1
             mentee_open[mentee] += 1
             person = ctx.people.get(mentor)
@@ -280,7 +283,7 @@ def _pairs(ctx: _Context) -> None:
 
 
 def _total(ctx: _Context, login: str, role: str) -> int:
-    return sum(1 for p in ctx.data.pairs if p.status in _OPEN_STATUSES and getattr(p, role).lower() == login)
+    return sum(1 for p in ctx.data.pairs if p.status in OPEN_PAIR and login_key(getattr(p, role)) == login)
 
 
 def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
@@ -294,13 +297,13 @@ def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
     people = []
     for role in ("mentor", "mentee"):
         login = getattr(pair, role)
-        person = ctx.people.get(login.lower())
+        person = ctx.people.get(login_key(login))
         if person is None:
-            if ctx.known(login) or pair.status in ("completed", "ended"):
+            if ctx.known(login) or pair.status in CLOSED_PAIR:
                 continue  # a closed pair outlives its people: withdrawing never rewrites history
             # deleting one's own profile is how a participant withdraws, so this is a warning;
             # a typo reads the same, hence the suggestion
-            typo = suggest(login.lower(), ctx.people)
+            typo = suggest(login_key(login), ctx.people)
             ctx.warn(path, f"{ptr}/{role}", "RM333", f"{role} '{login}' has no profile (withdrawn?): "
                      f"the {pair.status} pair {pair.id} ends", (f"{typo} " if typo else "")
                      + "`rmcode match` records the pair as ended")
@@ -330,7 +333,7 @@ def _checkins(ctx: _Context) -> None:
     for c in ctx.data.checkins:
         # logins are case-insensitive: 2026-02-10-ANA.yaml beside 2026-02-10-ana.yaml is one session
         # logged twice (and a case-insensitive checkout would keep only one of them)
-        session = (c.pair, c.date.isoformat(), c.author.lower())
+        session = (c.pair, c.date.isoformat(), login_key(c.author))
         if session in seen:
             ctx.add(c.source.path, "/author", "RM334", f"{seen[session]} already logs this session by {c.author}",
                     "keep one file per session and author")
@@ -340,8 +343,8 @@ def _checkins(ctx: _Context) -> None:
         else:
             pair = ctx.pairs.get(c.pair)
             known = facts[c.pair] = None if pair is None else _pair_facts(ctx, pair)
-        if (known is not None and c.source.path == f"checkins/{c.pair}/{c.date.isoformat()}-{c.author}.yaml"
-                and known.start <= c.date <= known.until and c.author.lower() in known.members
+        if (known is not None and c.source.path == checkin_path(c.pair, c.date, c.author)
+                and known.start <= c.date <= known.until and login_key(c.author) in known.members
                 and skill_ids.issuperset(c.topics)
                 and (known.goal_ids is None or not c.goals or known.goal_ids.issuperset(g for g, _ in c.goals))):
             continue
@@ -361,7 +364,7 @@ def _checkin_rules(ctx: _Context, c: CheckIn, known: _PairFacts | None) -> None:
         ctx.add(path, "/pair", "RM312", f"unknown pair '{c.pair}'", suggest(c.pair, ctx.pairs) or "use a pair id from matches.yaml")
         return
     pair, cohort = known.pair, known.cohort
-    if c.author.lower() not in known.members:
+    if login_key(c.author) not in known.members:
         ctx.add(path, "/author", "RM313", f"{c.author} is not in pair {pair.id}", "log sessions only for your own pair")
     if c.date > ctx.as_of:
         ctx.add(path, "/date", "RM314", f"date {c.date} is after the as-of date {ctx.as_of}", "log sessions after they happen")
@@ -391,11 +394,11 @@ class _PairFacts(NamedTuple):
 
 
 def _pair_facts(ctx: _Context, pair: Pair) -> _PairFacts:
-    both = [ctx.people.get(login.lower()) for login in (pair.mentor, pair.mentee)]
+    both = [ctx.people.get(login_key(login)) for login in (pair.mentor, pair.mentee)]
     goal_ids = None if None in both else {g.id for p in both if p is not None for g in p.goals}
     cohort = ctx.cohorts.get(pair.cohort)
     start = dt.date.max if pair.status == "proposed" else cohort.start if cohort else dt.date.min
-    return _PairFacts(pair, (pair.mentor.lower(), pair.mentee.lower()), cohort, goal_ids, start,
+    return _PairFacts(pair, (login_key(pair.mentor), login_key(pair.mentee)), cohort, goal_ids, start,
                       min(cohort.end, ctx.as_of) if cohort else ctx.as_of)
 
 
@@ -404,7 +407,7 @@ def _responses(ctx: _Context) -> None:
     answered: dict[tuple[str, str], str] = {}
     for r in ctx.data.responses:
         path = r.source.path
-        who = (r.survey, r.respondent.lower())
+        who = (r.survey, login_key(r.respondent))
         if who in answered:
             ctx.add(path, "/respondent", "RM334", f"{answered[who]} already holds {r.respondent}'s answers",
                     "keep one response per person and survey")
@@ -416,7 +419,7 @@ def _responses(ctx: _Context) -> None:
             ctx.add(path, "/respondent", "RM322", "respondent does not match the file name", f"name the file {r.respondent}.yaml")
         if not ctx.known(r.respondent):
             # answers of someone who withdrew stay part of the program's history
-            typo = suggest(r.respondent.lower(), ctx.people)
+            typo = suggest(login_key(r.respondent), ctx.people)
             ctx.warn(path, "/respondent", "RM333", f"respondent '{r.respondent}' has no profile (withdrawn?)",
                      typo or "use your GitHub login; it needs a profile in participants/")
         if r.date > ctx.as_of:
@@ -425,7 +428,7 @@ def _responses(ctx: _Context) -> None:
             pair = pairs.get(r.pair)
             if pair is None:
                 ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'", suggest(r.pair, pairs) or "use a pair id from matches.yaml")
-            elif r.respondent.lower() not in (pair.mentor.lower(), pair.mentee.lower()):
+            elif login_key(r.respondent) not in (login_key(pair.mentor), login_key(pair.mentee)):
                 ctx.add(path, "/pair", "RM313", f"{r.respondent} is not in pair {pair.id}", "answer only for your own pair")
         survey = ctx.program.survey(r.survey)
         if survey is None:

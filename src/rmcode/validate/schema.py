@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 import fastjsonschema
 import jsonschema
 
 from ..errors import Problem
+from ..io.files import read_package_text
 from ..load.loader import Document, escape_pointer
 from ..sealing import ARMOR_BEGIN
+from .suggest import did_you_mean
 
 SchemaName = Literal["program", "participant", "matches", "checkin", "survey-response", "report", "roster"]
 SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "checkin", "survey-response", "report",
@@ -28,7 +28,7 @@ _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLeng
 
 def schema_text(name: str) -> str:
     """The JSON text of a shipped schema."""
-    return (resources.files("rmcode") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+    return read_package_text(f"schemas/{name}.schema.json")
 
 
 @cache
@@ -184,7 +184,7 @@ def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> li
     if kind == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         return [doc.problem(pointer, "RM204", f"{field}: {_short(error.instance)} is not one of: {choices}",
-                            _did_you_mean(str(error.instance), [str(c) for c in error.validator_value]))]
+                            did_you_mean(str(error.instance), [str(c) for c in error.validator_value]))]
     if kind == "format":
         hint = "write dates as YYYY-MM-DD, e.g. 2026-09-21" if error.validator_value == "date" else described
         return [doc.problem(pointer, "RM205", f"{field}: {_short(error.instance)} is not a valid {error.validator_value}", hint)]
@@ -207,7 +207,7 @@ def _bad_key(doc: Document, pointer: str, field: str, error: jsonschema.Validati
     if error.validator == "enum":
         options = [str(c) for c in error.validator_value]
         return doc.problem(child, "RM204", f"{field}: {_short(key)} is not one of: {', '.join(options)}",
-                           _did_you_mean(key, options), key=True)
+                           did_you_mean(key, options), key=True)
     return doc.problem(child, "RM202", f"{field}: {_short(key)} is not an allowed key here",
                        "use lower-case words joined by hyphens", key=True)
 
@@ -236,12 +236,7 @@ def _field_hint(schema: Any, name: str) -> str:
     return f"add '{name}:' - {text}" if text else f"add '{name}:'"
 
 
-def _did_you_mean(value: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(options[:12])}" + ", ..." * (len(options) > 12)
-
-
 def _unknown_key(doc: Document, pointer: str, key: str, known: list[str]) -> Problem:
     child = f"{pointer}/{escape_pointer(key)}"
     return doc.problem(child, "RM202", f"unknown key '{key[:60]}'" + (f" in {_where(pointer)}" if pointer else ""),
-                       _did_you_mean(key, known), key=True)
+                       did_you_mean(key, known), key=True)
