@@ -67,6 +67,17 @@ def test_refuses_to_write_through_a_symlink(program_repo: ProgramRepo, tmp_path:
     assert not (tmp_path / "elsewhere").exists()
 
 
+def test_the_file_is_replaced_atomically_never_rewritten_in_place(program_repo: ProgramRepo, tmp_path: Path) -> None:
+    # a reader holding the old file (here: a hard link to it) never sees half a file: the new
+    # text goes into a new file that is renamed over the old one
+    root = program_repo({".github/CODEOWNERS": "* @someone-else\n"})
+    os.link(root / ".github" / "CODEOWNERS", tmp_path / "reader")
+    assert invoke(root).exit_code == 0
+    assert (root / ".github" / "CODEOWNERS").read_text() == EXPECTED
+    assert (tmp_path / "reader").read_text() == "* @someone-else\n"
+    assert not [p.name for p in (root / ".github").iterdir() if p.name != "CODEOWNERS"]  # no temporary file left
+
+
 def test_invalid_program_is_an_error_not_a_file(program_repo: ProgramRepo) -> None:
     root = program_repo({"participants/ana.yaml": person("ana", 101, level="high")})
     result = invoke(root)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from conftest import run
 
-from rmcode.site import build as site
+from rmcode.api import site
 from rmcode.site.pages import fmt_value
 from rmcode.validate.sealed import NEEDS_KEY
 

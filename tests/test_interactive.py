@@ -59,11 +59,14 @@ def test_register_reasks_each_bad_answer(program_repo: ProgramRepo) -> None:
             ("name, location", ("location: the program does not publish it; choose from name, title, department, "
                                "skills_offered, skills_wanted, bio or none")), ("name", ""))
     _answer(child, "Your goals", ("Use AI in board reports", ""))
+    _answer(child, "Your work email", ("", ""))  # sealed fields, optional: Enter skips them
+    _answer(child, "Self-identification for diversity reporting", ("", ""))
     child.expect_exact("wrote participants/eve.yaml")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     data = yaml.safe_load((root / "participants/eve.yaml").read_text())
+    assert "email" not in data and "self_identification" not in data
     assert (data["role"], data["level"], data["timezone"], data["skills_wanted"], data["availability"],
             data["working_style"], data["visibility"]) == (
         "mentee", 5, "Europe/Berlin", ["short-video"], ["tue 09:00-11:00", "thu 14:00-15:30"], {"structure": 2},
@@ -95,3 +98,38 @@ def test_log_reasks_dates_numbers_and_yes_no(program_repo: ProgramRepo) -> None:
     assert data == {"pair": "ana--cleo", "date": "2026-03-02", "author": "cleo", "minutes": 50,
                     "topics": ["generative-ai"], "rating": 4, "good_fit": True,
                     "next_steps": "Try the assistant on one report"}
+
+
+def test_register_asks_for_email_and_self_identification_and_seals_them(program_repo: ProgramRepo) -> None:
+    from conftest import MINI_PROGRAM, mini_files
+
+    from rmcode.sealing import generate_identity, parse_identities, unseal
+
+    secret, public = generate_identity()
+    program = MINI_PROGRAM + f"sealing:\n  recipients:\n    - name: Amy (admin)\n      key: {public}\n"
+    root = program_repo({**mini_files(), "program.yaml": program})
+    child = _spawn("register", "--root", str(root), "--as-of", "2026-01-20", "--login", "eve", "--github-id", "301",
+                   "--name", "Eve", "--role", "mentor", "--cohort", "c1", "--level", "1", "--department", "Sales",
+                   "--timezone", "Europe/Berlin", "--languages", "en", "--goal", "Learn to coach")
+    for question in ("Job title", "Skills you can teach", "Weekly availability", "A few sentences about you",
+                     "I like a fixed agenda.", "Fields to show on the public site"):
+        _answer(child, question, ("", ""))
+    child.expect_exact("Your work email, for private reminders (optional, sealed: only the program team can read "
+                       "it; Enter to skip)")
+    _answer(child, "", ("eve at example", "'eve at example' is not an e-mail address"),
+            ("eve.planted@example.com", ""))
+    child.expect_exact("Self-identification for diversity reporting")
+    _answer(child, "e.g. generation=gen-z",
+            ("Gen Z", ("'Gen Z': write QUESTION=ANSWER, the question in lower case letters, digits and hyphens "
+                       "(e.g. generation=gen-z)")),
+            ("generation=gen-z; gender=woman", ""))
+    child.expect_exact("wrote participants/eve.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = (root / "participants/eve.yaml").read_text()
+    assert "planted" not in text and "gen-z" not in text  # only ciphertext on disk
+    data = yaml.safe_load(text)
+    keys = parse_identities(secret)
+    assert unseal(data["email"], keys) == "eve.planted@example.com"
+    assert unseal(data["self_identification"], keys) == {"generation": "gen-z", "gender": "woman"}

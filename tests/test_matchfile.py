@@ -221,3 +221,19 @@ def test_summary_in_every_format() -> None:
     assert payload["proposed"][0]["id"] == "ben--dan"
     assert SUMMARY_FORMATS["text"](Summary((), (), (), 0, None)).endswith(
         "dry run: nothing written (matches.yaml would hold 0 pairs, 0 unmatched in all cohorts)\n")
+
+
+def test_a_name_in_the_reasons_is_no_live_link_in_the_match_pull_request_body() -> None:
+    from rmcode.formats.matches import IMPACT_FORMATS, Impact, KpiMove
+
+    name = "[Ana](https://evil.example)"
+    change = diff([], [proposed("ben", "dan", 0.7, f"{name} teaches it")], [],
+                  [Unmatched("cy", "c1", f"{name} is taken")])
+    bodies = [DIFF_FORMATS["md"](change),
+              IMPACT_FORMATS["md"](Impact(change, (KpiMove("k", name, 1.0, 1.0, 0.5, 0.6),), "2026-11-25"))]
+    for body in bodies:
+        rows = [line for line in body.splitlines() if "Ana" in line]
+        assert len(rows) == (2 if body is bodies[0] else 3), body
+        for row in rows:
+            assert "\\[Ana\\](https&#58;//evil.example)" in row
+            assert "](" not in row.replace("\\](", "") and "://" not in row, row

@@ -22,12 +22,12 @@ import yaml
 from conftest import MINI_PROGRAM, git, mini_files, person, run, write_files
 
 from rmcode import api
+from rmcode.api import site
 from rmcode.errors import RmcodeError
 from rmcode.github.issueform import form_file
 from rmcode.model import Program as Model
 from rmcode.report.public import suppress_cells
 from rmcode.sealing import generate_identity, parse_identities, unseal
-from rmcode.site import build as site
 from rmcode.validate.sealed import DEFAULT_SEALED, sealed_fields
 
 REPO = Path(__file__).resolve().parent.parent

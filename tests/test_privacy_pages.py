@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from test_consistency import DOUBLE_ESCAPED
 from test_privacy import _upper_bounds
 
-from rmcode.site import build as site
+from rmcode.api import site
 
 DEPARTMENTS = ("Sales", "Legal", "IT", "HR", "Finance")
 LEVELS = {1: "Associate", 2: "Senior associate", 4: "Director", 5: "Vice president"}

@@ -267,7 +267,7 @@ def test_register_asks_with_choices_from_the_program(program_repo: ProgramRepo) 
     root = program_repo()
     answers = ["eve", "301", "Eve Example", "mentor", "", "9", "1", "Sales", "", "Europe/Berlin", "en, de",
                "generative-ai, cooking", "Generative AI", "Tuesday 9-11am", "", "4", "name, bio",
-               "Present to the board"]
+               "Present to the board", "", ""]  # Enter skips the sealed email and self-identification
     result = invoke(register, "--root", str(root), "--as-of", "2026-01-20", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "Error: 9 is not one of: 1, 2" in result.output  # a mentor is offered the mentor levels only

@@ -19,9 +19,9 @@ from conftest import commit_all, git, mini_files, write_files
 from test_render import hostile_files
 
 from rmcode import api
+from rmcode.api import site
 from rmcode.errors import BuildError
 from rmcode.io.repo import read_keyring
-from rmcode.site import build as site
 from rmcode.validate.sealed import count_sealed, open_data
 
 REPO = Path(__file__).resolve().parents[1]

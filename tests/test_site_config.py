@@ -18,6 +18,7 @@ from rmcode.errors import BuildError
 from rmcode.load.loader import load_bytes
 from rmcode.model import ProgramData
 from rmcode.site.config import ALLOWED_EXTENSIONS, mkdocs_config
+from rmcode.site.render import NAV
 
 # popular extensions that read files, fetch URLs, load other code or are simply not vetted
 REFUSED = ["pymdownx.b64", "pymdownx.emoji", "pymdownx.magiclink", "pymdownx.pathconverter",
@@ -38,7 +39,7 @@ def program(tmp_path_factory: pytest.TempPathFactory) -> ProgramData:
 def _refusals(program: object, text: str, sources: Path) -> list[str]:
     doc = load_bytes("site/mkdocs.yml", text.encode())
     with pytest.raises(BuildError) as caught:
-        mkdocs_config(program.program, doc.data, [], sources / "docs", sources, doc)  # type: ignore[attr-defined]
+        mkdocs_config(program.program, doc.data, NAV, [], sources / "docs", sources, doc)  # type: ignore[attr-defined]
     return [p.one_line() for p in caught.value.problems]
 
 
@@ -96,7 +97,7 @@ def test_extension_entries_of_the_wrong_shape_are_refused(program: object, tmp_p
 
 def test_snippets_base_paths_are_pinned_inside_site(program: object, tmp_path: Path) -> None:
     doc = load_bytes("site/mkdocs.yml", b"markdown_extensions:\n  - pymdownx.snippets\n  - admonition\n")
-    config = mkdocs_config(program.program, doc.data, [], tmp_path / "docs", tmp_path, doc)  # type: ignore[attr-defined]
+    config = mkdocs_config(program.program, doc.data, NAV, [], tmp_path / "docs", tmp_path, doc)  # type: ignore[attr-defined]
     assert config["markdown_extensions"] == [
         {"pymdownx.snippets": {"base_path": [str(tmp_path.resolve())], "restrict_base_path": True,
                                "url_download": False}}, "admonition"]

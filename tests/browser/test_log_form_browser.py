@@ -22,9 +22,9 @@ import pytest
 from conftest import MINI_PROGRAM, git, mini_files, person, run, write_files
 from test_site_browser import ARGS, ARTIFACTS, CHROMIUM, _missing, _Quiet, _require_chromium
 
+from rmcode.api import site
 from rmcode.load.loader import load_bytes
 from rmcode.sealing import generate_identity, is_sealed, parse_identities, unseal
-from rmcode.site import build as site
 
 pytestmark = pytest.mark.browser
 MARK = "PLANTED-b41c"

@@ -24,8 +24,8 @@ import pytest
 from test_site_browser import ARGS, CHROMIUM, DEMO_AS_OF, REPO, _Quiet, _require_chromium
 
 from rmcode import api
+from rmcode.api import site
 from rmcode.formats.ical import pair_token
-from rmcode.site import build as site
 from rmcode.site.people import public_name
 
 pytestmark = pytest.mark.browser

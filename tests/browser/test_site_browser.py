@@ -22,7 +22,7 @@ import pytest
 from test_render import HOSTILE
 
 from rmcode import api
-from rmcode.site import build as site
+from rmcode.api import site
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..api.schemas import SCHEMA_NAMES, schema_text
 from ..formats.problems import REPORTER_BY_NAME
-from ..validate.schema import SCHEMA_NAMES, schema_text
 from .options import AS_OF, ROOT, as_date, progress
 
 

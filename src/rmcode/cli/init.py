@@ -11,14 +11,23 @@ from typing import Any
 
 import click
 
-from .. import api
-from ..api.data_files import left_plain, save
-from ..api.roster import roster_prefill
-from ..errors import SchemaError
-from ..github.issueform import goals_from_texts
-from ..init import scaffold as scaffold_api
-from ..model import Program, ProgramData
-from ..validate.schema import load_schema
+from ..api import init as scaffold_api
+from ..api.init import (
+    PUBLIC_FIELDS,
+    Program,
+    ProgramData,
+    as_in_profile,
+    cohort_choices,
+    first_log,
+    goals_from_texts,
+    levels_for,
+    local_zone,
+    open_cohort,
+    pairs_of,
+    public_choices,
+    roster_prefill,
+)
+from ..layout import ID_PATTERN, LOGIN, checkin_path, profile_path
 from .options import ROOT
 from .prompts import (
     DATE_FORMS,
@@ -36,16 +45,13 @@ from .prompts import (
     whole,
 )
 from .prompts import items as _items
-from .prompts import local_zone as _local_zone
 
-LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 NO_INPUT = click.option("--no-input", is_flag=True, help="Never prompt: take everything from flags (for scripts).")
 FORCE = click.option("--force", is_flag=True, help="Replace the file if it exists.")
 DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the file instead of writing it.")
 ON = click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                   help="Today's date for defaults and checks (YYYY-MM-DD); default: today.")
-PUBLIC_FIELDS = tuple(load_schema("participant")["properties"]["visibility"]["propertyNames"]["enum"])
 
 
 def _today(as_of: dt.datetime | None) -> dt.date:
@@ -54,16 +60,13 @@ def _today(as_of: dt.datetime | None) -> dt.date:
 
 def _load(root: Path) -> ProgramData:
     """The program as far as it is valid: one broken file elsewhere does not stop a person."""
-    result = api.validate(root)
-    if result.data is None:
-        raise SchemaError(result.problems)
-    return result.data
+    return scaffold_api.valid_program(root)
 
 
 def _write(root: Path, rel: str, data: Mapping[str, Any], on: dt.date, force: bool, dry_run: bool) -> None:
-    text = save(root, rel, data, on, force, dry_run)
+    text = scaffold_api.save(root, rel, data, on, force, dry_run)
     click.echo(text if dry_run else f"wrote {rel}", nl=not dry_run)
-    plain = left_plain(root, rel, data)
+    plain = scaffold_api.left_plain(root, rel, data)
     if plain:
         click.echo(f"note: {', '.join(plain)} {'is' if len(plain) == 1 else 'are'} plain text, readable by everyone "
                    "with access to the repository: this program lists no keys to seal with (sealing.recipients "
@@ -71,41 +74,6 @@ def _write(root: Path, rel: str, data: Mapping[str, Any], on: dt.date, force: bo
 
 
 # --- register -------------------------------------------------------------------------------
-
-def _levels(program: Program) -> list[str]:
-    return [str(x.level) for x in program.levels]
-
-
-def _levels_for(program: Program, role: str | None) -> list[str]:
-    """The levels a role may have: mentors up to mentor_max_level, mentees from mentee_min_level."""
-    top, bottom = program.mentor_max_level, program.mentee_min_level
-    return [str(x.level) for x in program.levels
-            if not (role == "mentor" and top is not None and x.level > top)
-            and not (role == "mentee" and bottom is not None and x.level < bottom)]
-
-
-def _skills(program: Program) -> list[str]:
-    return [s.id for s in program.skills]
-
-
-def _open_cohorts(program: Program, on: dt.date) -> list[str]:
-    return [c.id for c in sorted(program.cohorts, key=lambda c: (c.registration_opens, c.id))
-            if c.registration_opens <= on <= c.registration_closes]
-
-
-def _open_cohort(program: Program, on: dt.date) -> str | None:
-    open_now = _open_cohorts(program, on)
-    return open_now[0] if open_now else None
-
-
-def _cohort_choices(program: Program, on: dt.date) -> list[str]:
-    """Open cohorts; an admin registering someone later may still pick any, so all when none is open."""
-    return _open_cohorts(program, on) or [c.id for c in program.cohorts]
-
-
-def _public_choices(program: Program) -> list[str]:
-    return [f for f in PUBLIC_FIELDS if f in program.privacy.public_fields]
-
 
 def _visibility(text: str) -> dict[str, str]:
     chosen = _items(text)
@@ -118,7 +86,7 @@ def _style_asks(program: Program) -> list[Ask]:
 
 
 def _profile_asks(on: dt.date, program: Program) -> list[Ask]:
-    public = _public_choices(program)
+    public = public_choices(program)
     return [
         Ask("login", "Your GitHub login", required=True, parse=parse_login),
         Ask("github_id", "Your numeric GitHub id (https://api.github.com/users/LOGIN shows it)", required=True,
@@ -126,13 +94,13 @@ def _profile_asks(on: dt.date, program: Program) -> list[Ask]:
         Ask("name", "Your name", required=True),
         Ask("role", "Role: mentor (junior colleague who teaches) or mentee (senior leader who learns)",
             required=True, choices=lambda p: ["mentor", "mentee"]),
-        Ask("cohort", "Cohort", required=True, choices=lambda p: _cohort_choices(p, on),
-            default=lambda d: _open_cohort(program, on)),
+        Ask("cohort", "Cohort", required=True, choices=lambda p: cohort_choices(p, on),
+            default=lambda d: open_cohort(program, on)),
         Ask("level", "Job level (" + ", ".join(f"{x.level} = {x.name}" for x in program.levels) + ")",
-            required=True, parse=int, choices_for=lambda d: _levels_for(program, d.get("role"))),
+            required=True, parse=int, choices_for=lambda d: levels_for(program, d.get("role"))),
         Ask("department", "Department", required=True),
         Ask("title", "Job title"),
-        Ask("timezone", "Time zone (IANA name)", required=True, default=lambda d: _local_zone(), parse=parse_zone),
+        Ask("timezone", "Time zone (IANA name)", required=True, default=lambda d: local_zone(), parse=parse_zone),
         Ask("languages", "Languages you can mentor in (ISO codes, comma-separated)", required=True,
             parse=parse_languages, default=lambda d: ["en"]),
         Ask("skills_offered", "Skills you can teach (ids or names, comma-separated)", parse=skill_reader(program),
@@ -189,6 +157,7 @@ def _login_answer(text: str) -> str:
 
 
 PLACEHOLDER_EMAIL = "mentoring@example.com"
+SELF_ID_MAX_CHARS = 100  # participant.schema.json: self_identification answers
 
 
 def _id_answer(text: str) -> int:
@@ -214,7 +183,7 @@ def _repository_answer(text: str) -> str:
 
 def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[str, Any]:
     """An existing profile is replaced only with --force, and then gives the defaults."""
-    if not (root / rel).exists() and not (root / rel).is_symlink():
+    if not scaffold_api.present(root, rel):
         return {}
     if not force and not dry_run:
         raise click.UsageError(f"{rel} already exists; pass --force to replace it (its values become the defaults)")
@@ -273,7 +242,7 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
     on, interactive = _today(as_of), not no_input
     given = _profile_flags(flags)
     given["login"] = _ask_login(given, interactive)
-    rel = scaffold_api.profile_path(given["login"])
+    rel = profile_path(given["login"])
     existing = _starting_point(root, rel, force, dry_run)
     existing = {**existing, **roster_prefill(root, given["login"])}  # HR facts from roster.csv, where it exists
     program = _load(root).program
@@ -294,11 +263,46 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
         profile["visibility"] = {**kept, **profile["visibility"]}
     if not profile.get("visibility"):
         profile.pop("visibility", None)
+    if not email and interactive:  # sealed fields: asked last, each skipped with Enter
+        email = click.prompt(f"Your work email, for private reminders (optional, {_privacy(program)})",
+                             default="", show_default=False, value_proc=_optional_email) or None
     if email:
         profile["email"] = email
     if self_id:
         profile["self_identification"] = _self_identification(self_id)
+    elif interactive:
+        answers = click.prompt("Self-identification for diversity reporting, QUESTION=ANSWER separated by ';' "
+                               f"(optional, {_privacy(program)})\n  e.g. generation=gen-z; counted only in "
+                               "groups, never shown per person\n ", default="", show_default=False,
+                               value_proc=_self_id_answer)
+        if answers:
+            profile["self_identification"] = answers
     _write(root, rel, profile, on, force, dry_run)
+
+
+def _privacy(program: Program) -> str:
+    """How a sealed answer is kept, in the words of the question."""
+    if program.sealing.keys:
+        return "sealed: only the program team can read it; Enter to skip"
+    return "Enter to skip; this program lists no keys to seal with, so everyone with access to the repository can read it"
+
+
+def _optional_email(text: str) -> str:
+    return _email_answer(text) if text.strip() else ""
+
+
+def _self_id_answer(text: str) -> dict[str, str]:
+    """Typed self-identification answers; UsageError (asked again) for one the schema would refuse."""
+    answers: dict[str, str] = {}
+    for value in _items(text):
+        question, sep, answer = (part.strip() for part in value.partition("="))
+        if not sep or not re.fullmatch(ID_PATTERN, question):
+            raise click.UsageError(f"{value[:60]!r}: write QUESTION=ANSWER, the question in lower case "
+                                   "letters, digits and hyphens (e.g. generation=gen-z)")
+        if len(answer) > SELF_ID_MAX_CHARS:
+            raise click.UsageError(f"the answer to {question} is longer than {SELF_ID_MAX_CHARS} characters")
+        answers[question] = answer
+    return answers
 
 
 def _self_identification(values: Sequence[str]) -> dict[str, str]:
@@ -321,21 +325,6 @@ def _fold_styles(profile: dict[str, Any]) -> dict[str, Any]:
 
 # --- log ------------------------------------------------------------------------------------
 
-def _pairs_of(data: ProgramData, login: str) -> list[str]:
-    """The approved pairs ``login`` belongs to, active ones first."""
-    mine = [p for p in data.pairs if login.lower() in (p.mentor.lower(), p.mentee.lower()) and p.status != "proposed"]
-    return [p.id for p in sorted(mine, key=lambda p: (p.status != "active", p.id))]
-
-
-def _as_in_profile(data: ProgramData, login: str) -> str:
-    """The login as the profile spells it: GitHub ignores case, file names (and the pairing of logs) do not."""
-    return next((p.login for p in data.participants if p.key == login.lower()), login)
-
-
-def _first_log(data: ProgramData, pair: str, login: str) -> bool:
-    return not any(c.pair == pair and c.author.lower() == login.lower() for c in data.checkins)
-
-
 def _session_day(on: dt.date) -> Any:
     def read(text: str) -> dt.date:
         day = parse_day(text, on)
@@ -346,7 +335,7 @@ def _session_day(on: dt.date) -> Any:
 
 
 def _checkin_asks(data: ProgramData, login: str, on: dt.date) -> list[Ask]:
-    pairs = _pairs_of(data, login)
+    pairs = pairs_of(data, login)
     program = data.program
     return [
         Ask("pair", "Pair", required=True, choices=lambda p: pairs, default=lambda d: pairs[0] if pairs else None),
@@ -415,21 +404,21 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
     if "topics" in given:
         given["topics"] = _items(given["topics"])
     data = _load(root)
-    author = _as_in_profile(data, given.pop("login"))
-    if "pair" not in given and not _pairs_of(data, author):
+    author = as_in_profile(data, given.pop("login"))
+    if "pair" not in given and not pairs_of(data, author):
         raise scaffold_api.refuse("matches.yaml", "RM625", f"{author} is in no approved pair",
                                   "sessions are logged once a program admin has approved the pair")
     asks = _checkin_asks(data, author, on)
     checkin = collect(asks, given, {}, data.program, interactive)
-    if interactive and "good_fit" not in checkin and _first_log(data, checkin["pair"], author):
-        fit = ask_once(asks[6], data.program, None)
+    if interactive and "good_fit" not in checkin and first_log(data, checkin["pair"], author):
+        fit = ask_once(next(a for a in asks if a.key == "good_fit"), data.program, None)
         checkin.update({"good_fit": fit} if fit is not None else {})
     checkin.update({"author": author, "date": str(checkin["date"])})
     if goals:
         checkin["goals"] = _goal_progress(goals)
     if concern:
         checkin["concern"] = {"level": concern_level or "low", "note": concern}
-    rel = scaffold_api.checkin_path(checkin["pair"], checkin["date"], author)
+    rel = checkin_path(checkin["pair"], checkin["date"], author)
     _write(root, rel, _ordered_checkin(checkin), on, force, dry_run)
 
 
@@ -525,14 +514,12 @@ def forms(root: Path, check: bool) -> None:
       rmcode forms            # update the forms, then commit them
       rmcode forms --check    # in CI: exit 1 when they are out of date
     """
-    from ..github.forms import FORM_FIELDS, updated_forms
-
     program = _load(root).program
-    texts = {rel: (root / rel).read_text(encoding="utf-8") for rel in FORM_FIELDS if (root / rel).is_file()}
+    texts = scaffold_api.forms_in(root)
     if not texts:
         raise scaffold_api.refuse(".github/ISSUE_TEMPLATE", "RM629", "holds no issue forms of rmcode",
                                   "run `rmcode init` in a new folder and copy its .github/ISSUE_TEMPLATE")
-    fresh = updated_forms(program, texts)
+    fresh = scaffold_api.updated_forms(program, texts)
     changed = sorted(rel for rel, text in fresh.items() if text != texts[rel])
     for rel in changed:
         if check:

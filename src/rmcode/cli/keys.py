@@ -22,9 +22,9 @@ def keygen(name: str) -> None:
       rmcode keygen --name "Lena Fischer (admin)" > ~/.config/rmcode/program.key
       chmod 600 ~/.config/rmcode/program.key
     """
-    from ..sealing import generate_identity
+    from ..api.keyring import new_identity
 
-    secret, public = generate_identity()
+    secret, public = new_identity()
     click.echo(f"# rmcode program key. Keep this file secret and outside the repository.\n"
                f"# public key: {public}\n{secret}")
     label = name or "YOUR NAME (admin)"
@@ -66,7 +66,9 @@ def seal(files: tuple[Path, ...], everything: bool, check: bool, root: Path) -> 
     if bool(files) == everything:
         raise click.UsageError("pass FILE... or --all")
     program = load_program_file(root)
-    refs = data_files(root, None if everything else [_in(root, f) for f in files])
+    from ..api.keyring import data_file_path
+
+    refs = data_files(root, None if everything else [data_file_path(root, f) for f in files])
     if check:
         problems = plain_problems(root, refs, program)
         if problems:
@@ -78,10 +80,6 @@ def seal(files: tuple[Path, ...], everything: bool, check: bool, root: Path) -> 
     total = sum(c.values for c in changes)
     click.echo(f"{total} value{'s' * (total != 1)} sealed in {len(changes)} file{'s' * (len(changes) != 1)}"
                + ("; earlier commits still hold the plain text: see docs/sealing.md (git filter-repo)" if total else ""))
-
-
-def _in(root: Path, path: Path) -> Path:
-    return path if path.is_absolute() or path.exists() else root / path
 
 
 @click.command()
@@ -96,8 +94,8 @@ def rekey(identity: Path | None, root: Path) -> None:
     Example:
       rmcode rekey --identity ~/.config/rmcode/program.key
     """
+    from ..api.keyring import read_keyring
     from ..api.keys import data_files, load_program_file, rekey_files
-    from ..io.repo import read_keyring
 
     keyring = read_keyring(identity)
     if not keyring:

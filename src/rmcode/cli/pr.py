@@ -10,23 +10,28 @@ from pathlib import Path
 
 import click
 
-from .. import api
-from ..api.pr import GitError, summarize_pr
-from ..api.pr import check_pr as run_check_pr
-from ..errors import SchemaError
-from ..github.authorize import Decision
-from ..github.codeowners import PATH as CODEOWNERS_PATH
-from ..github.codeowners import render_codeowners
-from ..github.issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormKind, form_file
-from ..github.pr_summary import VERDICT_FORMATS, problems_md
-from ..init.scaffold import LINK_HINT, read_existing, refuse, write_data_file
-from ..model import ProgramData
-from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
-from ..progress.nudge import build_nudge
-from ..validate.sealed import sealed_fields
+from ..api.pull_requests import (
+    CODEOWNERS_PATH,
+    FORM_KINDS,
+    NUDGE_RENDERERS,
+    VERDICT_FORMATS,
+    Decision,
+    FormKind,
+    GitError,
+    codeowners_text,
+    committed_codeowners,
+    issue_file,
+    problems_md,
+    read_issue_body,
+    save_issue_file,
+    summarize_pr,
+    write_codeowners,
+)
+from ..api.pull_requests import check_pr as run_check_pr
+from ..api.pull_requests import nudge as build_nudge
+from ..layout import LOGIN
 from .options import AS_OF, ROOT, as_date
 
-LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
 # GitHub Apps act as "<app-slug>[bot]" (github-actions[bot], dependabot[bot])
 BOT = r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,33}\[bot\]$"
 BASE = click.option("--base", required=True, metavar="REF",
@@ -35,13 +40,13 @@ HEAD = click.option("--head", required=True, metavar="REF", help="The pull reque
 
 
 def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not re.match(LOGIN, value):
+    if value is not None and not LOGIN.match(value):
         raise click.BadParameter(f"{value[:60]!r} is not a GitHub login")
     return value
 
 
 def _person_or_bot(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not re.match(LOGIN, value) and not re.match(BOT, value):
+    if value is not None and not LOGIN.match(value) and not re.match(BOT, value):
         raise click.BadParameter(f"{value[:60]!r} is not a GitHub login or an app's bot name (name[bot])")
     return value
 
@@ -125,25 +130,14 @@ def pr_summary(root: Path, base: str, head: str) -> None:
 
 def _read_body(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
-            content = handle.read(MAX_BODY_CHARS * 4 + 1)
+        return read_issue_body(path)
     except OSError as exc:
         raise click.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint="--issue-file") from None
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise refuse(path, "RM608", "is not valid UTF-8", "save the issue body as UTF-8") from None
-
-
-def _sealed_by(root: Path, kind: str) -> frozenset[str]:
-    """What the program at ``root`` seals in a file of ``kind``; the default set if it does not validate."""
-    data = api.validate(root).data
-    return sealed_fields(data.program if data is not None else None, kind)
 
 
 @click.command("from-issue")
 @ROOT
-@click.option("--issue-file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--issue-file", "issue_file_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The issue body, as GitHub sends it.")
 @click.option("--kind", type=click.Choice(FORM_KINDS), required=True, help="Which form the issue was filed with.")
 @click.option("--author", required=True, callback=_login, metavar="LOGIN", help="The issue author's login.")
@@ -151,7 +145,7 @@ def _sealed_by(root: Path, kind: str) -> frozenset[str]:
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Registration date for a new profile; default: today.")
 @click.option("--dry-run", is_flag=True, help="Print the file instead of writing it.")
-def from_issue(root: Path, issue_file: Path, kind: FormKind, author: str, author_id: int,
+def from_issue(root: Path, issue_file_path: Path, kind: FormKind, author: str, author_id: int,
                day: dt.datetime | None, dry_run: bool) -> None:
     """Turn a submitted issue form into a profile or check-in file; print its path.
 
@@ -164,24 +158,12 @@ def from_issue(root: Path, issue_file: Path, kind: FormKind, author: str, author
     Example:
       rmcode from-issue --issue-file body.md --kind register --author octocat --author-id 583231
     """
-    from ..api.roster import roster_prefill
-    made = form_file(kind, _read_body(issue_file), author, author_id, as_date(day) or dt.date.today(),
-                     lambda rel: read_existing(root, rel), _sealed_by(root, SCHEMA_OF[kind]),
-                     roster_prefill(root, author))
+    made = issue_file(root, kind, _read_body(issue_file_path), author, author_id, as_date(day) or dt.date.today())
     if dry_run:
         click.echo(made.text, nl=False)
         return
-    write_data_file(root, made.path, made.text, force=True)
+    save_issue_file(root, made)
     click.echo(made.path)
-
-
-def _program_ignoring_codeowners(root: Path, as_of: dt.date | None) -> ProgramData:
-    """The program, even when the committed CODEOWNERS is out of date (this command repairs it)."""
-    result = api.validate(root, as_of)
-    problems = tuple(p for p in result.problems if p.path != CODEOWNERS_PATH)
-    if result.data is None or any(p.severity == "error" for p in problems):
-        raise SchemaError(problems)
-    return result.data
 
 
 @click.command()
@@ -200,12 +182,11 @@ def codeowners(root: Path, as_of: dt.datetime | None, check: bool, to_stdout: bo
       rmcode codeowners            # writes .github/CODEOWNERS
       rmcode codeowners --check    # in CI: is it up to date?
     """
-    text = render_codeowners(_program_ignoring_codeowners(root, as_date(as_of)))
-    target = root / CODEOWNERS_PATH
+    text = codeowners_text(root, as_date(as_of))
     if to_stdout:
         click.echo(text, nl=False)
     elif check:
-        current = target.read_text(encoding="utf-8") if target.is_file() and not target.is_symlink() else ""
+        current = committed_codeowners(root)
         if current != text:
             diff = difflib.unified_diff(current.splitlines(True), text.splitlines(True), CODEOWNERS_PATH,
                                         "expected", n=1)
@@ -214,10 +195,7 @@ def codeowners(root: Path, as_of: dt.datetime | None, check: bool, to_stdout: bo
             sys.exit(1)
         click.echo(f"ok: {CODEOWNERS_PATH} is up to date")
     else:
-        if target.is_symlink():
-            raise refuse(CODEOWNERS_PATH, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_codeowners(root, text)
         click.echo(f"wrote {CODEOWNERS_PATH}")
 
 
@@ -236,8 +214,7 @@ def nudge(root: Path, as_of: dt.datetime | None, fmt: str) -> None:
     Example:
       rmcode nudge --format md > nudge.md
     """
-    data, day = api.load_as_of(root, as_date(as_of))
-    click.echo(NUDGE_RENDERERS[fmt](build_nudge(data, day)), nl=False)
+    click.echo(NUDGE_RENDERERS[fmt](build_nudge(root, as_date(as_of))), nl=False)
 
 
 COMMANDS = (check_pr, pr_summary, from_issue, codeowners, nudge)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..api.outputs import write_output
 from ..api.report import progress_report
 from ..formats.report import RENDERERS, PairReport, Report, format_kpi, format_target
 from .options import AS_OF, IDENTITY, ROOT, as_date
@@ -156,7 +157,7 @@ def report(root: Path, as_of: dt.datetime | None, fmt: str, private: bool, out: 
         click.echo(text, nl=False)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text)
     except OSError as exc:
         raise click.FileError(str(out), exc.strerror or str(exc)) from None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,24 +10,13 @@ from typing import Any
 
 import click
 
-from ..model import Program
+from ..api.init import Program
+from ..layout import LOGIN
 
 
 def items(text: str) -> list[str]:
     """A comma- or semicolon-separated answer as a list."""
     return [item.strip() for item in re.split(r"[,;]", text) if item.strip()]
-
-
-def local_zone() -> str:
-    """The IANA name of this computer's time zone, or UTC."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if "/" in name:
-        return name
-    try:
-        target = os.readlink("/etc/localtime")
-    except OSError:
-        return "UTC"
-    return target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else "UTC"
 
 
 class Invalid(ValueError):
@@ -142,7 +130,6 @@ def collect(asks: Sequence[Ask], given: Mapping[str, Any], start: Mapping[str, A
 
 # --- answers as people type them --------------------------------------------------------------
 
-LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _TIME = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"

@@ -5,46 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
-import yaml
 
-from .. import api
-from ..errors import Problem, RmcodeError
-from ..formats.ical import pair_token
-from ..io.delivery import (
-    Deliverer,
-    Delivery,
-    SentLog,
-    SmtpSettings,
-    check_log_path,
-    default_log_path,
-    open_addresses,
-    webhooks_from_env,
-)
-from ..io.repo import read_keyring
-from ..model import ProgramData
-from ..reach.notify import Message, plan
-from ..site.pair import calendars
+from ..api.reach import Delivery, Message, calendar_files, write_calendars
+from ..api.reach import notify as run_notify
 from .options import AS_OF, IDENTITY, ROOT, as_date
-
-
-def _site_url(root: Path, given: str | None) -> str | None:
-    if given:
-        return given
-    from ..site.build import read_overrides  # only when the site settings are needed
-
-    doc = read_overrides(root)
-    value = doc.data.get("site_url") if doc is not None and isinstance(doc.data, dict) else None
-    return str(value) if isinstance(value, str) and value.startswith("https://") else None
-
-
-def _page_url(data: ProgramData, url: str | None) -> Callable[[str], str | None]:
-    if not url:
-        return lambda _pid: None
-    return lambda pid: f"{url.rstrip('/')}/pairs/{pair_token(data.program.id, pid)}.html#pair={pid}"
 
 
 @click.command("calendar")
@@ -67,46 +35,13 @@ def calendar(root: Path, as_of: dt.datetime | None, out: Path, pairs: tuple[str,
       rmcode calendar --out calendars --as-of 2026-11-24
       rmcode calendar --pair aarav-sharma--rajesh-menon --out -
     """
-    day = api.resolve_as_of(root, as_date(as_of))
-    data = api.load_program(root, day)
-    known = {p.id for p in data.pairs}
-    unknown = [p for p in pairs if p not in known]
-    if unknown:
-        raise RmcodeError([Problem("matches.yaml", 0, 0, "RM910", f"no pair {p!r}", "see `rmcode status` for pair ids")
-                           for p in unknown])
-    url = _site_url(root, site_url)
-    files = calendars(data, day, set(pairs) if pairs else None, _page_url(data, url))
-    if pairs:
-        files = {k: v for k, v in files.items() if k != "calendar/program.ics"}
+    files = calendar_files(root, as_date(as_of), pairs, site_url)
     if str(out) == "-":
         for text in files.values():
             click.echo(text.decode(), nl=False)
         return
-    for path, text in sorted(files.items()):
-        target = out / Path(path).name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text)
+    write_calendars(out, files)
     click.echo(f"wrote {len(files)} calendar file{'s' * (len(files) != 1)} to {out}")
-
-
-def _sealed_emails(data: ProgramData, roster: Path | None) -> dict[str, tuple[str, object]]:
-    """{login: (where, sealed value)} from the profiles' ``email`` field, then a roster file (it wins)."""
-    found: dict[str, tuple[str, object]] = {}
-    for person in data.participants:
-        value = person.sealed.get("email") or person.email or None  # plain text is refused later, never used
-        if value:
-            found[person.key] = (person.source.path, value)
-    if roster is not None:
-        try:
-            loaded = yaml.safe_load(roster.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise RmcodeError([Problem(str(roster), 0, 0, "RM908", f"cannot read the address file: {exc}",
-                                       "a YAML mapping of login: sealed address")]) from None
-        if not isinstance(loaded, Mapping):
-            raise RmcodeError([Problem(str(roster), 1, 1, "RM908", "the address file must be a mapping",
-                                       "login: sealed address, one per line")])
-        found |= {str(k).lower(): (str(roster), v) for k, v in loaded.items()}
-    return found
 
 
 _LABELS: Mapping[str, str] = {"sent": "sent", "would-send": "would send", "already-sent": "already sent",
@@ -162,25 +97,12 @@ def notify(root: Path, as_of: dt.datetime | None, dry_run: bool, identity: Path 
       RMCODE_SMTP_HOST=smtp.example.org RMCODE_SMTP_FROM=mentoring@example.org \\
         rmcode notify --identity ~/.config/rmcode/key.txt
     """
-    env = dict(os.environ)
-    day = api.resolve_as_of(root, as_date(as_of))
-    data = api.load_program(root, day)
-    messages = plan(data, day, _site_url(root, site_url))
-    log_path = sent_log or default_log_path(data.program.id, env)
-    check_log_path(log_path, root)
-    keyring = read_keyring(identity, env)
-    emails = _sealed_emails(data, addresses)
-    book, problems = open_addresses(emails, keyring) if keyring else ({}, [])
-    if emails and not keyring:
-        click.echo(f"warning: {len(emails)} sealed e-mail addresses need the program key "
-                   "(--identity FILE or $RMCODE_IDENTITY)", err=True)
-    for p in problems:
-        click.echo(f"warning: {p.format_text()}", err=True)
-    deliverer = Deliverer(SentLog.open(log_path, data.program.id), day, book, SmtpSettings.from_env(env),
-                          webhooks_from_env(env), attempts, retry_wait, resend_uncertain)
-    results = deliverer.deliver(messages, dry_run)
+    run = run_notify(root, as_date(as_of), dict(os.environ), lambda text: click.echo(text, err=True),
+                     dry_run=dry_run, identity=identity, addresses=addresses, sent_log=sent_log, url=site_url,
+                     attempts=attempts, retry_wait=retry_wait, resend_uncertain=resend_uncertain)
+    results = run.results
     if dry_run:
-        _print_dry(messages, results)
+        _print_dry(run.messages, results)
     for r in results:
         if r.outcome not in ("sent", "would-send", "already-sent") and not dry_run:
             click.echo(f"{_LABELS[r.outcome]}: {r.channel} to {r.to}: {r.subject}"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..io.repo import read_keyring
+from ..api.keyring import read_keyring
+from ..api.outputs import write_output
 from .options import IDENTITY, ROOT
 
 
@@ -52,7 +53,7 @@ def import_(root: Path, export: Path, identity: Path | None, encoding: str, summ
     result = import_roster(root, export, read_keyring(identity), encoding=encoding, dry_run=dry_run)
     click.echo(result.summary, nl=False)
     if summary_file is not None:
-        summary_file.write_text(result.summary, encoding="utf-8")
+        write_output(summary_file, result.summary)
     for path in result.written:
         click.echo(f"wrote {path}", err=True)
     if result.note:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..site import build as site_module
+from ..api import site as site_module
 from .options import AS_OF, ROOT, as_date
 
 

@@ -8,34 +8,27 @@ from pathlib import Path
 
 import click
 
-from ..init import scaffold as scaffold_api
-from ..load.survey_form import (
+from ..api.init import as_in_profile, pairs_of
+from ..api.survey import (
     Answer,
+    ProgramData,
+    Question,
+    Survey,
     answer_value,
+    answered,
     answers_from_flags,
     describe,
+    offered,
+    refuse,
     response_data,
-    surveys_for,
 )
-from ..model import ProgramData, Question, Survey
-from .init import (
-    DRY_RUN,
-    FORCE,
-    NO_INPUT,
-    ON,
-    _as_in_profile,
-    _ask_login,
-    _load,
-    _pairs_of,
-    _today,
-    _write,
-)
+from ..layout import survey_path
+from .init import DRY_RUN, FORCE, NO_INPUT, ON, _ask_login, _load, _today, _write
 from .options import ROOT
 
 
 def _pick_survey(data: ProgramData, login: str, wanted: str | None, interactive: bool) -> Survey:
-    person = data.by_login().get(login.lower())
-    offered = surveys_for(data.program, person)
+    surveys = offered(data, login)
     if wanted is not None:
         survey = data.program.survey(wanted)
         if survey is None:
@@ -43,15 +36,15 @@ def _pick_survey(data: ProgramData, login: str, wanted: str | None, interactive:
             raise click.BadParameter(f"{wanted[:60]!r} is not a survey of this program (surveys: {known})",
                                      param_hint="--survey")
         return survey
-    if not offered:
-        raise scaffold_api.refuse("program.yaml", "RM626", f"no survey of this program is for {login}",
+    if not surveys:
+        raise refuse("program.yaml", "RM626", f"no survey of this program is for {login}",
                                   "surveys list the roles that answer them")
-    if len(offered) == 1 or not interactive:
-        if len(offered) > 1:
-            raise click.UsageError("missing --survey (one of: " + ", ".join(s.id for s in offered) + ")")
-        return offered[0]
-    choice = click.prompt("Survey", type=click.Choice([s.id for s in offered]), default=offered[0].id)
-    return next(s for s in offered if s.id == choice)
+    if len(surveys) == 1 or not interactive:
+        if len(surveys) > 1:
+            raise click.UsageError("missing --survey (one of: " + ", ".join(s.id for s in surveys) + ")")
+        return surveys[0]
+    choice = click.prompt("Survey", type=click.Choice([s.id for s in surveys]), default=surveys[0].id)
+    return next(s for s in surveys if s.id == choice)
 
 
 def _reader(q: Question) -> Callable[[str], Answer | None]:
@@ -108,18 +101,18 @@ def survey(root: Path, login: str | None, survey_id: str | None, pair: str | Non
     """
     on, interactive = _today(as_of), not no_input
     data = _load(root)
-    author = _as_in_profile(data, _ask_login({"login": login}, interactive))
+    author = as_in_profile(data, _ask_login({"login": login}, interactive))
     chosen = _pick_survey(data, author, survey_id, interactive)
     try:
         given = answers_from_flags(chosen, answer_flags)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--answer") from None
     answers = _ask_answers(chosen, given) if interactive else given
-    pairs = _pairs_of(data, author)
+    pairs = pairs_of(data, author)
     response = response_data(chosen.id, author, date or on.isoformat(), pair or (pairs[0] if pairs else None),
                              answers)
-    rel = scaffold_api.survey_path(chosen.id, author)
-    if (root / rel).exists() and not force and not dry_run:
+    rel = survey_path(chosen.id, author)
+    if answered(root, rel) and not force and not dry_run:
         raise click.UsageError(f"{rel} already exists; pass --force to replace your answers")
     _write(root, rel, response, on, force, dry_run)
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
-from ..model import DAYS, Cohort, Participant, Program
+from ..model import DAYS, OPEN_PAIR, Cohort, Participant, Program
 from ..progress.pairs import PairProgress
 
 PRODID = "-//rmcode//reverse mentoring program as code//EN"
@@ -171,7 +171,7 @@ def pair_calendar(program: Program, progress: PairProgress, mentor: Participant 
     stamp = _stamp(as_of)
     zones: list[str] = []
     link = f"\nPair page: {page_url}" if page_url else ""
-    if mentor is not None and mentee is not None and pair.status in ("active", "proposed"):
+    if mentor is not None and mentee is not None and pair.status in OPEN_PAIR:
         slot = shared_slot(mentor, mentee, start, program.commitment.minutes)
         if slot is not None:
             event = session_series(

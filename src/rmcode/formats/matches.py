@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import SchemaError
+from ..layout import login_key, schema_line
 from ..load.loader import load_bytes
 from ..match.optimality import Certificate
 from ..model import BREAKDOWN_KEYS, Pair, Source, Unmatched
 from ..validate.schema import validate_document
 from .escape import gfm_text
 
-HEADER = "# yaml-language-server: $schema=schemas/matches.schema.json\n"
+HEADER = schema_line("matches")
 Format = Literal["text", "json", "md"]
 _PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?")
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
@@ -67,7 +68,7 @@ def render(pairs: Sequence[Pair], unmatched: Sequence[Unmatched]) -> str:
         lines += _pair_lines(p)
     if unmatched:
         lines.append("unmatched:")
-        for u in sorted(unmatched, key=lambda u: (u.login.lower(), u.cohort)):
+        for u in sorted(unmatched, key=lambda u: (login_key(u.login), u.cohort)):
             lines.append(f"  - login: {_scalar(u.login)}")
             if u.cohort:
                 lines.append(f"    cohort: {_scalar(u.cohort)}")
@@ -107,7 +108,7 @@ class Diff:
 
 
 def _unmatched_key(items: Sequence[Unmatched]) -> list[tuple[str, str, str]]:
-    return sorted((u.login.lower(), u.cohort, u.reason) for u in items)
+    return sorted((login_key(u.login), u.cohort, u.reason) for u in items)
 
 
 def diff(before: Sequence[Pair], after: Sequence[Pair], unmatched_before: Sequence[Unmatched] = (),
@@ -121,8 +122,8 @@ def diff(before: Sequence[Pair], after: Sequence[Pair], unmatched_before: Sequen
         changed=tuple((old[k], new[k]) for k in sorted(old.keys() & new.keys())
                       if (old[k].score, old[k].status) != (new[k].score, new[k].status)),
         before=tuple(sorted(before, key=lambda p: p.id)), after=tuple(sorted(after, key=lambda p: p.id)),
-        unmatched_before=tuple(sorted(unmatched_before, key=lambda u: (u.login.lower(), u.cohort))),
-        unmatched_after=tuple(sorted(unmatched_after, key=lambda u: (u.login.lower(), u.cohort))),
+        unmatched_before=tuple(sorted(unmatched_before, key=lambda u: (login_key(u.login), u.cohort))),
+        unmatched_after=tuple(sorted(unmatched_after, key=lambda u: (login_key(u.login), u.cohort))),
         cohorts=tuple(cohorts), certificates=tuple(certificates),
     )
 
@@ -157,14 +158,9 @@ def _delta(old: float | None, new: float | None) -> str:
     return "–" if old is None or new is None else f"{new - old:+.4f}"
 
 
-def _cell(text: str) -> str:
-    """Markdown table cell: no line breaks, no table, link or HTML syntax, no @mentions or autolinks."""
-    return gfm_text(text)
-
-
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
-            *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows), ""]
+            *("| " + " | ".join(gfm_text(c) for c in row) + " |" for row in rows), ""]
 
 
 def _plural(n: int, word: str) -> str:
@@ -344,8 +340,8 @@ class Impact:
 
     @property
     def newly_unmatched(self) -> tuple[Unmatched, ...]:
-        before = {(u.login.lower(), u.cohort) for u in self.change.unmatched_before}
-        return tuple(u for u in self.change.unmatched_after if (u.login.lower(), u.cohort) not in before)
+        before = {(login_key(u.login), u.cohort) for u in self.change.unmatched_before}
+        return tuple(u for u in self.change.unmatched_after if (login_key(u.login), u.cohort) not in before)
 
 
 def _num(value: float | None) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model import Pair
+from ..layout import login_key
+from ..model import OPEN_PAIR, Pair
 from ..model.roster import Employee
 from .escape import gfm_text
 
-_OPEN = ("proposed", "active")
 _FACTS = 8  # an Employee's fields before ``line``
 
 
@@ -59,8 +59,8 @@ def compare(old: Mapping[str, Employee], new: Mapping[str, Employee], pairs: Seq
                  if x != y and not (what == "level" and promoted and promoted[-1].employee is b)]
         if other:
             updated.append(Change(b, "; ".join(other)))
-    gone = {c.employee.login.lower() for c in left if c.employee.login}
-    ending = tuple(p for p in pairs if p.status in _OPEN and ({p.mentor.lower(), p.mentee.lower()} & gone))
+    gone = {login_key(c.employee.login) for c in left if c.employee.login}
+    ending = tuple(p for p in pairs if p.status in OPEN_PAIR and ({login_key(p.mentor), login_key(p.mentee)} & gone))
     return Changes(joined, left, tuple(moved), tuple(promoted), tuple(updated), sealed_changed, ending)
 
 

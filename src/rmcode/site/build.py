@@ -18,27 +18,30 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from .. import api
 from ..errors import BuildError, LoadError, Problem, RmcodeError
 from ..io.git import remote_url
 from ..io.repo import read_keyring
 from ..load.loader import Document, load_bytes
+from ..model import ProgramData
 from ..report.build import build_report
 from ..validate.sealed import open_with_key
 from .config import MARKER, mkdocs_config, settings_from
-from .render import SiteSettings, site_files
+from .render import NAV, SiteSettings, site_files
 
 SOURCES = "site"
 DEFAULT_OUT = "site-out"
 WATCHED = ("program.yaml", "matches.yaml", "participants", "checkins", "surveys", SOURCES)
 log = logging.getLogger("rmcode.site.build")
+# the program as it stood on a day, and that day (rmcode.api.load_as_of): passed in, since the
+# site sits below the api that loads and validates
+Load = Callable[[Path, dt.date], tuple[ProgramData, dt.date]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,30 +56,30 @@ def default_out(root: Path) -> Path:
     return root / DEFAULT_OUT
 
 
-def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> BuildResult:
-    """Build the site of the program at ``root`` into ``out`` (default ``ROOT/site-out``)."""
+def build(root: Path, out: Path | None, day: Callable[[], dt.date], load: Load) -> BuildResult:
+    """Build the site of the program at ``root`` as of ``day()`` into ``out`` (default ``ROOT/site-out``)."""
     started = time.monotonic()
     out = (out or default_out(root)).resolve()
     check_out(root, out)
-    day = api.resolve_as_of(root, as_of)
+    on = day()
     with tempfile.TemporaryDirectory(prefix="rmcode-site-") as tmp:
-        config_file = generate(root, Path(tmp), day)
+        config_file = generate(root, Path(tmp), on, load)
         # marked before mkdocs writes (its clean step keeps dot-files): a build that fails half-way,
         # e.g. on a broken link in strict mode, leaves a folder the next build may replace
         out.mkdir(parents=True, exist_ok=True)
         (out / MARKER).write_text("Built by rmcode build; rebuilding replaces everything in this folder.\n",
                                   encoding="utf-8")
-        run_mkdocs(config_file, out, day)
+        run_mkdocs(config_file, out, on)
     pages = sum(1 for _ in out.rglob("*.html"))
     files = sum(1 for p in out.rglob("*") if p.is_file())
     return BuildResult(out, pages, files, time.monotonic() - started)
 
 
-def generate(root: Path, work: Path, day: dt.date) -> Path:
+def generate(root: Path, work: Path, day: dt.date, load: Load) -> Path:
     """Render the program and the owner's sources into ``work``; return the mkdocs.yml written there."""
     # the publish job gets the program key as RMCODE_IDENTITY: sealed ratings and answers then count
     # in the KPIs (small groups suppressed as always); without it they say "needs the program key"
-    loaded, day = api.load_as_of(root, day)
+    loaded, day = load(root, day)
     opened = open_with_key(loaded, read_keyring())
     data = opened.data
     doc = read_overrides(root)
@@ -88,7 +91,7 @@ def generate(root: Path, work: Path, day: dt.date) -> Path:
         shutil.rmtree(docs)
     write_files(docs, files)
     extra = copy_sources(root / SOURCES / "docs", docs, files)
-    config = mkdocs_config(data.program, overrides, extra, docs, root / SOURCES, doc)
+    config = mkdocs_config(data.program, overrides, NAV, extra, docs, root / SOURCES, doc)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return config_file
@@ -227,10 +230,10 @@ class _Collector(logging.Handler):
                                      "fix the page or setting it names; the build runs in strict mode"))
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, as_of: dt.date | None = None,
+def serve(root: Path, host: str, port: int, day: Callable[[], dt.date], load: Load,
           open_browser: bool = False) -> None:
     """Preview the site with live reload until interrupted."""
-    server, cleanup = make_server(root, host, port, as_of)
+    server, cleanup = make_server(root, host, port, day, load)
     try:
         server.serve(open_in_browser=open_browser)
     except KeyboardInterrupt:
@@ -240,8 +243,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, as_of: dt.date 
         cleanup()
 
 
-def make_server(root: Path, host: str, port: int, as_of: dt.date | None = None) -> tuple[Any, Any]:
-    """A mkdocs LiveReloadServer that regenerates the program's pages when its files change."""
+def make_server(root: Path, host: str, port: int, day: Callable[[], dt.date], load: Load) -> tuple[Any, Any]:
+    """A mkdocs LiveReloadServer that regenerates the program's pages (as of ``day()``) when its files change."""
     from mkdocs.livereload import LiveReloadServer
 
     work = Path(tempfile.mkdtemp(prefix="rmcode-serve-"))
@@ -252,8 +255,8 @@ def make_server(root: Path, host: str, port: int, as_of: dt.date | None = None) 
 
     def rebuild() -> None:
         with building:
-            day = api.resolve_as_of(root, as_of)
-            run_mkdocs(generate(root, work, day), out, day, serve_url=url)
+            on = day()
+            run_mkdocs(generate(root, work, on, load), out, on, serve_url=url)
 
     def rebuild_or_explain() -> None:
         # a broken file while editing is normal: say what is wrong, keep serving the last good site

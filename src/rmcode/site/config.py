@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import BuildError, Problem
+from ..formats.escape import safe_url, url_path, url_query
 from ..load.loader import Document, escape_pointer
 from ..model import Program
-from .render import NAV, SiteSettings
 
 MARKER = ".rmcode-build"
 WHERE = "site/mkdocs.yml"
@@ -71,18 +72,19 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def mkdocs_config(program: Program, overrides: Mapping[str, Any], extra_pages: list[str], docs: Path,
-                  sources: Path, doc: Document | None = None) -> dict[str, Any]:
+def mkdocs_config(program: Program, overrides: Mapping[str, Any], nav: Sequence[tuple[str, str]],
+                  extra_pages: list[str], docs: Path, sources: Path, doc: Document | None = None) -> dict[str, Any]:
     """The complete mkdocs.yml for a build, or BuildError listing every setting that is not allowed.
 
-    ``doc`` is site/mkdocs.yml as loaded, to give each refusal its line.
+    ``nav`` is (title, path) of the generated pages (``render.NAV``), the owner's ``extra_pages``
+    follow them; ``doc`` is site/mkdocs.yml as loaded, to give each refusal its line.
     """
     problems = [doc.locate(p) if doc is not None else p for p in _check(overrides, sources)]  # at the setting's line
     if problems:
         raise BuildError(sorted(problems))
     config = merge(defaults(program), overrides)
     if "nav" not in overrides:
-        config["nav"] = [{title: path} for title, path in NAV] + list(extra_pages)
+        config["nav"] = [{title: path} for title, path in nav] + list(extra_pages)
     theme = config["theme"]
     theme["name"], theme["font"] = "material", False  # no request to a font service, ever
     if "custom_dir" in theme:
@@ -257,6 +259,33 @@ def _inside(base: Path, rel: str) -> Path:
     if path != base.resolve() and base.resolve() not in path.parents:
         raise BuildError([_problem(f"theme.custom_dir {rel} is outside site/")])
     return path
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """Where the program's repository lives, for the links on the join and log pages."""
+
+    repository: str | None = None  # "owner/name"
+    branch: str = "main"
+    github_url: str = "https://github.com"
+
+    def repo_url(self) -> str | None:
+        if not self.repository:
+            return None
+        return safe_url(f"{self.github_url.rstrip('/')}/{url_path(self.repository)}")
+
+    def new_file_page(self) -> str | None:
+        """GitHub's page for a new file on the program's branch (the in-page form adds the query)."""
+        base = self.repo_url()
+        return None if base is None else f"{base}/new/{url_path(self.branch)}"
+
+    def new_file_url(self, filename: str, value: str) -> str | None:
+        page = self.new_file_page()
+        return None if page is None else f"{page}?filename={url_query(filename)}&value={url_query(value)}"
+
+    def issue_form_url(self, template: str) -> str | None:
+        base = self.repo_url()
+        return None if base is None else f"{base}/issues/new?template={url_query(template)}"
 
 
 def settings_from(overrides: Mapping[str, Any], remote: str | None) -> SiteSettings:

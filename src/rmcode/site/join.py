@@ -8,47 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from ..formats.escape import safe_url, url_path, url_query
+from ..layout import schema_line
 from ..model import Cohort, Program, ProgramData
 from ..report.model import Report
 from ..validate.sealed import sealed_fields
+from .config import SiteSettings
 from .pages import open_cohort
 
 Context = dict[str, Any]
 PLACEHOLDER_LOGIN = "your-github-login"
-SCHEMA_LINE = "# yaml-language-server: $schema={}schemas/{}.schema.json\n"
-
-
-@dataclass(frozen=True, slots=True)
-class SiteSettings:
-    """Where the program's repository lives, for the links on the join and log pages."""
-
-    repository: str | None = None  # "owner/name"
-    branch: str = "main"
-    github_url: str = "https://github.com"
-
-    def repo_url(self) -> str | None:
-        if not self.repository:
-            return None
-        return safe_url(f"{self.github_url.rstrip('/')}/{url_path(self.repository)}")
-
-    def new_file_page(self) -> str | None:
-        """GitHub's page for a new file on the program's branch (the in-page form adds the query)."""
-        base = self.repo_url()
-        return None if base is None else f"{base}/new/{url_path(self.branch)}"
-
-    def new_file_url(self, filename: str, value: str) -> str | None:
-        page = self.new_file_page()
-        return None if page is None else f"{page}?filename={url_query(filename)}&value={url_query(value)}"
-
-    def issue_form_url(self, template: str) -> str | None:
-        base = self.repo_url()
-        return None if base is None else f"{base}/issues/new?template={url_query(template)}"
 
 
 def _dump(data: Mapping[str, Any]) -> str:
@@ -75,7 +47,7 @@ def profile_template(program: Program, cohort: Cohort, role: str, on: dt.date) -
     }
     if program.working_style:
         body["working_style"] = {qid: 3 for qid, _ in program.working_style}
-    return SCHEMA_LINE.format("../", "participant") + _dump(body)
+    return schema_line("participant") + _dump(body)
 
 
 def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -> str:
@@ -86,7 +58,7 @@ def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -
     # nothing the program seals (rating, fit, notes, concern, ...): a file made from this template is plain text
     if "next_steps" not in sealed_fields(program, "checkin"):
         body["next_steps"] = "What you agreed to try before the next session."
-    return SCHEMA_LINE.format("../../", "checkin") + _dump(body)
+    return schema_line("checkin") + _dump(body)
 
 
 def join(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:

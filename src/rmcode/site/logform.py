@@ -14,7 +14,7 @@ from typing import Any
 from ..layout import schema_line
 from ..model import Program, Skill
 from ..validate.sealed import sealed_fields
-from .join import SiteSettings
+from .config import SiteSettings
 
 # the check-in fields the form asks that a program may seal, in the form's order, as the page names them
 FORM_FIELDS = {"rating": "your rating", "good_fit": "the first-session fit answer", "next_steps": "next steps",

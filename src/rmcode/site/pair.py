@@ -34,7 +34,8 @@ from ..model import Participant, Program, ProgramData
 from ..progress.pairs import PairProgress, pair_facts, progress_of
 from ..report.model import Report
 from ..validate.sealed import sealed_fields
-from .join import SiteSettings, checkin_template
+from .config import SiteSettings
+from .join import checkin_template
 from .people import STATUS_LABELS, is_public, public_name
 
 Render = Callable[[str, str, Mapping[str, object]], str]  # (template, title, context) -> page text

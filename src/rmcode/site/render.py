@@ -30,7 +30,7 @@ from . import join as render_join
 from . import pages as render_pages
 from . import pair as render_pair
 from .charts import Chart, dark_path, draw_all
-from .join import SiteSettings
+from .config import SiteSettings
 from .logform import log_form
 
 __all__ = ["NAV", "PAGES", "SiteSettings", "environment", "render_page", "site_files"]
