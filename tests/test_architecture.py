@@ -174,6 +174,18 @@ def test_only_io_touches_disk_subprocesses_and_network() -> None:
     assert not new, "disk, subprocess or network outside io/:\n" + _explain(found, new)
 
 
+def test_git_and_other_programs_are_run_from_one_module() -> None:
+    # io/git.py is the one runner (fixed argv lists, never a shell, one error type); mkdocs runs in-process
+    spawners = set()
+    for module, path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] in ("subprocess", "pty", "pexpect") for n in names):
+                spawners.add(module)
+    assert spawners == {"io.git"}, f"modules that start processes: {sorted(spawners)}"
+
+
 def test_known_violations_are_still_there() -> None:
     # the ratchet: a fixed violation must leave KNOWN, so the list only shrinks
     gone = KNOWN - _keys(arrow_violations()) - _keys(disk_violations())

@@ -8,9 +8,9 @@ for output (``--summary``, calendars) are written as asked.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from . import git
 from .repo import write_atomic
 
 
@@ -59,21 +59,12 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def committed(root: Path, rel: str) -> bytes | None:
     """``rel`` as of HEAD; None when HEAD lacks it, has no commit, or ``root`` is not a Git repository."""
-    try:
-        shown = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{rel}"],
-                               capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return shown.stdout if shown.returncode == 0 else None
+    return git.output(root, "show", f"HEAD:./{rel}")
 
 
 def has_head(root: Path) -> bool:
     """Whether ``root`` is a Git repository with at least one commit."""
-    try:
-        return subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-                              capture_output=True, check=False, timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+    return git.output(root, "rev-parse", "--verify", "--quiet", "HEAD") is not None
 
 
 def read_head(path: Path, limit: int) -> bytes:
