@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable)
     args = parser.parse_args(argv)
     repo = HERE.parent
+    # no automatic `git gc` in the background: it packs the objects of a fresh large commit while
+    # the copies below are made (and would add noise to the timed runs)
+    os.environ.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="gc.auto", GIT_CONFIG_VALUE_0="0")
 
     with tempfile.TemporaryDirectory(prefix="rmcode-bench-compare-") as tmp_name:
         tmp = Path(tmp_name)
