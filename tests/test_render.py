@@ -248,7 +248,8 @@ def test_settings_build_exact_urls() -> None:
     settings = SiteSettings("acme/mentoring", branch="trunk")
     assert settings.new_file_url("participants/x.yaml", "a: 1\n") == (
         "https://github.com/acme/mentoring/new/trunk?filename=participants%2Fx.yaml&value=a%3A%201%0A")
-    assert settings.issue_form_url("register.yml") == "https://github.com/acme/mentoring/issues/new?template=register.yml"
+    assert settings.issue_form_url("register.yml") == \
+        "https://github.com/acme/mentoring/issues/new?template=register.yml"
     assert SiteSettings(None).new_file_url("x", "y") is None
 
 
