@@ -98,7 +98,8 @@ def run_size(people: int, shape: str = "synthetic") -> dict[str, object]:
     done = time.perf_counter()
     cert = solution.certificate
     return {"task": "size", "people": people, "shape": shape, "arrays_s": round(built - start, 3),
-            "solve_s": round(solved - built, 3), "solve_cpu_s": round(cpu, 3), "certificate_s": round(solution.seconds["certificate"], 3),
+            "solve_s": round(solved - built, 3), "solve_cpu_s": round(cpu, 3),
+            "certificate_s": round(solution.seconds["certificate"], 3),
             "first_pass_s": round(solution.seconds["first_pass"], 3), "assign_s": round(solution.seconds["assign"], 3),
             "propose_s": round(done - solved, 3) if proposal else None, "pairs": len(found), "score": cert.score,
             "unmatched": len(proposal.unmatched) if proposal else None, "rounds": cert.rounds, "cells": cert.cells,
@@ -141,7 +142,8 @@ def run_networkx(people: int = 500, shape: str = "synthetic") -> dict[str, objec
         ours_s = min(ours_s, time.perf_counter() - start)
     big = UNIT * pool.mentees.size + 1
     graph = nx.Graph()
-    graph.add_weighted_edges_from((("e", int(r)), ("m", int(c)), big + int(scores[r, c])) for r, c in zip(*np.nonzero(allowed)))
+    graph.add_weighted_edges_from((("e", int(r)), ("m", int(c)),
+                                   big + int(scores[r, c])) for r, c in zip(*np.nonzero(allowed)))
     start = time.perf_counter()
     theirs = nx.max_weight_matching(graph)
     nx_s = time.perf_counter() - start
@@ -173,7 +175,8 @@ def run_end_to_end(people: int = 10_000, shape: str = "synthetic") -> dict[str, 
     try:
         synthetic.generate(root, people, 0)
         (root / "matches.yaml").unlink()
-        for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=b", "-c", "user.email=b@e", "commit", "-qm", "x"]):
+        for args in (["init", "-q"], ["add", "-A"],
+                     ["-c", "user.name=b", "-c", "user.email=b@e", "commit", "-qm", "x"]):
             subprocess.run(["git", "-C", str(root), *args], check=True)
         code = "from rmcode.cli.match import match; match()"
         start = time.perf_counter()

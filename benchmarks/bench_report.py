@@ -112,7 +112,8 @@ def generate(root: Path, people: int, checkins: int) -> None:
         (root / "participants" / f"{mentee}.yaml").write_text(_person(mentee, 11 + 2 * i, "mentee", rng))
         status = "ended" if i % 40 == 0 else "active"
         lines.append(f"  - {{id: {mentor}--{mentee}, cohort: c1, mentor: {mentor}, mentee: {mentee}, "
-                     f"status: {status}, matched: \"2026-02-01\"" + (", ended: \"2026-04-01\"}" if status == "ended" else "}"))
+                     f"status: {status}, matched: \"2026-02-01\""
+                     + (", ended: \"2026-04-01\"}" if status == "ended" else "}"))
     (root / "matches.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     per_pair = checkins // pairs  # both sides log each session
     start = dt.date(2026, 2, 3)

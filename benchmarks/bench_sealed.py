@@ -159,7 +159,8 @@ def main() -> None:
     rows = ["| run | best (every run) |", "|---|---|"]
     validate = ["validate", "--as-of", AS_OF, "--root"]
     for label, root in (("plain (today)", plain), ("sealed, no key", sealed)):
-        rows.append(row(f"validate cold, {label}", timed([*validate, str(root)], args.runs, lambda r=root: drop_cache(r))))
+        rows.append(row(f"validate cold, {label}",
+                        timed([*validate, str(root)], args.runs, lambda r=root: drop_cache(r))))
         rows.append(row(f"validate warm, {label}", timed([*validate, str(root)], args.runs)))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.md"
@@ -167,7 +168,8 @@ def main() -> None:
                         timed(["report", "--private", "--as-of", AS_OF, "--root", str(sealed), "--identity", str(key),
                                "--out", str(out)], args.runs)))
         text = out.read_text(encoding="utf-8")
-        assert "needs the program key" not in text and "could not be read" not in text, "the key did not open everything"
+        assert "needs the program key" not in text and "could not be read" not in text, \
+            "the key did not open everything"
     rows.append(row("report --private, no key (sealed)", timed(["report", "--private", "--as-of", AS_OF, "--root",
                                                                  str(sealed), "--out", os.devnull], args.runs)))
     print(f"load average {os.getloadavg()[0]:.2f} after")

@@ -49,7 +49,8 @@ working_style:
   - {{id: structure, text: I like a fixed agenda.}}
   - {{id: async, text: I prefer written updates.}}
 matching:
-  weights: {{skills: 0.35, working_style: 0.2, cross_department: 0.15, timezone: 0.1, availability: 0.15, preferences: 0.05}}
+  weights: {{skills: 0.35, working_style: 0.2, cross_department: 0.15, timezone: 0.1, availability: 0.15, \
+preferences: 0.05}}
   constraints: {{shared_language: true, min_availability_overlap_hours: 1, separate_management_chains: true}}
 kpis:
   - {{id: match-rate, name: Match rate, metric: match_rate, target: 0.9}}
@@ -68,7 +69,8 @@ privacy:
 def person(rng: random.Random, i: int, role: str) -> str:
     level = rng.randint(1, 3) if role == "mentor" else rng.randint(6, 8)
     skills = rng.sample(SKILLS, 3)
-    slots = sorted({f'"{d} {h:02}:00-{h + 2:02}:00"' for d, h in ((rng.choice(DAYS), rng.randint(8, 15)) for _ in range(3))})
+    slots = sorted({f'"{d} {h:02}:00-{h + 2:02}:00"' for d, h in ((rng.choice(DAYS),
+                                                                   rng.randint(8, 15)) for _ in range(3))})
     field = "skills_offered" if role == "mentor" else "skills_wanted"
     return f"""# yaml-language-server: $schema=../schemas/participant.schema.json
 login: user-{i:05}

@@ -73,17 +73,21 @@ SKILLS: list[tuple[str, str, str, str, str]] = [
      "ai-weekly: Use an AI assistant for real work every week", "draft the next team update with an AI assistant"),
     ("prompt-engineering", "Prompt engineering", "Writing prompts that give reliable, checkable answers.",
      "prompt-library: Build a small prompt library for my team", "rewrite three prompts with role, context and format"),
-    ("short-video", "Short video", "Planning, filming and editing short vertical videos for internal and external channels.",
+    ("short-video", "Short video",
+     "Planning, filming and editing short vertical videos for internal and external channels.",
      "first-short: Publish a 60-second video about my area", "film a 60-second intro on a phone and edit it"),
-    ("social-media", "Social media", "How people under 30 find, share and judge content on LinkedIn, TikTok and Instagram.",
+    ("social-media", "Social media",
+     "How people under 30 find, share and judge content on LinkedIn, TikTok and Instagram.",
      "own-voice-online: Post on LinkedIn in my own voice twice a month", "draft two LinkedIn posts and compare reach"),
-    ("remote-collaboration", "Remote collaboration", "Async-first habits, chat etiquette and running hybrid meetings well.",
+    ("remote-collaboration", "Remote collaboration",
+     "Async-first habits, chat etiquette and running hybrid meetings well.",
      "async-team: Replace one weekly meeting with an async update", "replace one status meeting with a written update"),
     ("data-literacy", "Data literacy", "Reading dashboards critically and asking good questions of data.",
      "read-dashboards: Read our sales dashboards without an analyst", "rebuild one dashboard question in a notebook"),
     ("no-code-automation", "No-code automation", "Automating routine work with low-code flows and spreadsheets.",
      "automate-one-task: Automate one recurring task of my office", "map one weekly task and automate its first step"),
-    ("cybersecurity-hygiene", "Cybersecurity hygiene", "Passkeys, phishing, deepfakes and safe sharing for busy people.",
+    ("cybersecurity-hygiene", "Cybersecurity hygiene",
+     "Passkeys, phishing, deepfakes and safe sharing for busy people.",
      "passkeys-everywhere: Move my accounts to passkeys", "switch two accounts to passkeys"),
     ("gen-z-workplace", "Gen Z at work", "What the newest generation expects from work, managers and employers.",
      "understand-gen-z: Understand what keeps Gen Z talent with us", "ask three new joiners what made them join"),
@@ -94,7 +98,8 @@ SKILLS: list[tuple[str, str, str, str, str]] = [
     ("open-source", "Open source", "How open-source communities work and why engineers care about them.",
      "open-source-basics: Explain our open-source policy to my team", "read one project's contributing guide"),
     ("cloud-basics", "Cloud basics", "The vocabulary and economics of cloud services, without the jargon.",
-     "cloud-costs: Follow a cloud cost discussion without a translator", "read last month's cloud bill with the mentor"),
+     "cloud-costs: Follow a cloud cost discussion without a translator",
+     "read last month's cloud bill with the mentor"),
     ("agile-ways-of-working", "Agile ways of working", "Small batches, retrospectives and visible work.",
      "run-a-retro: Run a retrospective with my leadership team", "hold a 30-minute retro with the leadership team"),
 ]
@@ -200,7 +205,8 @@ PREFER = {"susan-whitfield": ["zoe-clarke"], "aarav-sharma": ["rajesh-menon"], "
           "emma-johansson": ["sabine-keller"], "hiroshi-kato": ["haruto-suzuki"]}
 ENDED = "noah-thompson--jose-martinez"
 STALLED = "aisha-bello--adebayo-adeyemi"
-LOW_RATINGS, CONCERN, NO_SHOW = "emily-carter--michael-brennan", "jack-wilson--margaret-chen", "yuki-sato--kenji-watanabe"
+LOW_RATINGS, CONCERN, NO_SHOW = ("emily-carter--michael-brennan", "jack-wilson--margaret-chen",
+                                 "yuki-sato--kenji-watanabe")
 MENTOR_ONLY, NOTE_PAIR = "marcus-johnson--richard-hale", "priya-nair--ananya-iyer"
 FIXED_DATES = {STALLED: ["2026-09-25", "2026-10-06"], ENDED: ["2026-09-29", "2026-10-13"],
                "beatriz-souza--rachel-goldberg": ["2026-10-13", "2026-11-10"],
@@ -563,7 +569,8 @@ def build_surveys(rng: random.Random, people: dict[str, Doc], pairs: list[Doc]) 
         early = login in ENDED.split("--")
         day = date(2026, 11, 3) if early else date(2026, 11, 20) + timedelta(days=rng.randint(0, 4))
         files[f"surveys/closing/{login}.yaml"] = {
-            "survey": "closing", "respondent": login, "date": day.isoformat(), "pair": ENDED if early else pair_of[login],
+            "survey": "closing", "respondent": login, "date": day.isoformat(),
+            "pair": ENDED if early else pair_of[login],
             "answers": {"would-continue": keep, "overall": overall, "goals-met": goals, "highlight": highlight}}
     return files
 
@@ -689,7 +696,8 @@ PROGRAM_SECTIONS: list[tuple[str, str, Doc]] = [
      "ONLY: this demo seals to a key whose secret is committed as demo-only.key so that anyone can try "
      "`rmcode report --private --identity demo-only.key`. A real program lists its admins' keys from "
      "`rmcode keygen` and never commits a secret."), {
-        "sealing": {"recipients": [{"name": "Demo key (DEMO ONLY: its secret is demo-only.key)", "key": demo_public()}]}}),
+        "sealing": {"recipients": [{"name": "Demo key (DEMO ONLY: its secret is demo-only.key)",
+                                    "key": demo_public()}]}}),
 ]
 
 

@@ -245,7 +245,8 @@ def rewrite_imports(text: str, mapper: Mapper, old_pkg: str | None, new_pkg: str
                 if mapper.is_module(full):
                     new = mapper.map(full)
                     parent, _, last = new.rpartition(".")
-                    spelled = last if (alias.asname or alias.name) == last else f"{last} as {alias.asname or alias.name}"
+                    spelled = (last if (alias.asname or alias.name) == last
+                               else f"{last} as {alias.asname or alias.name}")
                     groups.setdefault(parent, []).append(spelled)
                 else:
                     spelled = alias.name if alias.asname is None else f"{alias.name} as {alias.asname}"
@@ -419,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         path = root / rel
         text = texts.get(path, path.read_text(encoding="utf-8") if path.exists() else "")
         if text.count(before) != 1:
-            print(f"warning: special edit not applied, text not found exactly once in {rel}: {before.splitlines()[0]!r}")
+            print(f"warning: special edit not applied, text not found exactly once in {rel}: "
+                  f"{before.splitlines()[0]!r}")
             problems += 1
             continue
         texts[path] = text.replace(before, after)
@@ -438,7 +440,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {ruff} not found: run `ruff check --fix --select I001 src tests benchmarks scripts`")
     print(f"moved {sum(1 for n in moves.values() if n)} modules, deleted {sum(1 for n in moves.values() if not n)}, "
           f"rewrote {changed} files; {problems} special edits need a hand")
-    print("left as they were: docs/ and README mentions of module paths; package data (schemas/, templates/, scaffold/)")
+    print("left as they were: docs/ and README mentions of module paths; "
+          "package data (schemas/, templates/, scaffold/)")
     return 1 if problems else 0
 
 

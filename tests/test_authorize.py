@@ -115,7 +115,8 @@ def test_re_claimed_login_does_not_inherit_the_profile(program_repo: ProgramRepo
 def test_putting_someone_elses_id_in_your_profile_needs_admin(program_repo: ProgramRepo) -> None:
     root = pull_request(program_repo(), {"participants/ana.yaml": person("ana", 102)})
     result = check(root, ANA)
-    assert lines(result)[1] == "  needs-admin  participants/ana.yaml (modified): github_id 102 in the file is not yours (101)"
+    assert lines(result)[1] == ("  needs-admin  participants/ana.yaml (modified): "
+                                "github_id 102 in the file is not yours (101)")
 
 
 def test_renamed_account_moves_its_profile(program_repo: ProgramRepo) -> None:
@@ -157,7 +158,8 @@ def test_checkin_in_a_partners_name_needs_admin(program_repo: ProgramRepo) -> No
 def test_checkin_for_a_pair_missing_on_the_base_branch_needs_admin(program_repo: ProgramRepo) -> None:
     path = "checkins/ben--dan/2026-02-24-ben.yaml"
     root = pull_request(program_repo(), {path: checkin("ben--dan", "2026-02-24", "ben")}, "ben")
-    assert lines(check(root, BEN))[1] == f"  needs-admin  {path} (added): pair ben--dan is not in matches.yaml on the base branch"
+    assert lines(check(root, BEN))[1] == (f"  needs-admin  {path} (added): "
+                                          "pair ben--dan is not in matches.yaml on the base branch")
 
 
 def test_checkin_whose_content_contradicts_its_name_is_rejected(program_repo: ProgramRepo) -> None:
@@ -192,7 +194,8 @@ def test_program_matches_and_workflow_edits_need_admin(program_repo: ProgramRepo
     assert lines(result)[1:] == [
         ("  needs-admin  .github/workflows/validate.yml (added): "
          "workflows run with the repository's token; only admins change them"),
-        "  needs-admin  matches.yaml (modified): matches.yaml: pairs are proposed by `rmcode match` and approved by admins",
+        ("  needs-admin  matches.yaml (modified): "
+         "matches.yaml: pairs are proposed by `rmcode match` and approved by admins"),
         "  needs-admin  program.yaml (modified): program.yaml holds the program's rules; only admins change it",
         ("  needs-admin  src/rmcode/cli.py (added): "
          "only data files of your own are open to participants; code, docs and settings need an admin"),
@@ -222,7 +225,8 @@ def test_admin_may_change_anything_but_rejected_files(program_repo: ProgramRepo)
         "check-pr: 4 changed files by admin-amy (github_id 900)",
         "  allowed   .github/workflows/validate.yml (added): you are a program admin",
         "  allowed   participants/ben.yaml (modified): you are a program admin",
-        "  rejected  participants/link.yaml (added): a symbolic link: rmcode never follows links; commit the file itself",
+        ("  rejected  participants/link.yaml (added): "
+         "a symbolic link: rmcode never follows links; commit the file itself"),
         "  allowed   program.yaml (modified): you are a program admin",
         "not allowed: 1 is rejected",
     ]
@@ -242,7 +246,8 @@ def test_symlink_to_a_secret_is_rejected(program_repo: ProgramRepo) -> None:
     os.symlink("/etc/passwd", root / "participants" / "eve.yaml")
     commit_as(root, "eve")
     assert lines(check(root, ("eve", 301)))[1] == (
-        "  rejected  participants/eve.yaml (added): a symbolic link: rmcode never follows links; commit the file itself")
+        "  rejected  participants/eve.yaml (added): "
+        "a symbolic link: rmcode never follows links; commit the file itself")
 
 
 def test_submodule_is_rejected(program_repo: ProgramRepo) -> None:
@@ -551,7 +556,8 @@ def test_bots_own_pull_requests_are_judged_by_what_they_touch(program_repo: Prog
     result = check(root, bot, "--fail-on", "rejected")
     assert lines(result) == [
         f"check-pr: 2 changed files by {bot[0]} (github_id {bot[1]})",
-        "  needs-admin  matches.yaml (modified): matches.yaml: pairs are proposed by `rmcode match` and approved by admins",
+        ("  needs-admin  matches.yaml (modified): "
+         "matches.yaml: pairs are proposed by `rmcode match` and approved by admins"),
         ("  needs-admin  requirements/ci.txt (added): "
          "only data files of your own are open to participants; code, docs and settings need an admin"),
         "passed, once an admin approves: 2 need an admin's approval",

@@ -190,7 +190,8 @@ def _torn_append(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [_truncate, _flip, _torn_append, lambda p: p.write_bytes(b"\x80\x05garbage"),
-                                    lambda p: p.write_bytes(b"")], ids=["truncated", "flipped", "torn", "garbage", "empty"])
+                                    lambda p: p.write_bytes(b"")],
+                         ids=["truncated", "flipped", "torn", "garbage", "empty"])
 def test_a_damaged_cache_is_ignored(program_repo: ProgramRepo, damage: Callable[[Path], None]) -> None:
     root = program_repo(NESTED)
     expected = reference(root)

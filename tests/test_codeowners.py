@@ -45,7 +45,8 @@ def test_check_passes_when_up_to_date_and_fails_with_a_diff(program_repo: Progra
     root = program_repo({".github/CODEOWNERS": EXPECTED})
     assert (invoke(root, "--check").output, invoke(root, "--check").exit_code) == (
         "ok: .github/CODEOWNERS is up to date\n", 0)
-    (root / "program.yaml").write_text(MINI_PROGRAM.replace("admins:\n", "admins:\n  - login: new-admin\n    github_id: 950\n"),
+    (root / "program.yaml").write_text(MINI_PROGRAM.replace("admins:\n",
+                                                            "admins:\n  - login: new-admin\n    github_id: 950\n"),
                                        encoding="utf-8")
     result = invoke(root, "--check")
     assert result.exit_code == 1

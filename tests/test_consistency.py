@@ -255,7 +255,8 @@ def test_the_pairs_table_and_each_pair_page_say_overdue_alike(built: tuple[Path,
     day, pairs = report["aggregates_as_of"], _read(out, "pairs.html")
     rows = re.findall(r'<tr><td><a href="(pairs/[0-9a-f]+\.html)".*?</tr>', pairs, re.DOTALL)
     assert len(rows) == len(report["pairs"])
-    due_in_table = re.findall(r'<tr><td><a href="(pairs/[0-9a-f]+\.html)".*?<td>([^<]*|<span[^>]*>[^<]*</span>)</td></tr>',
+    due_in_table = re.findall(r'<tr><td><a href="(pairs/[0-9a-f]+\.html)".*?'
+                              r'<td>([^<]*|<span[^>]*>[^<]*</span>)</td></tr>',
                               pairs, re.DOTALL)
     assert len(due_in_table) == len(rows)
     late = 0

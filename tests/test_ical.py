@@ -19,7 +19,8 @@ PEOPLE = {
     "participants/ana.yaml": person("ana", 101, skills_offered="[generative-ai]", timezone="America/New_York",
                                     availability='["tue 09:00-11:00"]'),
     "participants/cleo.yaml": person("cleo", 201, role="mentee", level=5, department="Finance",
-                                     skills_wanted="[generative-ai]", availability='["mon 08:00-09:00", "tue 15:00-17:00"]'),
+                                     skills_wanted="[generative-ai]",
+                                     availability='["mon 08:00-09:00", "tue 15:00-17:00"]'),
     "checkins/ana--cleo/2026-02-10-ana.yaml": None,
 }
 
@@ -97,7 +98,8 @@ def test_one_pair_to_stdout_and_unknown_pairs(program_repo: ProgramRepo) -> None
     root = program_repo(PEOPLE)
     result = run("calendar", "--root", str(root), "--as-of", "2026-02-02", "--pair", "ana--cleo", "--out", "-")
     assert result.exit_code == 0
-    assert result.output.count("BEGIN:VCALENDAR") == 1 and f"UID:{pair_token('mini', 'ana--cleo')}.sessions@mini.rmcode" in result.output
+    assert result.output.count("BEGIN:VCALENDAR") == 1 \
+        and f"UID:{pair_token('mini', 'ana--cleo')}.sessions@mini.rmcode" in result.output
     bad = run("calendar", "--root", str(root), "--pair", "nobody--here", "--out", "-")
     assert bad.exit_code == 1
     assert "matches.yaml: RM910 no pair 'nobody--here'" in bad.output + str(bad.stderr_bytes or b"", "utf-8")

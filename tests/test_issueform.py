@@ -55,7 +55,8 @@ def error(kind: str, text: str, author: str = "ana", author_id: int = 101, **kw:
 
 def test_register_form_becomes_a_profile() -> None:
     answers = {**REGISTER, "title": "Analyst", "skills_offered": "generative-ai, short-video",
-               "goals": "Present my work to the board\nBuild a network", "availability": "Tue 09:00-11:00\nthu 14:00-15:30",
+               "goals": "Present my work to the board\nBuild a network",
+               "availability": "Tue 09:00-11:00\nthu 14:00-15:30",
                "bio": "Films cooking shorts.\n\nPlays bass.", "visibility": "name, bio"}
     made = form_file("register", body("register.yml", answers), "ana", 101, DAY)
     assert made.path == "participants/ana.yaml"
@@ -156,7 +157,8 @@ def test_every_bad_answer_is_reported_at_once() -> None:
     ]
 
 
-@pytest.mark.parametrize("pair", ["../x--y", "a--b/../../c", "ana--cleo;rm", "ana--cleo/..", "/etc--passwd", "a--b\\..\\c"])
+@pytest.mark.parametrize("pair",
+                         ["../x--y", "a--b/../../c", "ana--cleo;rm", "ana--cleo/..", "/etc--passwd", "a--b\\..\\c"])
 def test_path_traversal_in_the_pair_is_refused(pair: str) -> None:
     message = error("log-session", body("log-session.yml", {**LOG, "pair": pair}))
     assert "Pair id" in message
@@ -201,7 +203,8 @@ def test_other_headings_stay_in_the_answer() -> None:
 
 
 def test_huge_answers_are_refused() -> None:
-    assert "Bio: is longer than 2000 characters" in error("register", body("register.yml", {**REGISTER, "bio": "x" * 2001}))
+    assert "Bio: is longer than 2000 characters" in error("register",
+                                                          body("register.yml", {**REGISTER, "bio": "x" * 2001}))
     assert "Bio: the answer is 30,000 characters long, more than 20,000" in error(
         "register", body("register.yml", {**REGISTER, "bio": "x" * 30_000}))
     assert error("register", "x" * 200_001) == ("issue form: RM602 the issue is 200,001 characters long, "

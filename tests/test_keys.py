@@ -88,7 +88,8 @@ def test_seal_all_keeps_every_other_byte_and_validates(program_repo: ProgramRepo
     assert result.exit_code == 0, result.output
     assert "sealed 4 values in checkins/ana--cleo/2026-02-10-ana.yaml" in result.output
     after = (root / CHECKIN).read_text()
-    kept = [line for line in before.splitlines() if not line.startswith(("rating", "good_fit", "notes", "concern", "  "))]
+    kept = [line for line in before.splitlines()
+            if not line.startswith(("rating", "good_fit", "notes", "concern", "  "))]
     assert [line for line in after.splitlines() if line in kept] == kept  # comments and order kept
     assert "author: ana    # the mentor" in after
     assert run("validate", "--root", str(root), "--as-of", AS_OF).exit_code == 0
@@ -112,7 +113,8 @@ def test_debian_age_opens_rmcode_values_and_rmcode_opens_ages(program_repo: Prog
                             text=True, check=True).stdout
     (root / CHECKIN).write_text((root / CHECKIN).read_text().replace(
         _armor(root, CHECKIN, "rating").rstrip("\n").replace("\n", "\n  "), theirs.rstrip("\n").replace("\n", "\n  ")))
-    report = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--format", "json", "--identity", str(key))
+    report = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--format", "json", "--identity",
+                 str(key))
     assert report.exit_code == 0, report.output
     assert '"sealed":{"opened":7,"unread":0}' in report.stdout.replace(" ", "").replace("\n", "")
 
@@ -263,5 +265,6 @@ def test_match_seals_the_end_reason_it_writes_and_keeps_it_on_the_next_run(progr
     assert run("validate", "--root", str(root), "--as-of", AS_OF).exit_code == 0
     assert run("match", "--root", str(root), "--as-of", AS_OF).exit_code == 0
     assert (root / "matches.yaml").read_text() == first
-    opened = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--format", "json", "--identity", str(key))
+    opened = run("report", "--root", str(root), "--as-of", AS_OF, "--private", "--format", "json", "--identity",
+                 str(key))
     assert '"unread":0' in opened.stdout.replace(" ", "")

@@ -41,7 +41,8 @@ def test_duplicate_key() -> None:
 
 def test_alias_and_billion_laughs_fail_once_and_fast() -> None:
     lol = b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + b"".join(
-        b"%c: &%c [%s]\n" % (ord("b") + i, ord("b") + i, b",".join([b"*" + bytes([ord("a") + i])] * 9)) for i in range(8))
+        b"%c: &%c [%s]\n" % (ord("b") + i, ord("b") + i,
+                             b",".join([b"*" + bytes([ord("a") + i])] * 9)) for i in range(8))
     assert problems(lol) == [
         ("participants/x.yaml:1:4: RM110 anchors and aliases (&name, *name) are not allowed\n"
         "    hint: write the value out in full")]

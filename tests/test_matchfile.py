@@ -33,7 +33,8 @@ ACTIVE = Pair("ana--cleo", "c1", "ana", "cleo", "active", matched=dt.date(2026, 
 
 
 def test_render_writes_the_schema_line_then_pairs_by_id_then_unmatched_by_login() -> None:
-    text = render([proposed("ben", "dan"), ACTIVE], [Unmatched("Zoe", "c1", "paused"), Unmatched("eve", "c1", "paused")])
+    text = render([proposed("ben", "dan"), ACTIVE],
+                  [Unmatched("Zoe", "c1", "paused"), Unmatched("eve", "c1", "paused")])
     assert text == textwrap.dedent("""\
         # yaml-language-server: $schema=schemas/matches.schema.json
         pairs:
@@ -87,7 +88,8 @@ def test_render_round_trips_every_field() -> None:
                  end_reason="moved: to Paris", score=0.5, breakdown={"skills": 0.5}, reason="r")
     before = [ACTIVE, proposed("ben", "dan"), ended]
     pairs, _ = parse(render(before, []).encode())
-    fields = ("id", "cohort", "mentor", "mentee", "status", "proposed", "matched", "ended", "end_reason", "score", "reason")
+    fields = ("id", "cohort", "mentor", "mentee", "status", "proposed", "matched", "ended", "end_reason", "score",
+              "reason")
     assert [[getattr(p, f) for f in fields] + [dict(p.breakdown)] for p in pairs] == \
         [[getattr(p, f) for f in fields] + [dict(p.breakdown)] for p in sorted(before, key=lambda p: p.id)]
 

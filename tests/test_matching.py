@@ -103,7 +103,8 @@ def value(found: list[tuple[int, int]], scores: np.ndarray) -> tuple[int, int]:
     return len(found), sum(int(scores[r, c]) for r, c in found)
 
 
-def random_instance(rng: random.Random, rows: int, cols: int, density: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def random_instance(rng: random.Random, rows: int, cols: int,
+                    density: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
     scores = np.array([[rng.choice([0, 1000, 2500, 5000, 7500, rng.randint(0, UNIT)]) for _ in range(cols)]
                        for _ in range(rows)], dtype=np.int64)
     allowed = np.array([[rng.random() < density for _ in range(cols)] for _ in range(rows)], dtype=bool)
@@ -173,7 +174,8 @@ def test_sparse_path_reaches_the_dense_optimum(monkeypatch: pytest.MonkeyPatch) 
     people = [mk(f"m{i:02}", level=rng.randint(1, 2), languages=rng.choice(langs), department=rng.choice("ABC"),
                  skills_offered=tuple(rng.sample(["generative-ai", "short-video", "data-literacy"], 2)))
               for i in range(30)]
-    people += [mk(f"e{i:02}", "mentee", level=rng.randint(4, 5), languages=rng.choice(langs), department=rng.choice("ABC"),
+    people += [mk(f"e{i:02}", "mentee", level=rng.randint(4, 5), languages=rng.choice(langs),
+                  department=rng.choice("ABC"),
                   skills_wanted=tuple(rng.sample(["generative-ai", "short-video", "data-literacy"], 2)))
                for i in range(40)]
     dense = propose(data(people), ON)
@@ -197,8 +199,10 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], str]] = [
     ("mentor reports to mentee", {"manager": "cleo"}, {}, {}, "every eligible mentor is in their management chain"),
     ("report's report", {"manager": "bob"}, {}, {}, "every eligible mentor is in their management chain"),
     ("same manager", {"manager": "zed"}, {"manager": "zed"}, {}, "every eligible mentor is in their management chain"),
-    ("mentee avoids", {}, {"avoid": {"ana"}}, {}, "every eligible mentor is excluded by an avoid list or an admin block"),
-    ("mentor avoids", {"avoid": {"cleo"}}, {}, {}, "every eligible mentor is excluded by an avoid list or an admin block"),
+    ("mentee avoids", {}, {"avoid": {"ana"}}, {},
+     "every eligible mentor is excluded by an avoid list or an admin block"),
+    ("mentor avoids", {"avoid": {"cleo"}}, {}, {},
+     "every eligible mentor is excluded by an avoid list or an admin block"),
     ("admin block", {}, {}, {"blocks": [{"mentor": "Ana", "mentee": "cleo"}]},
      "every eligible mentor is excluded by an avoid list or an admin block"),
     ("mentor paused", {"paused": True}, {}, {}, "every eligible mentor is paused"),
@@ -251,8 +255,8 @@ def test_unmatched_reason_counts_every_excluding_rule() -> None:
     people = [mk("ana", languages=("fr",)), mk("ben", level=4), mk("cleo", "mentee", languages=("en", "de"))]
     result = propose(data(people), ON)
     reasons = {u.login: u.reason for u in result.unmatched}
-    assert reasons["cleo"] == "no eligible mentor: of 2 mentors, 1 less than 2 levels below, 1 with no shared language " \
-        "(English, German)"
+    assert reasons["cleo"] == "no eligible mentor: of 2 mentors, 1 less than 2 levels below, " \
+        "1 with no shared language (English, German)"
 
 
 def test_all_eligible_mentors_at_capacity_is_counted() -> None:
@@ -264,7 +268,8 @@ def test_all_eligible_mentors_at_capacity_is_counted() -> None:
 # --- pins -----------------------------------------------------------------------------------
 
 def test_a_pin_is_made_even_when_another_pair_scores_higher() -> None:
-    people = [mk("ana", skills_offered=("generative-ai",)), mk("ben"), mk("cleo", "mentee", skills_wanted=("generative-ai",))]
+    people = [mk("ana", skills_offered=("generative-ai",)), mk("ben"),
+              mk("cleo", "mentee", skills_wanted=("generative-ai",))]
     assert pairs_of(propose(data(people), ON)) == [("ana", "cleo")]
     pinned = program(must_pair=[{"mentor": "ben", "mentee": "cleo"}])
     assert pairs_of(propose(data(people, prog=pinned), ON)) == [("ben", "cleo")]
@@ -301,7 +306,8 @@ def test_approved_pairs_are_kept_exactly_even_when_no_longer_eligible() -> None:
 
 
 def test_proposed_pairs_are_recomputed_and_keep_their_first_date() -> None:
-    people = [mk("ana", skills_offered=("generative-ai",)), mk("ben"), mk("cleo", "mentee", skills_wanted=("generative-ai",)),
+    people = [mk("ana", skills_offered=("generative-ai",)), mk("ben"),
+              mk("cleo", "mentee", skills_wanted=("generative-ai",)),
               mk("dan", "mentee")]
     stale = (Pair("ben--cleo", "c1", "ben", "cleo", "proposed", proposed=dt.date(2026, 2, 1), score=0.5),
              Pair("ana--dan", "c1", "ana", "dan", "proposed", proposed=dt.date(2026, 2, 1), score=0.5))
@@ -516,7 +522,8 @@ def test_availability_uses_the_exact_utc_offset(zone: str, offset: int) -> None:
     short = zone_case(zone, 60)  # 45 minutes in common: below the 1-hour minimum
     result = propose(data(short), ON)
     assert pairs_of(result) == []
-    assert {u.login: u.reason for u in result.unmatched}["cleo"] == "no eligible mentor shares 1 h of weekly availability"
+    assert {u.login: u.reason for u in result.unmatched}["cleo"] == \
+        "no eligible mentor shares 1 h of weekly availability"
     with pytest.raises(MatchError, match="it breaks the minimum availability overlap"):
         propose(data(short, prog=program(must_pair=[{"mentor": "ana", "mentee": "cleo"}])), ON)
     enough = zone_case(zone, 90)  # exactly 60 minutes in common
@@ -561,10 +568,12 @@ def test_scores_follow_the_documented_formula_exactly(weights: tuple[float, ...]
     zones = ["Europe/Berlin", "Asia/Kathmandu", "America/New_York", "Australia/Eucla", "UTC"]
     skills = ["generative-ai", "short-video", "data-literacy"]
     slots = ["tue 09:00-11:00", "tue 10:00-12:30", "wed 08:00-10:00", "tue 06:30-09:00", "wed 03:00-05:00"]
-    people = [mk(f"{role[0] if role == 'mentor' else 'e'}{i}", role, department=rng.choice("ABC"), timezone=rng.choice(zones),
+    people = [mk(f"{role[0] if role == 'mentor' else 'e'}{i}", role, department=rng.choice("ABC"),
+                 timezone=rng.choice(zones),
                  availability=tuple(rng.sample(slots, rng.randint(1, 3))),
                  working_style={"structure": rng.randint(1, 5)} if rng.random() < 0.7 else {},
-                 **{("skills_offered" if role == "mentor" else "skills_wanted"): tuple(rng.sample(skills, rng.randint(0, 3)))},
+                 **{("skills_offered" if role == "mentor" else "skills_wanted"):
+                    tuple(rng.sample(skills, rng.randint(0, 3)))},
                  prefer={f"{'e' if role == 'mentor' else 'm'}{rng.randint(0, 7)}"})
               for role in ("mentor", "mentee") for i in range(8)]
     prog = program(weights=dict(zip(BREAKDOWN_KEYS, weights)), constraints={"min_availability_overlap_hours": 0})

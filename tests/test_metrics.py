@@ -99,7 +99,8 @@ def test_first_session_fit_rate(ctx: Context) -> None:
 def test_would_continue_share(ctx: Context) -> None:
     # ana yes (03-20), dan yes (03-20), cleo no (03-25)
     params = {"survey": "closing", "question": "would-continue"}
-    assert values(ctx, "would_continue_share", "2026-03-19", "2026-03-20", "2026-03-31", **params) == [None, 1.0, 0.6667]
+    assert values(ctx, "would_continue_share", "2026-03-19", "2026-03-20", "2026-03-31",
+                  **params) == [None, 1.0, 0.6667]
     assert values(ctx, "would_continue_share", "2026-03-31", role="mentee", **params) == [0.5]
 
 
@@ -120,7 +121,8 @@ def test_participation_share(ctx: Context) -> None:
     assert values(ctx, "participation_share", "2026-03-31", field="department") == [0.6667]
     assert values(ctx, "participation_share", "2026-03-31", field="department", role="mentee") == [1.0]
     assert values(ctx, "participation_share", "2026-03-31", field="department", group="Sales") == [0.5]
-    assert values(ctx, "participation_share", "2026-03-31", field="department", group="Sales", role="mentee") == [0.3333]
+    assert values(ctx, "participation_share", "2026-03-31", field="department", group="Sales",
+                  role="mentee") == [0.3333]
     assert values(ctx, "participation_share", "2026-03-31", field="level", group="Vice president") == [0.1667]
     assert values(ctx, "participation_share", "2026-03-31", field="level", group=5) == [0.1667]
 

@@ -59,7 +59,8 @@ def test_nothing_to_say(program_repo: ProgramRepo) -> None:
     result = invoke(program_repo(files), "--as-of", "2026-02-12")
     assert result.output == ("<!-- rmcode nudge: written by `rmcode nudge`, replaced every week -->\n"
                              "## Mentoring: what needs attention (as of 2026-02-12)\n\n"
-                             "Nothing needs attention this week: every pair is on track and every profile is complete.\n\n"
+                             "Nothing needs attention this week: every pair is on track "
+                             "and every profile is complete.\n\n"
                              + FOOTER)
 
 

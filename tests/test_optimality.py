@@ -240,7 +240,8 @@ def estimated_cells(scores: np.ndarray, allowed: np.ndarray, error: float, seed:
 
 
 @settings(max_examples=150, deadline=None)
-@given(instances(), st.integers(1, 3), st.sampled_from([0.01, 0.4, 3.0]), st.integers(0, 1000), st.sampled_from([0, 1, 144]))
+@given(instances(), st.integers(1, 3), st.sampled_from([0.01, 0.4, 3.0]), st.integers(0, 1000),
+       st.sampled_from([0, 1, 144]))
 def test_estimated_scores_give_the_same_certified_pairs_as_exact_ones(
         instance: tuple[np.ndarray, np.ndarray, np.ndarray], candidates: int, error: float, seed: int,
         reserve: int) -> None:

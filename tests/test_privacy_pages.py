@@ -53,14 +53,16 @@ def _program(people: list[tuple[Any, ...]], k: int) -> tuple[dict[str, str], lis
                         "    registration: {opens: 2026-01-01, closes: 2026-01-31}\n"
                         "    start: 2026-02-01\n    end: 2026-06-30\n    matching: open\n"))
     files = {"program.yaml": program}
-    truth, waiting = [], {"c1": ([], []), "c2": ([], [])}  # type: list[dict[str, Any]], dict[str, tuple[list[str], list[str]]]
+    truth, waiting = [], {"c1": ([], []),
+                          "c2": ([], [])}  # type: list[dict[str, Any]], dict[str, tuple[list[str], list[str]]]
     for i, (role, cohort, department, level, public, paired, name) in enumerate(people):
         login = f"p{i:02d}"
         level = (level if level > 2 else level + 3) if role == "mentee" else (level if level <= 2 else level - 3)
         shown = "{" + ", ".join(f"{f}: public" for f in sorted(public)) + "}"
         files[f"participants/{login}.yaml"] = person(
             login, 1000 + i, role=role, level=level, cohort=cohort, department=json.dumps(department),
-            name=json.dumps(f"{name} {i}"), visibility=shown, skills_offered="[generative-ai]" if role == "mentor" else None,
+            name=json.dumps(f"{name} {i}"), visibility=shown,
+            skills_offered="[generative-ai]" if role == "mentor" else None,
             skills_wanted="[generative-ai]" if role == "mentee" else None)
         truth.append({"role": role, "cohort": cohort, "department": department, "level": LEVELS[level],
                       "name": f"{name} {i}", "public": public})

@@ -22,7 +22,8 @@ from rmcode.site.pages import constraints
 from rmcode.site.render import NAV, SiteSettings, environment, site_files
 
 AS_OF = dt.date(2026, 3, 1)
-PUBLIC_FIELDS = "[name, title, level, department, location, timezone, languages, skills_offered, skills_wanted, goals, bio]"
+PUBLIC_FIELDS = ("[name, title, level, department, location, timezone, languages, skills_offered, skills_wanted, "
+                 "goals, bio]")
 VISIBLE = "{name: public, title: public, department: public, location: public, goals: public, bio: public, " \
           "skills_offered: public, skills_wanted: public}"
 HOSTILE = {
@@ -46,10 +47,12 @@ def _y(text: str) -> str:
 
 def hostile_files() -> dict[str, str | None]:
     """The mini program with hostile text in every free-text field a page shows."""
-    program = (MINI_PROGRAM.replace("objective: Junior colleagues mentor senior leaders.", f"objective: {_y(HOSTILE['objective'])}")
+    program = (MINI_PROGRAM.replace("objective: Junior colleagues mentor senior leaders.",
+                                    f"objective: {_y(HOSTILE['objective'])}")
                .replace("public_fields: [name, title, department, skills_offered, skills_wanted, bio]",
                         f"public_fields: {PUBLIC_FIELDS}")
-               .replace("- {id: generative-ai, name: Generative AI}", f"- {{id: generative-ai, name: {_y(HOSTILE['skill'])}}}"))
+               .replace("- {id: generative-ai, name: Generative AI}",
+                        f"- {{id: generative-ai, name: {_y(HOSTILE['skill'])}}}"))
     eve = person("eve", 301, name=_y(HOSTILE["name"]), title=_y(HOSTILE["title"]), department=_y(HOSTILE["department"]),
                  location=_y(HOSTILE["location"]), bio=_y(HOSTILE["bio"]), skills_offered="[generative-ai]",
                  goals="{grow: [{id: g1, text: " + _y(HOSTILE["goal"]) + "}]}", visibility=VISIBLE)
@@ -65,10 +68,12 @@ def hostile_files() -> dict[str, str | None]:
             status: active
             matched: 2026-02-01
             score: 0.61
-            breakdown: {skills: 0.3, working_style: 0.05, cross_department: 0.0, timezone: 0.1, availability: 0.1, preferences: 0.06}
+            breakdown: {skills: 0.3, working_style: 0.05, cross_department: 0.0, timezone: 0.1, \
+availability: 0.1, preferences: 0.06}
             reason: "<script>alert('reason')</script>"
         """)
-    return {"program.yaml": program, "participants/eve.yaml": eve, "participants/dan.yaml": dan, "matches.yaml": matches}
+    return {"program.yaml": program, "participants/eve.yaml": eve, "participants/dan.yaml": dan,
+            "matches.yaml": matches}
 
 
 NO_CHECKIN = {"checkins/ana--cleo/2026-02-10-ana.yaml": None}  # for dates inside January's registration window
@@ -195,8 +200,8 @@ def test_matching_shows_breakdowns_of_public_pairs_only(hostile_repo: Path) -> N
 def test_public_report_is_a_whitelist(hostile_repo: Path) -> None:
     data = api.load_program(hostile_repo, AS_OF)
     public = public_report(data, build_report(data, AS_OF))
-    assert sorted(public) == ["aggregates_as_of", "as_of", "cohorts", "kpis", "pairs", "participation", "people", "program",
-                              "surveys", "version"]
+    assert sorted(public) == ["aggregates_as_of", "as_of", "cohorts", "kpis", "pairs", "participation", "people",
+                              "program", "surveys", "version"]
     assert sorted(public["pairs"][1]) == [
         "cohort", "last_session", "mentee", "mentor", "milestones", "minutes", "next_due", "number", "progress",
         "sessions_committed", "sessions_confirmed", "sessions_expected", "sessions_held", "status", "wanted_covered",
@@ -234,7 +239,8 @@ def test_checkin_template_validates_once_filled_in(program_repo: Callable[..., P
 def test_join_links_prefill_the_github_new_file_page(program_repo: Callable[..., Path]) -> None:
     page = _files(program_repo(NO_CHECKIN), dt.date(2026, 1, 15))[PurePosixPath("join.md")]
     assert ('<a href="https&#58;&#47;&#47;github&#46;com&#47;acme&#47;mentoring&#47;new&#47;main&#63;filename&#61;'
-            'participants&#37;2Fyour&#45;github&#45;login&#46;yaml&#38;value&#61;&#37;23&#37;20yaml&#45;language') in page
+            'participants&#37;2Fyour&#45;github&#45;login&#46;yaml&#38;value&#61;'
+            '&#37;23&#37;20yaml&#45;language') in page
     assert "Registration for **Cohort one** is open until 2026&#45;01&#45;31." in page
 
 
@@ -242,7 +248,8 @@ def test_settings_build_exact_urls() -> None:
     settings = SiteSettings("acme/mentoring", branch="trunk")
     assert settings.new_file_url("participants/x.yaml", "a: 1\n") == (
         "https://github.com/acme/mentoring/new/trunk?filename=participants%2Fx.yaml&value=a%3A%201%0A")
-    assert settings.issue_form_url("register.yml") == "https://github.com/acme/mentoring/issues/new?template=register.yml"
+    assert settings.issue_form_url("register.yml") == \
+        "https://github.com/acme/mentoring/issues/new?template=register.yml"
     assert SiteSettings(None).new_file_url("x", "y") is None
 
 

@@ -46,7 +46,8 @@ def test_the_page_shows_public_goals_milestones_and_the_log_buttons(program_repo
     assert "Mentee: Cleo Cruz" in page and "Ana" not in page
     assert "<tr><td><code>learn&#45;ai</code></td><td>Use AI for reports</td></tr>" in page
     # milestones as rmcode.progress.pairs counts them: 14 days after the match, and the cohort's end
-    assert "<tr><td>Agree on goals</td><td><code>agreement</code></td><td>2026&#45;02&#45;15</td><td>yes</td></tr>" in page
+    assert ("<tr><td>Agree on goals</td><td><code>agreement</code></td><td>2026&#45;02&#45;15</td><td>yes</td></tr>"
+            in page)
     assert ("<tr><td>Closing survey</td><td><code>closing</code></td><td>2026&#45;06&#45;30</td><td>not yet</td></tr>"
             in page)
     # the next session was due 14 days after the last one (2026-02-10): overdue on 2026-03-01

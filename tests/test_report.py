@@ -40,7 +40,8 @@ DEMO_MARKERS = ("PRIVATE-CONCERN-MARKER", "PRIVATE-NOTE-MARKER", "PRIVATE-SURVEY
 
 
 def program(min_group_size: int = 1, publish_every: str = "always") -> str:
-    text = MINI_PROGRAM.replace("kpis:\n  - {id: match-rate, name: Match rate, metric: match_rate, target: 0.9}\n", KPIS)
+    text = MINI_PROGRAM.replace("kpis:\n  - {id: match-rate, name: Match rate, metric: match_rate, target: 0.9}\n",
+                                KPIS)
     return text.replace("min_group_size: 3", f"min_group_size: {min_group_size}\n  publish_every: {publish_every}")
 
 
@@ -48,10 +49,12 @@ def secret_files(min_group_size: int = 1, publish_every: str = "always") -> dict
     """The small program with private text in every place that must never be published."""
     files = small_files()
     files["program.yaml"] = program(min_group_size, publish_every)
-    for login, gender in (("ana", "woman"), ("ben", "woman"), ("cleo", "woman"), ("dan", "man"), ("eve", "SECRET-SELFID")):
+    for login, gender in (("ana", "woman"), ("ben", "woman"), ("cleo", "woman"), ("dan", "man"),
+                          ("eve", "SECRET-SELFID")):
         files[f"participants/{login}.yaml"] = (files[f"participants/{login}.yaml"] or "") + \
             f"self_identification: {{gender: {gender}}}\n"
-    files["participants/fay.yaml"] = (files["participants/fay.yaml"] or "").replace("name: Fay", "name: Fay\nbio: SECRET-BIO") \
+    files["participants/fay.yaml"] = (files["participants/fay.yaml"] or "") \
+        .replace("name: Fay", "name: Fay\nbio: SECRET-BIO") \
         + "paused: {until: 2026-03-01, reason: SECRET-PAUSE}\n"
     files["matches.yaml"] = (files["matches.yaml"] or "").replace("They agreed to stop.", "SECRET-END")
     path, text = checkin("ana--cleo", "2026-03-24", "cleo", 45, notes="SECRET-NOTE", next_steps="SECRET-NEXT",
@@ -178,7 +181,8 @@ def test_small_survey_groups_are_suppressed_by_role(secret_data: ProgramData) ->
                                           "distribution": None}
     overall = built(with_privacy(secret_data, 3), dt.date(2026, 3, 31))["surveys"][0]["questions"][1]
     # three scale answers (ana 5, cleo 3, dan 4): the overall mean is shown, the roles (1 and 2) are not
-    assert (overall["mean"], overall["by_role"]["mentor"]["mean"], overall["by_role"]["mentee"]["mean"]) == (4.0, None, None)
+    assert (overall["mean"], overall["by_role"]["mentor"]["mean"], overall["by_role"]["mentee"]["mean"]) == \
+        (4.0, None, None)
     assert overall["by_role"]["mentee"]["suppressed"] is True
 
 
@@ -203,9 +207,11 @@ def test_the_site_shows_no_answer_given_by_too_few_people(secret_data: ProgramDa
     data = with_privacy(secret_data, 3)
     files = {str(path): text for path, text in site_files(data, build_report(data, day), day, SiteSettings()).items()}
     would, overall = json.loads(files["api/v1/surveys.json"])[0]["questions"][:2]
-    assert (would["distribution"], would["yes_share"], overall["distribution"]) == ({"yes": None, "no": None}, None, None)
+    assert (would["distribution"], would["yes_share"], overall["distribution"]) == \
+        ({"yes": None, "no": None}, None, None)
     dashboard = files["dashboard.md"]
-    assert "Would you continue&#63;</strong>: answers given by fewer than 3 people are not shown (4 answers)." in dashboard
+    assert ("Would you continue&#63;</strong>: answers given by fewer than 3 people are not shown (4 answers)."
+            in dashboard)
     assert "charts/survey-closing-would" not in dashboard  # no chart of hidden cells
 
 
@@ -284,7 +290,8 @@ def test_markdown_rendering(secret_data: ProgramData) -> None:
     text = render_markdown(build_report(with_privacy(secret_data, 2), dt.date(2026, 3, 31)))
     assert text.startswith("# Mini program: progress report\n\nExample Corp. As of 2026-03-31; aggregates as of "
                            "2026-03-31.\n\n## KPIs\n\n| KPI | Value | Target | Status |\n|---|---|---|---|\n"
-                           "| Sessions per pair | 2.5 | ≥ 2.0 | met |\n| Mentee rating | 3.50 / 5 | ≥ 4.00 / 5 | not met |\n"
+                           "| Sessions per pair | 2.5 | ≥ 2.0 | met |\n"
+                           "| Mentee rating | 3.50 / 5 | ≥ 4.00 / 5 | not met |\n"
                            "| Ended early | 50% | ≤ 20% | not met |\n")
     assert "| ana--cleo | c1 | on-track | 4/6 | 4 | 67% | 2026-03-24 | 2026-04-07 |\n" in text
     assert "| Finance | suppressed |\n" in text
@@ -327,7 +334,8 @@ def test_json_is_sorted_with_one_entry_per_line(secret_data: ProgramData) -> Non
 
 def test_bad_kpi_parameters_stop_the_report(program_repo: ProgramRepo) -> None:
     from rmcode.errors import SchemaError
-    bad = MINI_PROGRAM.replace("metric: match_rate, target: 0.9}", "metric: match_rate, target: 0.9, params: {role: boss}}")
+    bad = MINI_PROGRAM.replace("metric: match_rate, target: 0.9}",
+                               "metric: match_rate, target: 0.9, params: {role: boss}}")
     with pytest.raises(SchemaError, match="RM332 kpi match-rate: role must be one of mentor, mentee, not 'boss'"):
         built(load(program_repo({"program.yaml": bad})), dt.date(2026, 3, 1))
 
@@ -340,7 +348,8 @@ def test_demo_public_report_is_meaningful_and_keeps_secrets() -> None:
     locked = built(sealed, day, private=True)
     locked_typed = build_report(sealed, day, private=True)
     assert schema_errors(locked) == []
-    assert {k["id"] for k in locked["kpis"] if k.get("needs_key")} == {"mentee-rating", "first-session-fit", "would-continue"}
+    assert {k["id"] for k in locked["kpis"] if k.get("needs_key")} == \
+        {"mentee-rating", "first-session-fit", "would-continue"}
     assert all(k["value"] is None for k in locked["kpis"] if k.get("needs_key"))
     assert locked["sealed"]["unread"] > 200 and "concern" not in {f["kind"] for f in locked["flags"]}
     for render in RENDERERS.values():

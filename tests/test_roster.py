@@ -85,7 +85,8 @@ def test_comma_export_with_windows_1252_bytes_reads_with_encoding(program_repo: 
 def test_reimport_prints_joined_left_moved_promoted_and_pairs_to_end(program_repo: ProgramRepo) -> None:
     root = program_repo()
     _import(root, "export.csv", SEMICOLON_EXPORT)
-    newer = SEMICOLON_EXPORT.replace(b"E2;cleo;", b"E9;cleo2;").replace(b"E4;dan;Dan;4;Sales;E5", b"E4;dan;Dan;5;Sales;E1") \
+    newer = SEMICOLON_EXPORT.replace(b"E2;cleo;", b"E9;cleo2;") \
+        .replace(b"E4;dan;Dan;4;Sales;E5", b"E4;dan;Dan;5;Sales;E1") \
         .replace(b"E6;ben;Ben;1;Legal", b"E6;ben;Ben;1;Sales")
     code, out, _ = _import(root, "export.csv", newer, "--summary", str(root / "pr.md"))
     assert code == 0
@@ -298,8 +299,8 @@ def test_invitees_from_a_roster_query(program_repo: ProgramRepo) -> None:
 
 
 def test_a_leaver_is_flagged_in_the_private_report_only(program_repo: ProgramRepo) -> None:
-    root = program_repo({"roster.csv": ROSTER_CSV.replace('E2,cleo,"Cleo ""C."" Smith",5,Finance,E1,Berlin,2015-03-01\n',
-                                                          "")})
+    root = program_repo({"roster.csv": ROSTER_CSV.replace(
+        'E2,cleo,"Cleo ""C."" Smith",5,Finance,E1,Berlin,2015-03-01\n', "")})
     private = run("report", "--root", str(root), "--as-of", "2026-03-01", "--private", "--format", "json")
     flags = [f for f in yaml.safe_load(private.stdout)["flags"] if f["kind"] == "left-company"]
     assert flags == [{"kind": "left-company", "pair": None, "login": "cleo",
@@ -409,7 +410,8 @@ def test_reimport_without_the_key_seals_everything_again_and_says_so(program_rep
                                     "(pass --identity to keep unchanged buckets byte-identical)")
     after = parse_sealed((root / "roster.sealed.yaml").read_bytes())
     assert after.buckets[bucket_of("E1")] != before.buckets[bucket_of("E1")]
-    assert open_fields(after, parse_identities(key.read_text())) == open_fields(before, parse_identities(key.read_text()))
+    assert open_fields(after, parse_identities(key.read_text())) == \
+        open_fields(before, parse_identities(key.read_text()))
 
 
 def test_a_program_can_seal_more_roster_columns(program_repo: ProgramRepo, keys: tuple[Path, str, str]) -> None:
@@ -492,7 +494,8 @@ def test_a_damaged_sealed_file_stops_the_import_with_its_line(program_repo: Prog
     before = (root / "roster.csv").read_bytes()
     code, _, err = _import(root, "e.csv", EMAIL_EXPORT, "--identity", str(key))
     assert code == 1
-    assert err.startswith("roster.sealed.yaml:7:1: RM423 roster.sealed.yaml is not as `rmcode roster import` writes it\n")
+    assert err.startswith("roster.sealed.yaml:7:1: RM423 "
+                          "roster.sealed.yaml is not as `rmcode roster import` writes it\n")
     assert (root / "roster.csv").read_bytes() == before
 
 

@@ -132,12 +132,14 @@ def test_profile_cohort_exists(program_repo: ProgramRepo, files: Files, expected
                   "participants/fay.yaml": person("fay", 302, registered="2026-01-31")}, "ok: 9 files valid\n",
                  id="valid-on-both-boundaries"),
     pytest.param({EVE: person("eve", 301, registered="2025-12-31")}, """\
-participants/eve.yaml:7:13: RM317 registered 2025-12-31 is outside cohort c1's registration window (2026-01-01 to 2026-01-31)
+participants/eve.yaml:7:13: RM317 registered 2025-12-31 is outside cohort c1's registration window \
+(2026-01-01 to 2026-01-31)
     hint: register for a cohort whose registration is open
 1 problem in 1 file (8 checked)
 """, id="RM317-before-opening"),
     pytest.param({EVE: person("eve", 301, registered="2026-02-01")}, """\
-participants/eve.yaml:7:13: RM317 registered 2026-02-01 is outside cohort c1's registration window (2026-01-01 to 2026-01-31)
+participants/eve.yaml:7:13: RM317 registered 2026-02-01 is outside cohort c1's registration window \
+(2026-01-01 to 2026-01-31)
     hint: register for a cohort whose registration is open
 1 problem in 1 file (8 checked)
 """, id="RM317-after-closing"),
@@ -186,7 +188,8 @@ def test_level_exists(program_repo: ProgramRepo, files: Files, expected: str) ->
 
 
 @pytest.mark.parametrize("files, expected", [
-    pytest.param({EVE: person("eve", 301, level=2), "participants/fay.yaml": person("fay", 302, role="mentee", level=4)},
+    pytest.param({EVE: person("eve", 301, level=2),
+                  "participants/fay.yaml": person("fay", 302, role="mentee", level=4)},
                  "ok: 9 files valid\n", id="valid-on-both-bounds"),
     pytest.param({EVE: person("eve", 301, level=3)}, """\
 participants/eve.yaml:8:8: RM315 mentors must be at level 2 or below, eve is at 3
@@ -313,7 +316,8 @@ def test_profile_skills_exist(program_repo: ProgramRepo, files: Files, expected:
 
 
 @pytest.mark.parametrize("files, expected", [
-    pytest.param({EVE: person("eve", 301, visibility="{name: public, manager: admins, level: program}")}, OK8, id="valid"),
+    pytest.param({EVE: person("eve", 301, visibility="{name: public, manager: admins, level: program}")}, OK8,
+                 id="valid"),
     pytest.param({EVE: person("eve", 301, visibility="{name: public, manager: public}")}, """\
 participants/eve.yaml:13:37: RM330 manager may not be public in this program
     hint: use program or admins; program.yaml privacy.public_fields lists what may be public
@@ -390,7 +394,8 @@ matches.yaml:11:13: RM333 warning: mentee 'zed' has no profile (withdrawn?): the
 ok: 7 files valid (1 warning)
 """, id="RM333-mentee"),
     # a closed pair outlives its people
-    pytest.param(matches(ACTIVE, pair("ben--zed", "ben", "zed", "completed")), OK7, id="valid-completed-pair-of-someone-gone"),
+    pytest.param(matches(ACTIVE, pair("ben--zed", "ben", "zed", "completed")), OK7,
+                 id="valid-completed-pair-of-someone-gone"),
     pytest.param({**matches(ACTIVE, pair("ben--dan", "ben", "dan")),
                   "participants/dan.yaml": person("dan", 202, role="mentee", level=4, name='""')}, """\
 participants/dan.yaml:4:7: RM207 name: must be at least 1 character long
@@ -420,7 +425,8 @@ GAP_3 = ("min_level_gap: 2", "min_level_gap: 3")
 
 
 @pytest.mark.parametrize("files, expected", [
-    pytest.param({**program(GAP_3), **matches(ACTIVE, pair("ben--dan", "ben", "dan"))}, OK7, id="valid-gap-equals-minimum"),
+    pytest.param({**program(GAP_3), **matches(ACTIVE, pair("ben--dan", "ben", "dan"))}, OK7,
+                 id="valid-gap-equals-minimum"),
     pytest.param({**program(GAP_3), **matches(ACTIVE, pair("ben--dan", "ben", "dan")),
                   "participants/ben.yaml": person("ben", 102, level=2)}, """\
 matches.yaml:11:13: RM315 level gap 2 is below the minimum of 3 (ben at 2, dan at 4)
@@ -435,7 +441,8 @@ def test_pair_level_gap(program_repo: ProgramRepo, files: Files, expected: str) 
 @pytest.mark.parametrize("files, expected", [
     pytest.param({**matches(ACTIVE, pair("ana--dan", "ana", "dan")),
                   "participants/ana.yaml": person("ana", 101, capacity=2)}, OK7, id="valid-capacity-2"),
-    pytest.param(matches(ACTIVE, pair("ana--dan", "ana", "dan", "completed")), OK7, id="valid-closed-pairs-do-not-count"),
+    pytest.param(matches(ACTIVE, pair("ana--dan", "ana", "dan", "completed")), OK7,
+                 id="valid-closed-pairs-do-not-count"),
     # reported at the mentor of the first open pair beyond capacity (ana--dan, line 10)
     pytest.param(matches(ACTIVE, pair("ana--dan", "ana", "dan", "proposed")), """\
 matches.yaml:10:13: RM316 ana has 2 open pairs, capacity is 1
@@ -562,9 +569,11 @@ GOALS = {"participants/cleo.yaml": person("cleo", 201, role="mentee", level=5,
 
 
 @pytest.mark.parametrize("files, expected", [
-    pytest.param({**GOALS, **checkin(CHECKIN, goals="[{goal: use-ai, progress: started}, {goal: present, progress: achieved}]")},
+    pytest.param({**GOALS,
+                  **checkin(CHECKIN, goals="[{goal: use-ai, progress: started}, {goal: present, progress: achieved}]")},
                  OK7, id="valid-goals-of-both-sides"),
-    pytest.param({**GOALS, **checkin(CHECKIN, goals="[{goal: use-al, progress: started}, {goal: x, progress: achieved}]")}, """\
+    pytest.param({**GOALS,
+                  **checkin(CHECKIN, goals="[{goal: use-al, progress: started}, {goal: x, progress: achieved}]")}, """\
 checkins/ana--cleo/2026-02-10-ana.yaml:6:16: RM323 unknown goal 'use-al' for pair ana--cleo
     hint: did you mean 'use-ai'?
 checkins/ana--cleo/2026-02-10-ana.yaml:6:51: RM323 unknown goal 'x' for pair ana--cleo
@@ -586,7 +595,8 @@ privacy:""")
 
 
 @pytest.mark.parametrize("files, expected", [
-    pytest.param(response("surveys/closing/cleo.yaml", pair="ana--cleo", answers="{would-continue: false, overall: 1, highlight: AI}"),
+    pytest.param(response("surveys/closing/cleo.yaml", pair="ana--cleo",
+                          answers="{would-continue: false, overall: 1, highlight: AI}"),
                  OK8, id="valid-closing"),
     pytest.param({**program(PULSE), **response("surveys/pulse/ana.yaml", "pulse", "ana", answers="{mood: mixed}")},
                  OK8, id="valid-pulse"),
@@ -691,7 +701,8 @@ def test_survey_answers(program_repo: ProgramRepo, files: Files, expected: str) 
 
 @pytest.mark.parametrize("files, expected", [
     pytest.param(program(("  - {id: data-literacy, name: Data literacy}",
-                          "  - {id: data-literacy, name: Data literacy}\n  - {id: data-viz, name: Data viz}")), OK7, id="valid"),
+                          "  - {id: data-literacy, name: Data literacy}\n  - {id: data-viz, name: Data viz}")), OK7,
+                 id="valid"),
     # reported at the id of the second entry (skills: line 37 is the 4th skill)
     pytest.param(program(("  - {id: data-literacy, name: Data literacy}",
                           "  - {id: data-literacy, name: Data literacy}\n  - {id: short-video, name: Video}")), """\
@@ -699,7 +710,8 @@ program.yaml:40:10: RM324 skills: 'short-video' is listed twice
     hint: ids must be unique
 1 problem in 1 file (7 checked)
 """, id="RM324-skills"),
-    pytest.param(program(("  - {level: 5, name: Vice president}", "  - {level: 5, name: Vice president}\n  - {level: 2, name: Again}")), """\
+    pytest.param(program(("  - {level: 5, name: Vice president}",
+                          "  - {level: 5, name: Vice president}\n  - {level: 2, name: Again}")), """\
 program.yaml:20:13: RM324 levels: '2' is listed twice
     hint: ids must be unique
 1 problem in 1 file (7 checked)
@@ -717,10 +729,12 @@ def test_program_ids_are_unique(program_repo: ProgramRepo, files: Files, expecte
 def test_cohort_registration_closes_before_it_opens(program_repo: ProgramRepo) -> None:
     # the window is wrong, so every profile of the cohort is outside it too
     outside = "".join(f"""\
-participants/{login}.yaml:7:13: RM317 registered 2026-01-10 is outside cohort c1's registration window (2026-01-31 to 2026-01-01)
+participants/{login}.yaml:7:13: RM317 registered 2026-01-10 is outside cohort c1's registration window \
+(2026-01-31 to 2026-01-01)
     hint: register for a cohort whose registration is open
 """ for login in ("ana", "ben", "cleo", "dan"))
-    assert_validate(program_repo, program(("{opens: 2026-01-01, closes: 2026-01-31}", "{opens: 2026-01-31, closes: 2026-01-01}")),
+    assert_validate(program_repo,
+                    program(("{opens: 2026-01-01, closes: 2026-01-31}", "{opens: 2026-01-31, closes: 2026-01-01}")),
                     outside + """\
 program.yaml:28:19: RM326 cohort c1: registration closes before it opens
     hint: swap opens and closes
@@ -759,7 +773,8 @@ def test_capacity_default_at_most_max(program_repo: ProgramRepo, files: Files, e
                           "  - {id: agreement, name: Agree on goals, day: 0}\n  - {id: late, name: Late, at: end}")),
                  OK7, id="valid-day-0-and-end"),
     pytest.param(program(("  - {id: agreement, name: Agree on goals, day: 14}",
-                          "  - {id: agreement, name: Agree on goals}\n  - {id: both, name: Both, day: 3, at: end}")), """\
+                          "  - {id: agreement, name: Agree on goals}\n  - {id: both, name: Both, day: 3, at: end}")),
+                 """\
 program.yaml:34:5: RM327 milestone agreement: give either day or at: end
     hint: e.g. day: 14
 program.yaml:35:5: RM327 milestone both: give either day or at: end
@@ -780,7 +795,10 @@ program.yaml:46:48: RM328 kpi match-rate: unknown metric 'match_rat'
 """, id="RM328-did-you-mean"),
     pytest.param(program(("metric: match_rate", "metric: happiness")), """\
 program.yaml:46:48: RM328 kpi match-rate: unknown metric 'happiness'
-    hint: use one of: average_rating, early_closure_rate, first_session_fit_rate, goal_progress_share, match_rate, mentoring_hours, pairs_on_track_share, pairs_with_3_sessions_share, participation_share, registrations, sessions_per_pair, skills_covered_share, time_to_match_days, would_continue_share
+    hint: use one of: average_rating, early_closure_rate, first_session_fit_rate, \
+goal_progress_share, match_rate, mentoring_hours, \
+pairs_on_track_share, pairs_with_3_sessions_share, participation_share, registrations, sessions_per_pair, \
+skills_covered_share, time_to_match_days, would_continue_share
 1 problem in 1 file (7 checked)
 """, id="RM328-no-close-match"),
 ])
@@ -804,7 +822,8 @@ def test_milestone_survey_exists(program_repo: ProgramRepo, files: Files, expect
     pytest.param(program(PULSE), OK7, id="valid"),
     # reported at the question (the 4th of survey closing, line 54)
     pytest.param(program(("      - {id: highlight, text: Highlight, type: text}",
-                          "      - {id: highlight, text: Highlight, type: text}\n      - {id: pick, text: Pick, type: choice}")), """\
+                          ("      - {id: highlight, text: Highlight, type: text}\n"
+                           "      - {id: pick, text: Pick, type: choice}"))), """\
 program.yaml:54:9: RM329 question pick: a choice question needs choices
     hint: add choices: [...]
 1 problem in 1 file (7 checked)

@@ -51,11 +51,13 @@ def test_init_writes_a_complete_program_repository(tmp_path: Path) -> None:
     root = new_program(tmp_path)
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
     assert files == sorted([
-        ".github/CODEOWNERS", ".github/dependabot.yml", ".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/log-session.yml",
+        ".github/CODEOWNERS", ".github/dependabot.yml", ".github/ISSUE_TEMPLATE/config.yml",
+        ".github/ISSUE_TEMPLATE/log-session.yml",
         ".github/ISSUE_TEMPLATE/register.yml", ".github/pull_request_template.md",
         *[f".github/workflows/{w}.yml" for w in ("authorize", "from-issue", "match", "nudge", "publish", "validate")],
         ".gitignore", ".pre-commit-config.yaml", "README.md", "participants/.gitkeep", "program.yaml",
-        "pyproject.toml", "requirements/workflows.in", *[f"schemas/{s}.schema.json" for s in ("checkin", "matches", "participant", "program",
+        "pyproject.toml", "requirements/workflows.in",
+        *[f"schemas/{s}.schema.json" for s in ("checkin", "matches", "participant", "program",
                                                                  "survey-response", "report", "roster")],
         "site/docs/assets/logo.svg", "site/docs/faq.md", "site/docs/stylesheets/extra.css", "site/mkdocs.yml"])
     program = yaml.safe_load((root / "program.yaml").read_text())

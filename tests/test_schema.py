@@ -53,7 +53,8 @@ def one_problem(line: str, hint: str, checked: int = 8) -> str:
         "use one of: availability, avoid, bio, capacity, cohort, department, email, github_id, goals, languages, "
         "level, location, ..."), id="no-close-match-says-the-list-is-cut"),
     pytest.param({EVE: person("eve", 301, goals="\n  learn:\n    - id: use-ai\n      text: Use AI\n      txt: daily")},
-                 one_problem("participants/eve.yaml:17:7: RM202 unknown key 'txt' in goals.learn.0", "did you mean 'text'?"),
+                 one_problem("participants/eve.yaml:17:7: RM202 unknown key 'txt' in goals.learn.0",
+                             "did you mean 'text'?"),
                  id="nested-at-the-key"),
 ])
 def test_unknown_key_is_reported_at_the_key(program_repo: ProgramRepo, files: Mapping[str, str], expected: str) -> None:
@@ -74,7 +75,8 @@ def test_missing_key_is_reported_at_the_parent(program_repo: ProgramRepo, files:
 
 
 def test_unknown_and_missing_key_in_one_mapping(program_repo: ProgramRepo) -> None:
-    assert_validate(program_repo, {EVE: person("eve", 301, goals="\n  learn:\n    - id: use-ai\n      txt: daily")}, """\
+    assert_validate(program_repo, {EVE: person("eve", 301, goals="\n  learn:\n    - id: use-ai\n      txt: daily")},
+                    """\
 participants/eve.yaml:15:7: RM201 goals.learn.0: missing required field 'text'
     hint: add 'text:' - The goal in one sentence.
 participants/eve.yaml:16:7: RM202 unknown key 'txt' in goals.learn.0
@@ -123,7 +125,8 @@ def test_enum(program_repo: ProgramRepo, files: Mapping[str, str], expected: str
     assert_validate(program_repo, files, expected)
 
 
-@pytest.mark.parametrize("value", ["2026-02-30", "10.01.2026", "2026-1-10", "0000-01-10", "２０２６-01-10", "2026-01-1٠"])
+@pytest.mark.parametrize("value",
+                         ["2026-02-30", "10.01.2026", "2026-1-10", "0000-01-10", "２０２６-01-10", "2026-01-1٠"])
 def test_date_format(program_repo: ProgramRepo, value: str) -> None:
     # Unicode digits and year 0000 passed fastjsonschema's regex and then crashed the model (exit 3)
     assert_validate(program_repo, {EVE: person("eve", 301, registered=value)}, one_problem(
@@ -186,7 +189,8 @@ def test_ranges(program_repo: ProgramRepo, files: Mapping[str, str], expected: s
 
 
 def test_range_just_inside_is_valid(program_repo: ProgramRepo) -> None:
-    assert_validate(program_repo, {EVE: person("eve", 301, capacity=1, name="E", bio="x" * 2000)}, "ok: 8 files valid\n")
+    assert_validate(program_repo, {EVE: person("eve", 301, capacity=1, name="E", bio="x" * 2000)},
+                    "ok: 8 files valid\n")
 
 
 def test_unique_items(program_repo: ProgramRepo) -> None:
@@ -201,7 +205,8 @@ participants/eve.yaml:5:7: RM204 role: "boss" is not one of: mentor, mentee
 participants/eve.yaml:8:8: RM207 level: -1 is less than the minimum of 0
     hint: Your job level number from program.yaml.
 participants/eve.yaml:13:1: RM202 unknown key 'hobbies'
-    hint: use one of: availability, avoid, bio, capacity, cohort, department, email, github_id, goals, languages, level, location, ...
+    hint: use one of: availability, avoid, bio, capacity, cohort, department, email, github_id, goals, languages, \
+level, location, ...
 3 problems in 1 file (8 checked)
 """)
 
@@ -250,7 +255,8 @@ def _properties(schema: Any, where: str = "") -> Iterator[tuple[str, Any]]:
                     yield f"{where}/{name}", sub
                     yield from _properties(sub, f"{where}/{name}")
             else:
-                yield from _properties(value, f"{where}/{key}" if key not in ("items", "additionalProperties") else where + "[]")
+                yield from _properties(value, f"{where}/{key}" if key not in ("items", "additionalProperties")
+                                       else where + "[]")
     elif isinstance(schema, list):
         for item in schema:
             yield from _properties(item, where)

@@ -66,7 +66,8 @@ def test_log_seals_rating_fit_notes_and_concern(keyed: Path, tmp_path: Path) -> 
     sealed = {k: v for k, v in data.items() if is_sealed(v)}
     assert sorted(sealed) == ["concern", "good_fit", "notes", "rating"]
     assert {k: unseal(v, KEYS) for k, v in sealed.items()} == {
-        "rating": 4, "good_fit": False, "notes": f"notes {MARK}", "concern": {"level": "high", "note": f"concern {MARK}"}}
+        "rating": 4, "good_fit": False, "notes": f"notes {MARK}",
+        "concern": {"level": "high", "note": f"concern {MARK}"}}
     assert data["next_steps"] == "Try the assistant"  # not sealed by this program
     assert "rating: |\n  -----BEGIN AGE ENCRYPTED FILE-----\n" in path.read_text(encoding="utf-8")
     assert _age_decrypt(data["notes"], tmp_path) == f'"notes {MARK}"'

@@ -67,7 +67,8 @@ def test_the_model_keeps_sealed_values_opaque_until_a_key_opens_them(program_rep
 
     opened = open_data(data, sealing.parse_identities(SECRET))
     c = opened.data.checkins[0]
-    assert (c.rating, c.notes, c.concern_level, c.concern_note, dict(c.sealed)) == (2, "marker-notes", "low", "marker-c", {})
+    assert (c.rating, c.notes, c.concern_level, c.concern_note, dict(c.sealed)) == (2, "marker-notes", "low",
+                                                                                    "marker-c", {})
     assert (opened.opened, opened.unread) == (3, ())
 
     wrong = open_data(data, sealing.parse_identities(OTHER_SECRET))

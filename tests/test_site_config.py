@@ -97,7 +97,8 @@ def test_extension_entries_of_the_wrong_shape_are_refused(program: object, tmp_p
 
 def test_snippets_base_paths_are_pinned_inside_site(program: object, tmp_path: Path) -> None:
     doc = load_bytes("site/mkdocs.yml", b"markdown_extensions:\n  - pymdownx.snippets\n  - admonition\n")
-    config = mkdocs_config(program.program, doc.data, NAV, [], tmp_path / "docs", tmp_path, doc)  # type: ignore[attr-defined]
+    config = mkdocs_config(program.program,  # type: ignore[attr-defined]
+                           doc.data, NAV, [], tmp_path / "docs", tmp_path, doc)
     assert config["markdown_extensions"] == [
         {"pymdownx.snippets": {"base_path": [str(tmp_path.resolve())], "restrict_base_path": True,
                                "url_download": False}}, "admonition"]
@@ -128,7 +129,8 @@ def test_snippets_include_files_from_site_and_nothing_outside(tmp_path: Path) ->
     root = _repo(tmp_path, {
         "site/mkdocs.yml": "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [snippets]\n",
         "site/snippets/note.md": "INCLUDED-FROM-SITE\n",
-        "site/docs/about.md": f"# About\n\n--8<-- \"note.md\"\n\n--8<-- \"{secret}\"\n\n--8<-- \"../../program.yaml\"\n"})
+        "site/docs/about.md": (f"# About\n\n--8<-- \"note.md\"\n\n--8<-- \"{secret}\"\n\n"
+                               "--8<-- \"../../program.yaml\"\n")})
     result = run("build", "--root", str(root), "--out", str(tmp_path / "out"), "--as-of", "2026-03-01")
     built = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (tmp_path / "out").rglob("*")
                     if p.is_file() and p.suffix in (".html", ".json"))

@@ -427,8 +427,10 @@ def test_pre_commit_manifest_is_valid() -> None:
 
 def test_pre_commit_hook_validates_the_whole_program_on_data_changes() -> None:
     hook, sealed = _load(ROOT / ".pre-commit-hooks.yaml")
-    assert (sealed["id"], sealed["entry"], sealed.get("pass_filenames", True)) == ("rmcode-sealed", "rmcode seal --check", True)
-    assert re.search(sealed["files"], "checkins/ana--bo/2026-10-06-ana.yaml") and not re.search(sealed["files"], "program.yaml")
+    assert (sealed["id"], sealed["entry"], sealed.get("pass_filenames", True)) == \
+        ("rmcode-sealed", "rmcode seal --check", True)
+    assert re.search(sealed["files"], "checkins/ana--bo/2026-10-06-ana.yaml") \
+        and not re.search(sealed["files"], "program.yaml")
     assert {k: hook[k] for k in ("id", "entry", "language", "pass_filenames")} == {
         "id": "rmcode-validate",
         "entry": "rmcode validate",

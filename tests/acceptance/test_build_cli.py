@@ -21,7 +21,8 @@ def test_build_writes_the_site_and_says_how_to_open_it(program_repo: Callable[..
     assert result.exit_code == 0
     assert result.output.startswith("Built 11 pages (")
     assert f" files) into {out} in " in result.output
-    assert result.output.endswith(f"Open {out / 'index.html'} in a browser, or run `rmcode serve` for a live preview.\n")
+    assert result.output.endswith(f"Open {out / 'index.html'} in a browser, "
+                                  "or run `rmcode serve` for a live preview.\n")
     assert (out / "index.html").is_file() and (out / "dashboard.html").is_file()
 
 

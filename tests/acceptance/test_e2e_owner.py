@@ -248,7 +248,8 @@ def test_check_pr_between_commits_by_different_people(journey: Journey) -> None:
     commit_all(root, "jose logs a session", "2026-03-02T09:00:00+00:00")
     own = git(root, "rev-parse", "HEAD").strip()
     profile = root / "participants" / "yuki.yaml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace("title: -- Analyst", "title: Hacked"), encoding="utf-8")
+    profile.write_text(profile.read_text(encoding="utf-8").replace("title: -- Analyst", "title: Hacked"),
+                       encoding="utf-8")
     commit_all(root, "jose edits yuki", "2026-03-03T09:00:00+00:00")
     other = git(root, "rev-parse", "HEAD").strip()
 

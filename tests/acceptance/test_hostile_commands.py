@@ -113,7 +113,8 @@ VARIANTS: dict[str, dict[str, Content]] = {
     "check-in of wrong types": {"checkins/ana--cleo/2026-02-10-ana.yaml": "pair: 5\ndate: yesterday\n"
                                                                           "author: [ana]\nminutes: lots\n"},
     "check-in by a stranger": {"checkins/ana--cleo/2026-02-11-dan.yaml": CHECKIN + "pair: ana--cleo\n"
-                                                                         "date: 2026-02-11\nauthor: dan\nminutes: 45\n"},
+                                                                         "date: 2026-02-11\n"
+                                                                         "author: dan\nminutes: 45\n"},
     "stray files": {"participants/README.md": "hi", "checkins/ana--cleo/notes.txt": "x",
                     "checkins/2026-02-10-ana.yaml": "pair: ana--cleo\n", "surveys/x.yaml": "a: 1\n"},
     "survey of wrong types": {"surveys/closing/ana.yaml": SURVEY + "survey: closing\nrespondent: ana\n"
@@ -309,7 +310,8 @@ def test_pr_summary_reads_a_broken_matches_file_as_no_pairs(isolated: Path, vari
      ("site/mkdocs.yml:1:9: RM806 theme.features must be a list of feature names, not '5'\n    hint: see docs/site.md\n"
       "site/mkdocs.yml:1:22: RM806 theme.palette must be a mapping or a list of mappings, not '7'")),
     ("plugins: 5\n", "site/mkdocs.yml:1:1: RM806 plugins must be a list of plugin names or {name: options}, not '5'"),
-    ("plugins: [{}]\n", "site/mkdocs.yml:1:1: RM806 plugins must be a list of plugin names or {name: options}, not '[{}]'"),
+    ("plugins: [{}]\n",
+     "site/mkdocs.yml:1:1: RM806 plugins must be a list of plugin names or {name: options}, not '[{}]'"),
     ("extra_css: 7\n", "site/mkdocs.yml:1:1: RM806 extra_css must be a list of paths, not '7'"),
     ("extra_css: [5, null]\n", "site/mkdocs.yml:1:1: RM806 extra_css must be a list of paths, not '[5, None]'"),
     ("extra: {social: 5}\n", ("site/mkdocs.yml: RM805 mkdocs could not build the site: TypeError: "

@@ -121,7 +121,8 @@ def test_diff_compares_with_the_committed_file_as_the_workflow_does(program_repo
         | ben--dan | c1 | 0.9500 | {BEN_DAN} |
         """)
     commit_all(root)
-    assert rm_match(root, "--diff").output == "pairs 2 -> 2; mean score 0.9500 -> 0.9500 (+0.0000); unmatched 0 -> 0\n" \
+    assert rm_match(root, "--diff").output == \
+        "pairs 2 -> 2; mean score 0.9500 -> 0.9500 (+0.0000); unmatched 0 -> 0\n" \
         f"in c1: 1 pair proposed, 0 unmatched\n{CERTIFIED}\nno change to matches.yaml\n"
 
 
@@ -180,7 +181,8 @@ def test_unknown_cohort_is_a_usage_error(program_repo: ProgramRepo) -> None:
 
 def test_closed_cohort_exits_1(program_repo: ProgramRepo) -> None:
     root = program_repo()
-    (root / "program.yaml").write_text((root / "program.yaml").read_text().replace("matching: open", "matching: closed"))
+    (root / "program.yaml").write_text((root / "program.yaml").read_text().replace("matching: open",
+                                                                                   "matching: closed"))
     result = rm_match(root, "--cohort", "c1")
     assert result.exit_code == 1
     assert result.stderr == "program.yaml:31:15: RM405 matching is closed for cohort c1\n" \
@@ -198,7 +200,8 @@ def test_unmatched_people_are_written_with_their_reason(program_repo: ProgramRep
 def test_help_has_an_example() -> None:
     result = CliRunner().invoke(match, ["--help"])
     assert result.exit_code == 0
-    assert "  Example:\n    rmcode match --dry-run                 # show the proposal, write nothing\n" in result.output
+    assert ("  Example:\n    rmcode match --dry-run                 # show the proposal, write nothing\n"
+            in result.output)
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -305,7 +308,8 @@ def test_the_authorize_workflow_previews_a_rules_change_with_base_code_on_pr_dat
     root = program_repo()
     base = git(root, "rev-parse", "HEAD").strip()
     program = (root / "program.yaml").read_text().replace("preferences: 0}", "preferences: 0.25}")
-    (root / "program.yaml").write_text(program.replace("min_availability_overlap_hours: 1", "min_availability_overlap_hours: 3"))
+    (root / "program.yaml").write_text(program.replace("min_availability_overlap_hours: 1",
+                                                       "min_availability_overlap_hours: 3"))
     commit_all(root, "pr: stricter availability")
     summary = tmp_path / "summary.md"
     env = {**os.environ, "BASE_SHA": base, "HEAD_SHA": git(root, "rev-parse", "HEAD").strip(),

@@ -79,8 +79,10 @@ def test_github_format_annotates_ten_and_lists_the_rest_readably(program_repo: P
     output, code = validate(program_repo(misnamed(12)), "--as-of", AS_OF, "--format", "github")
     assert (output, code) == ("".join(annotation(i) for i in range(10)) + """\
 2 more problems are not annotated (GitHub shows 10):
-  - participants/p10.yaml:2:8: RM301 login 'q10' does not match the file name (hint: rename the file to participants/q10.yaml or fix the login)
-  - participants/p11.yaml:2:8: RM301 login 'q11' does not match the file name (hint: rename the file to participants/q11.yaml or fix the login)
+  - participants/p10.yaml:2:8: RM301 login 'q10' does not match the file name \
+(hint: rename the file to participants/q10.yaml or fix the login)
+  - participants/p11.yaml:2:8: RM301 login 'q11' does not match the file name \
+(hint: rename the file to participants/q11.yaml or fix the login)
 12 problems in 12 files (19 checked)
 """, 1)
 

@@ -32,7 +32,8 @@ def test_withdrawal_keeps_history_valid_and_match_ends_the_pair(program_repo: Pr
     assert "    ended: 2026-03-01\n    end_reason: ana withdrew from the program\n" in written
     # cleo is free again and considered; the one other mentor, ben, is taken by dan
     assert "  - id: ben--dan\n" in written
-    assert "unmatched:\n  - login: cleo\n    cohort: c1\n    reason: the only eligible mentor is at capacity\n" in written
+    assert ("unmatched:\n  - login: cleo\n    cohort: c1\n    reason: the only eligible mentor is at capacity\n"
+            in written)
     for command in (["status"], ["report", "--format", "json"], ["build", "--out", str(root.parent / "out")]):
         assert run(*command, "--root", str(root), "--as-of", "2026-03-01").exit_code == 0, command
 

@@ -115,7 +115,8 @@ def test_a_mentee_finds_their_pair_and_logs_a_session(tab: tuple[Any, list[str]]
 
     page.go_back()
     page.wait_for_url(f"**/pairs/{pair_token(data_id(), pair_id)}.html#pair={pair_id}")
-    page.locator("p", has_text=f"Log a session as {name}").get_by_role("link", name="or create the file on GitHub").click()
+    page.locator("p", has_text=f"Log a session as {name}") \
+        .get_by_role("link", name="or create the file on GitHub").click()
     page.wait_for_url("https://github.com/**")
     fields = parse_qs(urlsplit(github[-1]).query)
     filename, content = fields["filename"][0], fields["value"][0]

@@ -252,7 +252,8 @@ SMALL_TEXT = """() => {
     if (!node.textContent.trim() || !el || el.closest('script, style, svg.rm-spark')) continue;
     const box = el.getBoundingClientRect(), style = getComputedStyle(el);
     if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || !el.offsetParent) continue;
-    if (parseFloat(style.fontSize) < MIN_PX) small.push(`${el.tagName}.${el.className}: ${style.fontSize} "${node.textContent.trim().slice(0, 30)}"`);
+    if (parseFloat(style.fontSize) < MIN_PX) small.push(\
+`${el.tagName}.${el.className}: ${style.fontSize} "${node.textContent.trim().slice(0, 30)}"`);
   }
   return small;
 }""".replace("MIN_PX", str(MIN_TEXT_PX))
@@ -263,7 +264,8 @@ OVERFLOW = """() => {
     const box = el.getBoundingClientRect();
     if (!box.width) continue;
     const parent = el.parentElement.getBoundingClientRect();
-    if (box.right > width + 0.5 || box.right > parent.right + 0.5) out.push(`${el.tagName}.${el.className} ends at ${box.right}`);
+    if (box.right > width + 0.5 || box.right > parent.right + 0.5) \
+out.push(`${el.tagName}.${el.className} ends at ${box.right}`);
   }
   return out;
 }"""

@@ -64,7 +64,8 @@ _LAZY = {
     "build_report": "report.build", "RENDERERS": "formats.report", "REPORT_VERSION": "report.build",
     "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "validate.kpis",
     "check_pr": "api.pr", "summarize_pr": "api.pr", "form_file": "github.issueform", "build_nudge": "progress.nudge",
-    "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold", "save": "api.data_files",
+    "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold",
+    "save": "api.data_files",
     "render_file": ("formats.person_yaml", "render"),
 }
 

@@ -284,7 +284,8 @@ def _privacy(program: Program) -> str:
     """How a sealed answer is kept, in the words of the question."""
     if program.sealing.keys:
         return "sealed: only the program team can read it; Enter to skip"
-    return "Enter to skip; this program lists no keys to seal with, so everyone with access to the repository can read it"
+    return ("Enter to skip; this program lists no keys to seal with, "
+            "so everyone with access to the repository can read it")
 
 
 def _optional_email(text: str) -> str:
@@ -480,7 +481,8 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
         if values.get(key) is None:
             values[key] = default
         if values[key] is None:
-            raise click.UsageError(f"missing --{key.replace('_login', '').replace('_', '-')} (required with --no-input)")
+            raise click.UsageError(f"missing --{key.replace('_login', '').replace('_', '-')} "
+                                   "(required with --no-input)")
     values["repository"] = values["repository"] or None
     if not LOGIN.match(str(values["admin_login"])):
         raise click.BadParameter(f"{values['admin_login']!r} is not a GitHub login", param_hint="--admin")

@@ -79,7 +79,8 @@ def seal(files: tuple[Path, ...], everything: bool, check: bool, root: Path) -> 
         click.echo(f"sealed {change.values} value{'s' * (change.values != 1)} in {change.path}")
     total = sum(c.values for c in changes)
     click.echo(f"{total} value{'s' * (total != 1)} sealed in {len(changes)} file{'s' * (len(changes) != 1)}"
-               + ("; earlier commits still hold the plain text: see docs/sealing.md (git filter-repo)" if total else ""))
+               + ("; earlier commits still hold the plain text: see docs/sealing.md (git filter-repo)"
+                  if total else ""))
 
 
 @click.command()
@@ -104,7 +105,8 @@ def rekey(identity: Path | None, root: Path) -> None:
     changes = rekey_files(root, data_files(root), program, keyring)
     total = sum(c.values for c in changes)
     click.echo(f"{total} sealed value{'s' * (total != 1)} re-encrypted to {len(program.sealing.recipients)} "
-               f"recipient{'s' * (len(program.sealing.recipients) != 1)} in {len(changes)} file{'s' * (len(changes) != 1)}")
+               f"recipient{'s' * (len(program.sealing.recipients) != 1)} in {len(changes)} "
+               f"file{'s' * (len(changes) != 1)}")
 
 
 @click.command()

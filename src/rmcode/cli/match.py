@@ -15,7 +15,8 @@ from .options import AS_OF, ROOT, as_date
 @click.command()
 @ROOT
 @AS_OF
-@click.option("--cohort", default=None, metavar="ID", help="Match only this cohort (default: every cohort with matching open).")
+@click.option("--cohort", default=None, metavar="ID",
+              help="Match only this cohort (default: every cohort with matching open).")
 @click.option("--dry-run", is_flag=True, help="Print the proposal without writing matches.yaml.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print what would change against the committed matches.yaml (writes nothing).")

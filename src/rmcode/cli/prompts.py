@@ -116,7 +116,8 @@ def collect(asks: Sequence[Ask], given: Mapping[str, Any], start: Mapping[str, A
             current = data.get(ask.key)
             if current is None and ask.default is not None:
                 current = ask.default(data)
-            value = ask_once(ask, program, current, data) if interactive and (ask.required or ask.interactive) else current
+            value = (ask_once(ask, program, current, data) if interactive and (ask.required or ask.interactive)
+                     else current)
         if value is None and ask.required:
             missing.append("--" + ask.key.replace("_", "-"))
         if value is not None:

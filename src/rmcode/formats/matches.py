@@ -202,7 +202,8 @@ def _diff_md(d: Diff) -> str:
     lines += [*scope, *([""] if scope else []), *_certificate_md(d.certificates)]
     if d.added:
         lines += [f"### Added ({len(d.added)})", "",
-                  *_table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
+                  *_table(["pair", "cohort", "score", "why"],
+                          [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
     if d.removed:
         lines += [f"### Removed ({len(d.removed)})", "", *_table(
             ["pair", "cohort", "status", "score"], [[p.id, p.cohort, p.status, _fmt(p.score)] for p in d.removed])]
@@ -292,7 +293,8 @@ def _summary_text(s: Summary) -> str:
     if s.unmatched:
         lines += ["unmatched:", *(f"  {u.login}  {u.cohort}  {u.reason}" for u in s.unmatched)]
     totals = f"{_plural(s.pairs, 'pair')}, {s.unmatched_total} unmatched in all cohorts"
-    lines.append(f"wrote {s.written} ({totals})" if s.written else f"dry run: nothing written (matches.yaml would hold {totals})")
+    lines.append(f"wrote {s.written} ({totals})" if s.written
+                 else f"dry run: nothing written (matches.yaml would hold {totals})")
     return "\n".join(lines) + "\n"
 
 
@@ -301,7 +303,8 @@ def _summary_md(s: Summary) -> str:
              (f"{_plural(len(s.proposed), 'pair')} proposed, mean score {_fmt(mean_score(s.proposed))}; "
               f"{len(s.unmatched)} unmatched."), "", *_certificate_md(s.certificates)]
     if s.proposed:
-        lines += _table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in s.proposed])
+        lines += _table(["pair", "cohort", "score", "why"],
+                        [[p.id, p.cohort, _fmt(p.score), p.reason] for p in s.proposed])
     if s.unmatched:
         lines += _table(["person", "cohort", "reason"], [[u.login, u.cohort, u.reason] for u in s.unmatched])
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -315,7 +318,8 @@ def _summary_json(s: Summary) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-SUMMARY_FORMATS: Mapping[str, Callable[[Summary], str]] = {"text": _summary_text, "md": _summary_md, "json": _summary_json}
+SUMMARY_FORMATS: Mapping[str, Callable[[Summary], str]] = {"text": _summary_text, "md": _summary_md,
+                                                           "json": _summary_json}
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +371,8 @@ def _impact_md(i: Impact) -> str:
              *_table(["", "before", "after", "change"], _impact_rows(i)), *_certificate_md(d.certificates)]
     if d.added:
         lines += [f"### Pairs added ({len(d.added)})", "",
-                  *_table(["pair", "cohort", "score", "why"], [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
+                  *_table(["pair", "cohort", "score", "why"],
+                          [[p.id, p.cohort, _fmt(p.score), p.reason] for p in d.added])]
     if d.removed:
         lines += [f"### Pairs removed ({len(d.removed)})", "",
                   *_table(["pair", "cohort", "score"], [[p.id, p.cohort, _fmt(p.score)] for p in d.removed])]

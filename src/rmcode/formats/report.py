@@ -245,7 +245,8 @@ def render_markdown(report: Report) -> str:
               f"{report.aggregates_as_of}."), "", "## KPIs", ""]
     lines += _table(["KPI", "Value", "Target", "Status"],
                     [(k.name, format_kpi(k), format_target(k), _md_met(k.met)) for k in report.kpis])
-    lines += [f"- {_cell(k.name)}: {_cell(k.why)}." for k in report.kpis if k.why] + [""] * any(k.why for k in report.kpis)
+    lines += ([f"- {_cell(k.name)}: {_cell(k.why)}." for k in report.kpis if k.why]
+              + [""] * any(k.why for k in report.kpis))
     lines += ["## Pairs", ""] + _table(
         ["Pair", "Cohort", "Status", "Sessions", "Expected", "Progress", "Last session", "Next due"],
         [(p.id, p.cohort, p.status, f"{p.sessions_held}/{p.sessions_committed}", p.sessions_expected,

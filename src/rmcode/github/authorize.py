@@ -64,7 +64,8 @@ class Roster:
     admins: frozenset[int]
     pairs: Mapping[str, tuple[str, str]]
     profile_id: Callable[[str], int | None]
-    sealing: Sealing = field(default_factory=Sealing)  # program.yaml's sealing on the base branch: plain text in a sealed field is rejected
+    # program.yaml's sealing on the base branch: plain text in a sealed field is rejected
+    sealing: Sealing = field(default_factory=Sealing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,8 @@ def _layout(path: str) -> Ruling | None:
 _ADMIN_ONLY: tuple[tuple[Callable[[str], bool], str], ...] = (
     (lambda p: p == "program.yaml", "program.yaml holds the program's rules; only admins change it"),
     (lambda p: p == "matches.yaml", "matches.yaml: pairs are proposed by `rmcode match` and approved by admins"),
-    (lambda p: p.startswith(".github/workflows/"), "workflows run with the repository's token; only admins change them"),
+    (lambda p: p.startswith(".github/workflows/"),
+     "workflows run with the repository's token; only admins change them"),
     (lambda p: p == ".github/CODEOWNERS", "CODEOWNERS is generated from program.yaml by `rmcode codeowners`"),
     (lambda p: p.startswith(".github/"), "repository settings (.github/) are changed by admins"),
     (lambda p: p.split("/")[0] in DATA_FOLDERS, "folder placeholders and stray files are changed by admins"),

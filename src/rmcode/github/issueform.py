@@ -306,7 +306,8 @@ def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.
         old = existing(path)
         if old is not None and old.get("github_id") != author_id:
             raise _fail(f"{path} belongs to another GitHub account",
-                        "a login that was renamed and re-claimed cannot take over a profile; ask a program admin", "RM607")
+                        "a login that was renamed and re-claimed cannot take over a profile; ask a program admin",
+                        "RM607")
         data = profile_data({**(facts or {}), **values}, author, author_id, today, old)
     else:
         data = checkin_data(values, author)

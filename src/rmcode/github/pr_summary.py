@@ -233,7 +233,8 @@ def verdict_md(verdict: Verdict) -> str:
              f"Author: {md(_who(verdict))}" + (" (program admin)" if verdict.admin else ""), ""]
     if verdict.files:
         lines += ["| decision | file | change | why |", "|---|---|---|---|"]
-        lines += [f"| {icon[f.decision]} | {md(f.path, 300)} | {f.status} | {md(f.reason, 600)} |" for f in verdict.files]
+        lines += [f"| {icon[f.decision]} | {md(f.path, 300)} | {f.status} | {md(f.reason, 600)} |"
+                  for f in verdict.files]
     if verdict.unreviewed and verdict.owners:
         lines += ["", f"**CODEOWNERS**: {md(verdict.owners, 600)}"]
     return "\n".join(lines) + "\n"
@@ -242,7 +243,8 @@ def verdict_md(verdict: Verdict) -> str:
 def verdict_json(verdict: Verdict) -> str:
     payload = {
         "author": {"login": verdict.author.login, "github_id": verdict.author.github_id, "via": verdict.author.via},
-        "admin": verdict.admin, "codeowners": verdict.owners, "allowed": verdict.allowed, "passed": verdict.passed, "fail_on": verdict.fail_on,
+        "admin": verdict.admin, "codeowners": verdict.owners, "allowed": verdict.allowed, "passed": verdict.passed,
+        "fail_on": verdict.fail_on,
         "counts": {d: verdict.count(d) for d in DECISIONS},
         "files": [{"path": f.path, "status": f.status, "decision": f.decision, "reason": f.reason}
                   for f in verdict.files],

@@ -219,7 +219,8 @@ def _proxy(mapping: dict[str, Any]) -> Mapping[str, Any]:
 def _constructor(cls: type, name: str, wrap: tuple[int, ...]) -> Callable[..., Any]:
     names = [f.name for f in dataclasses.fields(cls)]
     params = ", ".join(f"v{i}" for i in range(len(names)))
-    body = "".join(f"    s{i}(obj, proxy(v{i}))\n" if i in wrap else f"    s{i}(obj, v{i})\n" for i in range(len(names)))
+    body = "".join(f"    s{i}(obj, proxy(v{i}))\n" if i in wrap else f"    s{i}(obj, v{i})\n"
+                   for i in range(len(names)))
     namespace: dict[str, Any] = {"__name__": __name__, "alloc": object.__new__, "cls": cls, "proxy": MappingProxyType}
     namespace.update((f"s{i}", getattr(cls, n).__set__) for i, n in enumerate(names))
     # generated like dataclasses' own __init__: one straight-line function per class, no loop

@@ -154,7 +154,8 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES) -> 
 
 def _check_bytes(path: str, content: bytes, max_bytes: int) -> None:
     if len(content) > max_bytes:
-        raise LoadError([Problem(path, 1, 1, "RM101", f"file is {len(content):,} bytes, more than the limit of {max_bytes:,}",
+        raise LoadError([Problem(path, 1, 1, "RM101",
+                                 f"file is {len(content):,} bytes, more than the limit of {max_bytes:,}",
                                  "split the content or shorten free-text fields")])
     if content.startswith(BOM):
         raise LoadError([Problem(path, 1, 1, "RM102", "file starts with a byte order mark (BOM)",

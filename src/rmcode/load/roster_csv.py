@@ -166,7 +166,8 @@ def read_export(path: str, text: str, mapping: ColumnMap) -> Export:
         for i, employee_id in enumerate(ids):
             if first[employee_id] != numbers[i]:
                 problems.add(numbers[i], columns["employee_id"] + 1, "RM414", f"employee id {employee_id!r} is "
-                             f"already on row {first[employee_id]}", "each employee appears once; remove the duplicate row")
+                             f"already on row {first[employee_id]}",
+                             "each employee appears once; remove the duplicate row")
     sealed = _sealed_cells(ids, cells, mapping)
     # a sealed column never reaches roster.csv in plain text
     plain = {name: [""] * len(ids) if name in mapping.sealed else cells.text(name)
@@ -335,7 +336,8 @@ def _check_logins(employees: Sequence[Employee], numbers: Sequence[int], columns
             first = seen.setdefault(login_key(e.login), number)
             if first != number:
                 problems.add(number, columns["login"] + 1, "RM414",
-                             f"GitHub login {e.login!r} is already on row {first}", "each login belongs to one employee")
+                             f"GitHub login {e.login!r} is already on row {first}",
+                             "each login belongs to one employee")
 
 
 def _check_managers(employees: Sequence[Employee], numbers: Sequence[int], rows: Mapping[str, int],

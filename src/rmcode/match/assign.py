@@ -53,7 +53,8 @@ from .scoring import (
 )
 
 DENSE_MAX_CELLS = 4_000_000
-"""Up to this many mentee x mentor cells a cohort keeps every eligible cell in its first round (and its scores in memory)."""
+"""Up to this many mentee x mentor cells a cohort keeps every eligible cell in its first round \
+(and its scores in memory)."""
 CANDIDATES = 48
 """Mentors kept per mentee in the first round of a larger cohort, and added per mentee per round."""
 CHUNK_CELLS = 2_000_000
@@ -62,7 +63,8 @@ CHUNK_CELLS = 2_000_000
 Assignment = list[tuple[int, int]]
 
 
-def assign(scores: NDArray[np.integer], allowed: NDArray[np.bool_], capacity: Sequence[int] | NDArray[np.integer]) -> Assignment:
+def assign(scores: NDArray[np.integer], allowed: NDArray[np.bool_],
+           capacity: Sequence[int] | NDArray[np.integer]) -> Assignment:
     """Exact, certified assignment of rows (mentees) to columns (mentors) with column capacities.
 
     Parameters
@@ -115,11 +117,13 @@ def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weig
             if est is None:
                 yield optimality.Chunk(part, score(block, weights), eligible(block))
             else:
-                yield optimality.Chunk(part, estimate(est, block), eligible(block), est.error, _exact_cells(block, weights))
+                yield optimality.Chunk(part, estimate(est, block), eligible(block), est.error,
+                                       _exact_cells(block, weights))
     return stream
 
 
-def _exact_cells(block: Block, weights: dict[str, float]) -> Callable[[NDArray[np.int64], NDArray[np.int64]], NDArray[np.int32]]:
+def _exact_cells(block: Block,
+                 weights: dict[str, float]) -> Callable[[NDArray[np.int64], NDArray[np.int64]], NDArray[np.int32]]:
     def exact(r: NDArray[np.int64], c: NDArray[np.int64]) -> NDArray[np.int32]:
         cells = Block(block.pool, block.rows[r], block.cols[c], outer=False, overlap=block.overlap[r, c])
         return score(cells, weights)

@@ -424,7 +424,8 @@ def unmatched_reason(pool: Pool, index: int, role: str, busy: Mask, on: dt.date)
         if not np.all(busy[remaining]):
             # the certified optimum never leaves an eligible pair with room unmade: this is a solver failure
             raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate for cohort "
-                                      f"{pool.cohort}: {me.login} has a free eligible {other}", "nothing was written", "")])
+                                      f"{pool.cohort}: {me.login} has a free eligible {other}",
+                                      "nothing was written", "")])
         return _busy_reason(other, free)
     found = [(name, n) for name, n in counts.items() if n]
     if len(found) == 1:

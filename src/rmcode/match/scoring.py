@@ -258,7 +258,8 @@ def pair_reason(program: Program, mentor: Participant, mentee: Participant, time
     wanted = list(mentee.skills_wanted)
     if wanted:
         covered = [s for s in wanted if s in mentor.skills_offered]
-        names = ", ".join((program.skill(s).name if program.skill(s) else s) for s in covered)  # type: ignore[union-attr]
+        names = ", ".join((program.skill(s).name if program.skill(s) else s)  # type: ignore[union-attr]
+                          for s in covered)
         out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {clean(mentee.name)} wants"
                    + (f": {names}" if names else ""))
     free = _free_together(mentor, mentee, times)

@@ -72,7 +72,8 @@ def not_a_fit(ctx: FlagContext) -> Iterable[Flag]:
 def no_show(ctx: FlagContext) -> Iterable[Flag]:
     for c in _checkins(ctx):
         if not c.held:
-            yield Flag("no-show", c.pair, c.author, f"{c.author} logged that the session of {c.date} did not take place",
+            yield Flag("no-show", c.pair, c.author,
+                       f"{c.author} logged that the session of {c.date} did not take place",
                        (c.at("held"),))
 
 

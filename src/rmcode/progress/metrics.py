@@ -70,7 +70,8 @@ class Context:
         self.paused_until = _ints([(p.paused_until.toordinal() if p.paused_until else NEVER) if p.paused else -NEVER
                                    for p in people])
         self.pair_cohort = _ints([cohorts.get(f.pair.cohort, -1) for f in self.pairs])
-        self.pair_people = _ints([[self.index.get(login_key(f.pair.mentor), -1), self.index.get(login_key(f.pair.mentee), -1)]
+        self.pair_people = _ints([[self.index.get(login_key(f.pair.mentor), -1),
+                                   self.index.get(login_key(f.pair.mentee), -1)]
                                   for f in self.pairs]).reshape(-1, 2)
         # a person's first approved pair; -1 (no profile) lands in a spare last slot
         first = np.full(len(people) + 1, NEVER, dtype=np.int64)
@@ -144,7 +145,8 @@ def sessions_per_pair(ctx: Context, params: Params, days: Sequence[int]) -> list
 
 
 def pairs_on_track_share(ctx: Context, params: Params, days: Sequence[int]) -> list[Value]:
-    good, open_ = [CODE["on-track"], CODE["completed"]], [CODE["on-track"], CODE["behind"], CODE["stalled"], CODE["completed"]]
+    good, open_ = ([CODE["on-track"], CODE["completed"]],
+                   [CODE["on-track"], CODE["behind"], CODE["stalled"], CODE["completed"]])
     out = []
     for day in days:
         code = ctx.snap(day).code
@@ -187,7 +189,8 @@ def pairs_with_3_sessions_share(ctx: Context, params: Params, days: Sequence[int
     return _pair_share(ctx, params, days, _nth_session(ctx, int(params.get("sessions", 3))))
 
 
-def _pair_records(ctx: Context, params: Params, rows: list[tuple[int, int, float, str]]) -> list[tuple[int, float, int]]:
+def _pair_records(ctx: Context, params: Params,
+                  rows: list[tuple[int, int, float, str]]) -> list[tuple[int, float, int]]:
     """(date, value, person) of check-in records, filtered by the role and cohort params."""
     role = params.get("role")
     keep = ctx.cohort_of(params, ctx.pair_cohort).tolist()

@@ -257,7 +257,8 @@ def _milestones(program: Program, f: PairFacts, responses: Sequence[SurveyRespon
 def _side_ratings(f: PairFacts, on: dt.date) -> tuple[float | None, float | None]:
     out: list[float | None] = []
     for login in (login_key(f.pair.mentor), login_key(f.pair.mentee)):
-        values = [c.rating for c in f.checkins if login_key(c.author) == login and c.date <= on and c.rating is not None]
+        values = [c.rating for c in f.checkins
+                  if login_key(c.author) == login and c.date <= on and c.rating is not None]
         out.append(round(sum(values) / len(values), 4) if values else None)
     return out[0], out[1]
 

@@ -110,7 +110,8 @@ def known_floors(data: ProgramData, people: Sequence[Participant],
     cohort, and the department or level where public) and people in a listed pair. A reader knows
     each cell holds at least that many (see ``privacy.suppress_cells``)."""
     fields = data.program.privacy.public_fields
-    floors: dict[str, Counter[str]] = {"department": Counter(), "level": Counter(), "role": Counter(), "cohort": Counter()}
+    floors: dict[str, Counter[str]] = {"department": Counter(), "level": Counter(), "role": Counter(),
+                                       "cohort": Counter()}
     known: set[str] = set()
     for p in people:
         shown = {f for f in p.visibility if p.visibility_of(f, fields) == "public"}

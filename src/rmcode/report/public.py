@@ -112,7 +112,8 @@ def suppress_cells(counts: Mapping[str, int], k: int, floors: Mapping[str, int] 
     return {g: (None if g in hidden else n) for g, n in sorted(counts.items())}
 
 
-def is_safe(counts: Mapping[str, int], hidden: Collection[str], k: int, floors: Mapping[str, int] | None = None) -> bool:
+def is_safe(counts: Mapping[str, int], hidden: Collection[str], k: int,
+            floors: Mapping[str, int] | None = None) -> bool:
     """Whether the total gives none of the ``hidden`` cells back as a number below ``k`` (see ``suppress_cells``)."""
     floor = {g: max(1, min(counts[g], (floors or {}).get(g, 0))) for g in hidden}
     total, least = sum(counts[g] for g in hidden), sum(floor.values())
@@ -224,6 +225,7 @@ def publish_question(qa: QuestionAnswers, roles: Sequence[str], k: int, private:
                         for a in sorted(qa.answers, key=lambda x: login_key(x.response.respondent)))
     return QuestionReport(q.id, q.text, q.type, _stats(q, values, overall_hidden, cells.get("")),
                           # a hidden role's count is the small group itself: said only in the private report
-                          tuple((role, _stats(q, v, role_hidden[role], cells.get(role), private or not role_hidden[role]))
+                          tuple((role,
+                                 _stats(q, v, role_hidden[role], cells.get(role), private or not role_hidden[role]))
                                 for role, v in per_role.items()),
                           answers)

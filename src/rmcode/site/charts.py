@@ -212,7 +212,8 @@ def sparkline(values: Sequence[float | None], target: float | None, percent: boo
         f'<line x1="{pad}" x2="{width - pad}" y1="{xy(0, target).split(",")[1]}" y2="{xy(0, target).split(",")[1]}" '
         'class="rm-spark-target" stroke-dasharray="3 2"/>')
     last = xy(*points[-1]).split(",")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="rm-spark" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="rm-spark" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" '
             f'aria-hidden="true" focusable="false">{goal}'
             f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="2"/>'
             f'<circle cx="{last[0]}" cy="{last[1]}" r="2.5" fill="currentColor"/></svg>')

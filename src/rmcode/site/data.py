@@ -137,7 +137,8 @@ def data_files(data: ProgramData, report: Report) -> dict[str, str]:
            "pairs.json": pub["pairs"], "cohorts.json": pub["cohorts"], "participants.json": profiles,
            "participation.json": pub["participation"], "surveys.json": pub["surveys"]}
     files = {f"{API}/{name}": to_json(value) for name, value in api.items()}
-    files[f"{API}/index.json"] = to_json({"version": 1, "as_of": pub["as_of"], "aggregates_as_of": pub["aggregates_as_of"],
+    files[f"{API}/index.json"] = to_json({"version": 1, "as_of": pub["as_of"],
+                                          "aggregates_as_of": pub["aggregates_as_of"],
                                           "endpoints": sorted(f"{API}/{n}" for n in api)})
     files |= {f"downloads/schemas/{n}.schema.json": schema_text(n) for n in SCHEMA_NAMES}
     files |= _csv_files(data, report, profiles)

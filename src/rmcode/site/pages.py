@@ -220,8 +220,9 @@ def pairs(data: ProgramData, report: Report, on: dt.date) -> tuple[PairsContext,
     counts = [(label, sum(1 for r in rows if r.status == status)) for status, label in STATUS_LABELS.items()]
     counts = [(label, n) for label, n in counts if n]
     chart = BarChart("charts/pair-status.svg", "Pairs by status",
-                     "Bar chart of the number of pairs per status: " + ", ".join(f"{n} {lab.lower()}" for lab, n in counts)
-                     + ".", tuple(c[0] for c in counts), tuple(float(c[1]) for c in counts)) if counts else None
+                     "Bar chart of the number of pairs per status: "
+                     + ", ".join(f"{n} {lab.lower()}" for lab, n in counts) + ".",
+                     tuple(c[0] for c in counts), tuple(float(c[1]) for c in counts)) if counts else None
     cohorts = sorted({r.cohort for r in rows})
     return {"program": data.program, "as_of": on.isoformat(), "chart": chart, "counts": counts,
             "groups": [(c, [r for r in rows if r.cohort == c]) for c in cohorts]}, [chart] if chart else []
@@ -293,7 +294,8 @@ def matching(data: ProgramData, report: Report, on: dt.date) -> tuple[MatchingCo
     if scored and may_publish_mean(scored, program.privacy.min_group_size):
         # the bars and the alt text say what the table says: two decimals
         shown_means = tuple(float(f"{m:.2f}") for m in means)
-        mean_chart = BarChart("charts/matching-mean.svg", "Average contribution of each criterion to the score (0 to 1)",
+        mean_chart = BarChart("charts/matching-mean.svg",
+                              "Average contribution of each criterion to the score (0 to 1)",
                               f"Bar chart of the average score contribution per criterion over {scored} pairs: "
                               + ", ".join(f"{p} {m:.2f}" for p, m in zip(parts, means)) + ".", parts, shown_means)
         charts.append(mean_chart)

@@ -126,7 +126,8 @@ def _context(data: ProgramData, p: PairProgress, on: dt.date, settings: SiteSett
         "overdue": p.next_due is not None and p.next_due < on,
         "milestones": [(m.id, m.name, m.due.isoformat(), m.done, not m.done and m.due < on) for m in p.milestones],
         "cadence": data.program.commitment.cadence_days, "minutes": data.program.commitment.minutes,
-        "ics": f"{token}.ics", "github_base": base, "github_template": json.dumps(template),  # one line: attribute values lose newlines
+        "ics": f"{token}.ics", "github_base": base,
+        "github_template": json.dumps(template),  # one line: attribute values lose newlines
         "placeholders": {"pair": PAIR, "author": AUTHOR, "date": DATE},
     }
 

@@ -134,7 +134,8 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("rmcode", "site/templates"), autoescape=True, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
-    env.filters.update({"link": _link, "paragraphs": _paragraphs, "joined": _joined, "code": _code, "mailto": _mailto, "path": _path,
+    env.filters.update({"link": _link, "paragraphs": _paragraphs, "joined": _joined, "code": _code,
+                        "mailto": _mailto, "path": _path,
                         "dark": _dark,
                         "md": lambda text: Markup(escape.md_text(str(text)))})
     return env
@@ -165,7 +166,8 @@ def site_files(data: ProgramData, report: Report, as_of: dt.date,
         charts |= {c.path: c for c in page_charts}
     files |= {PurePosixPath(path): svg for path, svg in draw_all([charts[p] for p in sorted(charts)]).items()}
     files |= {PurePosixPath(path): text for path, text in render_data.data_files(published, report).items()}
-    files |= render_pair.pair_files(published, report, figures, settings, lambda template, title, context: env.get_template(
+    files |= render_pair.pair_files(published, report, figures, settings,
+                                    lambda template, title, context: env.get_template(
         template).render(page_title=title, nav=NAV, dates=dates, **context))
     files |= {PurePosixPath("assets/rmcode", name): asset_text(name) for name in ASSETS}
     return dict(sorted(files.items()))

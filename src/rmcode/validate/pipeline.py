@@ -92,10 +92,12 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
             seen.add(value)
     for i, c in enumerate(program.cohorts):
         if not c.registration_opens <= c.registration_closes:
-            out.append(doc.problem(f"/cohorts/{i}/registration", "RM326", f"cohort {c.id}: registration closes before it opens",
+            out.append(doc.problem(f"/cohorts/{i}/registration", "RM326",
+                                   f"cohort {c.id}: registration closes before it opens",
                                    "swap opens and closes"))
         if not c.start <= c.end:
-            out.append(doc.problem(f"/cohorts/{i}/end", "RM326", f"cohort {c.id}: ends before it starts", "check start and end"))
+            out.append(doc.problem(f"/cohorts/{i}/end", "RM326", f"cohort {c.id}: ends before it starts",
+                                   "check start and end"))
     if program.capacity_default > program.capacity_max:
         out.append(doc.problem("/eligibility/mentor_capacity", "RM316", "default capacity is above the maximum",
                                "lower default or raise max"))
@@ -153,7 +155,8 @@ def validate_items(items: Mapping[str, Item], earlier: Iterable[Problem], as_of:
 
 
 def validate_overlaid(items: Mapping[str, Item], docs: Mapping[str, Document], doc: Document, schema: str,
-                      as_of: dt.date, present: set[str], roster: HrRoster | None = None) -> tuple[list[Problem], Program | None]:
+                      as_of: dt.date, present: set[str],
+                      roster: HrRoster | None = None) -> tuple[list[Problem], Program | None]:
     """The errors a schema-valid new file brings into a repository, and the program it is checked in.
 
     ``items`` and ``docs`` are the repository's other files (the new file's path left out),

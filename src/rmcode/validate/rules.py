@@ -77,7 +77,8 @@ class _Context:
                          suggest(sid, self.skill_ids) or "use a skill id from program.yaml's skills")
 
 
-def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.date, present: set[str]) -> list[Problem]:
+def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.date,
+                     present: set[str]) -> list[Problem]:
     """Every rule that needs more than one file."""
     ctx = _Context(data, docs, as_of, present)
     _participants(ctx)
@@ -132,7 +133,8 @@ def _participants(ctx: _Context) -> None:
         for people in groups.values():
             for p in people[1:]:
                 ctx.add(p.source.path, f"/{field}", "RM302" if field == "login" else "RM303",
-                        f"{field} {getattr(p, field)} is already used by {people[0].source.path}", "each person has one profile")
+                        f"{field} {getattr(p, field)} is already used by {people[0].source.path}",
+                        "each person has one profile")
     for p in ctx.data.participants:
         path = p.source.path
         if path != profile_path(p.login):
@@ -159,14 +161,16 @@ def _participants(ctx: _Context) -> None:
         try:
             ZoneInfo(p.timezone)  # cached by zoneinfo after the first time
         except (ZoneInfoNotFoundError, ValueError):
-            ctx.add(path, "/timezone", "RM320", f"unknown time zone '{p.timezone}'", "use an IANA name such as Europe/Berlin")
+            ctx.add(path, "/timezone", "RM320", f"unknown time zone '{p.timezone}'",
+                    "use an IANA name such as Europe/Berlin")
         if p.manager is not None and not ctx.known(p.manager):
             ctx.add(path, "/manager", "RM306", f"manager '{p.manager}' has no profile",
                     suggest(login_key(p.manager), ctx.people) or "use the manager's login, or leave manager out")
         if p.manager is not None and login_key(p.manager) == p.key:
             ctx.add(path, "/manager", "RM307", "a person cannot be their own manager", "remove manager")
         if p.capacity is not None and p.capacity > program.capacity_max:
-            ctx.add(path, "/capacity", "RM316", f"capacity {p.capacity} is above the program's maximum of {program.capacity_max}",
+            ctx.add(path, "/capacity", "RM316",
+                    f"capacity {p.capacity} is above the program's maximum of {program.capacity_max}",
                     f"use at most {program.capacity_max}")
         for qid in sorted(set(p.working_style) - ctx.questions) if p.working_style else ():
             ctx.add(path, f"/working_style/{qid}", "RM321", f"unknown working-style question '{qid}'",
@@ -178,7 +182,8 @@ def _participants(ctx: _Context) -> None:
             if end <= start:  # zero-padded HH:MM compares as text
                 ctx.add(path, f"/availability/{i}", "RM335", f"slot '{slot}' ends before it starts",
                         "split a slot across midnight in two, e.g. 'mon 22:00-24:00' and 'tue 00:00-01:00'")
-        for field in sorted(f for f, v in p.visibility.items() if v == "public" and f not in program.privacy.public_fields):
+        for field in sorted(f for f, v in p.visibility.items()
+                            if v == "public" and f not in program.privacy.public_fields):
             ctx.add(path, f"/visibility/{field}", "RM330", f"{field} may not be public in this program",
                     "use program or admins; program.yaml privacy.public_fields lists what may be public")
 
@@ -275,7 +280,8 @@ def _pairs(ctx: _Context) -> None:
             person = ctx.people.get(mentor)
             capacity = (person.capacity or ctx.program.capacity_default) if person else None
             if capacity is not None and open_count[mentor] == capacity + 1:
-                ctx.add(path, f"{ptr}/mentor", "RM316", f"{pair.mentor} has {_total(ctx, mentor, 'mentor')} open pairs, "
+                ctx.add(path, f"{ptr}/mentor", "RM316",
+                        f"{pair.mentor} has {_total(ctx, mentor, 'mentor')} open pairs, "
                         f"capacity is {capacity}", "end a pair or raise capacity in the profile")
             if mentee_open[mentee] == 2:
                 ctx.add(path, f"{ptr}/mentee", "RM325", f"mentee {pair.mentee} is in {_total(ctx, mentee, 'mentee')} "
@@ -319,7 +325,8 @@ def _pair_entry(ctx: _Context, pair: Pair, ptr: str) -> None:
         mentor, mentee = people
         if mentee.level - mentor.level < ctx.program.min_level_gap:
             ctx.add(path, f"{ptr}/mentee", "RM315", f"level gap {mentee.level - mentor.level} is below the minimum "
-                    f"of {ctx.program.min_level_gap} ({mentor.login} at {mentor.level}, {mentee.login} at {mentee.level})",
+                    f"of {ctx.program.min_level_gap} ({mentor.login} at {mentor.level}, "
+                    f"{mentee.login} at {mentee.level})",
                     "a reverse mentor must be junior to their mentee")
 
 
@@ -361,13 +368,15 @@ def _checkin_rules(ctx: _Context, c: CheckIn, known: _PairFacts | None) -> None:
     if parts[-1] != expected:
         ctx.add(path, "/date", "RM312", f"file name should be {expected}", "name check-ins <date>-<author>.yaml")
     if known is None:
-        ctx.add(path, "/pair", "RM312", f"unknown pair '{c.pair}'", suggest(c.pair, ctx.pairs) or "use a pair id from matches.yaml")
+        ctx.add(path, "/pair", "RM312", f"unknown pair '{c.pair}'",
+                suggest(c.pair, ctx.pairs) or "use a pair id from matches.yaml")
         return
     pair, cohort = known.pair, known.cohort
     if login_key(c.author) not in known.members:
         ctx.add(path, "/author", "RM313", f"{c.author} is not in pair {pair.id}", "log sessions only for your own pair")
     if c.date > ctx.as_of:
-        ctx.add(path, "/date", "RM314", f"date {c.date} is after the as-of date {ctx.as_of}", "log sessions after they happen")
+        ctx.add(path, "/date", "RM314", f"date {c.date} is after the as-of date {ctx.as_of}",
+                "log sessions after they happen")
     if cohort is not None and not cohort.start <= c.date <= cohort.end:
         ctx.add(path, "/date", "RM314", f"date {c.date} is outside cohort {cohort.id} ({cohort.start} to {cohort.end})",
                 "check the date")
@@ -414,25 +423,32 @@ def _responses(ctx: _Context) -> None:
         answered.setdefault(who, path)
         _, folder, name = path.split("/")
         if folder != r.survey:
-            ctx.add(path, "/survey", "RM322", f"response to {r.survey} is in folder surveys/{folder}/", f"move it to surveys/{r.survey}/")
+            ctx.add(path, "/survey", "RM322", f"response to {r.survey} is in folder surveys/{folder}/",
+                    f"move it to surveys/{r.survey}/")
         if name != f"{r.respondent}.yaml":
-            ctx.add(path, "/respondent", "RM322", "respondent does not match the file name", f"name the file {r.respondent}.yaml")
+            ctx.add(path, "/respondent", "RM322", "respondent does not match the file name",
+                    f"name the file {r.respondent}.yaml")
         if not ctx.known(r.respondent):
             # answers of someone who withdrew stay part of the program's history
             typo = suggest(login_key(r.respondent), ctx.people)
             ctx.warn(path, "/respondent", "RM333", f"respondent '{r.respondent}' has no profile (withdrawn?)",
                      typo or "use your GitHub login; it needs a profile in participants/")
         if r.date > ctx.as_of:
-            ctx.add(path, "/date", "RM314", f"date {r.date} is after the as-of date {ctx.as_of}", "use the day you answered")
+            ctx.add(path, "/date", "RM314", f"date {r.date} is after the as-of date {ctx.as_of}",
+                    "use the day you answered")
         if r.pair is not None:
             pair = pairs.get(r.pair)
             if pair is None:
-                ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'", suggest(r.pair, pairs) or "use a pair id from matches.yaml")
+                ctx.add(path, "/pair", "RM312", f"unknown pair '{r.pair}'",
+                        suggest(r.pair, pairs) or "use a pair id from matches.yaml")
             elif login_key(r.respondent) not in (login_key(pair.mentor), login_key(pair.mentee)):
-                ctx.add(path, "/pair", "RM313", f"{r.respondent} is not in pair {pair.id}", "answer only for your own pair")
+                ctx.add(path, "/pair", "RM313", f"{r.respondent} is not in pair {pair.id}",
+                        "answer only for your own pair")
         survey = ctx.program.survey(r.survey)
         if survey is None:
-            ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'", suggest(r.survey, [s.id for s in ctx.program.surveys]) or "use a survey id from program.yaml's surveys")
+            ctx.add(path, "/survey", "RM322", f"unknown survey '{r.survey}'",
+                    suggest(r.survey, [s.id for s in ctx.program.surveys])
+                    or "use a survey id from program.yaml's surveys")
             continue
         if "answers" not in r.sealed:  # sealed answers are checked where they are written and opened
             _answers(ctx, r, survey)
@@ -444,14 +460,19 @@ def _answers(ctx: _Context, r: SurveyResponse, survey: Survey) -> None:
         ptr = f"/answers/{qid}"
         if q is None:
             ctx.add(r.source.path, ptr, "RM322", f"survey {survey.id} has no question '{qid}'",
-                    suggest(qid, [x.id for x in survey.questions]) or f"use a question id of survey {survey.id} in program.yaml",
+                    suggest(qid, [x.id for x in survey.questions])
+                    or f"use a question id of survey {survey.id} in program.yaml",
                     key=True)
         elif q.type == "yes-no" and not isinstance(value, bool):
-            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer true or false", "write true or false (YAML words like yes, no, on, off are read as text here)")
-        elif q.type == "scale" and (isinstance(value, bool) or not isinstance(value, int) or not q.min <= value <= q.max):
-            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer a whole number from {q.min} to {q.max}", f"e.g. {qid}: {q.max}")
+            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer true or false",
+                    "write true or false (YAML words like yes, no, on, off are read as text here)")
+        elif q.type == "scale" and (isinstance(value, bool) or not isinstance(value, int)
+                                    or not q.min <= value <= q.max):
+            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer a whole number from {q.min} to {q.max}",
+                    f"e.g. {qid}: {q.max}")
         elif q.type == "choice" and value not in q.choices:
-            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer one of: {', '.join(q.choices)}", f'e.g. {qid}: "{q.choices[0]}"' if q.choices else "")
+            ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer one of: {', '.join(q.choices)}",
+                    f'e.g. {qid}: "{q.choices[0]}"' if q.choices else "")
         elif q.type == "text" and not isinstance(value, str):
             ctx.add(r.source.path, ptr, "RM331", f"{qid}: answer with text", "put the answer in quotes")
     for q in survey.questions:

@@ -53,7 +53,8 @@ def _anchor_patterns(node: Any) -> Any:
     Python's ``$`` does, so ``login: "ana\\n"`` would pass ``^...$``; ``\\Z`` restores the meaning.
     """
     if isinstance(node, dict):
-        return {k: (v[:-1] + "\\Z" if k == "pattern" and isinstance(v, str) and v.endswith("$") and not v.endswith("\\$")
+        return {k: (v[:-1] + "\\Z"
+                    if k == "pattern" and isinstance(v, str) and v.endswith("$") and not v.endswith("\\$")
                     else _anchor_patterns(v)) for k, v in node.items()}
     if isinstance(node, list):
         return [_anchor_patterns(v) for v in node]
@@ -75,7 +76,8 @@ def _validator(name: str) -> jsonschema.Draft7Validator:
 def _fast(name: str) -> Callable[[Any], Any]:
     # compiled once; only answers "valid?" - the messages come from jsonschema. fastjsonschema's own
     # date regex accepts Unicode digits and year 0000 (date.fromisoformat then crashes), so dates use jsonschema's check
-    return fastjsonschema.compile(_checked_schema(name), formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
+    return fastjsonschema.compile(_checked_schema(name),
+                                  formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
 
 
 def validate_document(doc: Document, name: str) -> list[Problem]:
@@ -159,7 +161,8 @@ def _described(error: jsonschema.ValidationError, name: str) -> str:
 
 def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> list[Problem]:
     pointer = _pointer(error.absolute_path)
-    field = (_where(pointer) if isinstance(error.absolute_path[-1], int) else str(error.absolute_path[-1])) if error.absolute_path else "(file)"
+    field = ((_where(pointer) if isinstance(error.absolute_path[-1], int) else str(error.absolute_path[-1]))
+             if error.absolute_path else "(file)")
     described = _described(error, name)
     kind = error.validator
     if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
@@ -187,12 +190,14 @@ def _problems(doc: Document, error: jsonschema.ValidationError, name: str) -> li
                             did_you_mean(str(error.instance), [str(c) for c in error.validator_value]))]
     if kind == "format":
         hint = "write dates as YYYY-MM-DD, e.g. 2026-09-21" if error.validator_value == "date" else described
-        return [doc.problem(pointer, "RM205", f"{field}: {_short(error.instance)} is not a valid {error.validator_value}", hint)]
+        return [doc.problem(pointer, "RM205",
+                            f"{field}: {_short(error.instance)} is not a valid {error.validator_value}", hint)]
     if isinstance(error.schema, dict) and error.schema.get("title") == "Sealed value" and kind not in _RANGE:
         return [doc.problem(pointer, "RM210", f"{field}: the sealed value is damaged (not a complete age message)",
                             "restore it from git, or write the value again and run `rmcode seal FILE`")]
     if kind == "pattern":
-        return [doc.problem(pointer, "RM206", f"{field}: {_short(error.instance)} does not have the expected form", described)]
+        return [doc.problem(pointer, "RM206", f"{field}: {_short(error.instance)} does not have the expected form",
+                            described)]
     if kind in _RANGE:
         return [doc.problem(pointer, "RM207", f"{field}: {_range_message(error)}", described)]
     if kind == "uniqueItems":

@@ -234,7 +234,8 @@ def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, 
     """Pairs whose plain end reason is sealed to ``recipients`` (unchanged when there are none)."""
     if not recipients:
         return tuple(pairs)
-    return tuple(dataclasses.replace(p, end_reason="", sealed_to=p.sealed_to | {len(recipients)}, sealed=MappingProxyType(
+    return tuple(dataclasses.replace(p, end_reason="", sealed_to=p.sealed_to | {len(recipients)},
+                                     sealed=MappingProxyType(
         {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
 
 
