@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 Ints = NDArray[np.int64]
 
@@ -336,8 +336,12 @@ def _rank_in_row(rows: Ints, key: Ints) -> Ints:
 def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
     """Column of each row (-1: not matched), exact on the given edges.
 
-    Each column becomes ``capacity`` seats; each row also gets a private "not matched" seat
-    of weight 1, so a full matching always exists; real seats weigh ``w + 1``.
+    Each column becomes ``capacity`` seats. When some matching of the edges gives every row
+    a seat (Hopcroft-Karp finds out in milliseconds), a maximum-weight full matching of the
+    rows is the optimum; otherwise each row also gets a private "not matched" seat of
+    weight 1, so a full matching always exists, and real seats weigh ``w + 1``. The private
+    seats double the columns and make the solver about three times slower, so they are
+    added only when needed.
     """
     match = np.full(n_rows, -1, dtype=np.int64)
     if not len(edges.rows):
@@ -348,10 +352,13 @@ def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
     offsets = np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
     seat_cols = np.repeat(first_seat[edges.cols], copies) + offsets
     n_seats = int(capacity.sum())
-    graph = sp.csr_matrix((np.concatenate([np.repeat(edges.weight.astype(np.float64) + 1, copies), np.ones(n_rows)]),
-                           (np.concatenate([seat_rows, np.arange(n_rows)]),
-                            np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
-                          shape=(n_rows, n_seats + n_rows))
+    weight = np.repeat(edges.weight.astype(np.float64) + 1, copies)
+    graph = sp.csr_matrix((weight, (seat_rows, seat_cols)), shape=(n_rows, n_seats))
+    if n_rows > n_seats or np.count_nonzero(maximum_bipartite_matching(graph, perm_type="column") >= 0) < n_rows:
+        graph = sp.csr_matrix((np.concatenate([weight, np.ones(n_rows)]),
+                               (np.concatenate([seat_rows, np.arange(n_rows)]),
+                                np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
+                              shape=(n_rows, n_seats + n_rows))
     rows, seats = min_weight_full_bipartite_matching(graph, maximize=True)
     owner = np.repeat(np.arange(len(capacity)), capacity)
     real = seats < n_seats
