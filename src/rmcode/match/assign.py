@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +41,7 @@ from .eligibility import (
     build_pool,
     eligible,
     unmatched_reason,
+    with_mentors,
 )
 from .scoring import (
     CRITERIA,
@@ -99,26 +101,28 @@ def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64]
                                   "")]) from None
 
 
-def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float],
-                exact: bool = True) -> optimality.Cells:
-    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk.
+def _pool_cells(pool: Pool, rows: NDArray[np.intp], weights: dict[str, float], exact: bool = True) -> optimality.Cells:
+    """Scores and eligibility of (some of) the given mentee rows x every mentor of the pool, chunk by chunk.
 
-    With ``exact`` False the chunks carry float32 estimates (``scoring.estimate``) and score
-    exactly only the cells the solver asks for, reusing the block's overlap counts.
+    Each chunk is yielded as a function that computes it, so that the solver's worker
+    threads score chunks side by side. With ``exact`` False the chunks carry float32
+    estimates (``scoring.estimate``) and score exactly only the cells the solver asks for,
+    reusing the block's overlap counts.
     """
     est = None if exact else estimator(pool, weights)
+    cols = np.arange(pool.mentors.size)
 
-    def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Chunk]:
+    def chunk(part: NDArray[np.int64]) -> optimality.Chunk:
+        block = Block(pool, rows[part], cols)
+        if est is None:
+            return optimality.Chunk(part, score(block, weights), eligible(block))
+        return optimality.Chunk(part, estimate(est, block), eligible(block), est.error, _exact_cells(block, weights))
+
+    def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Part]:
         local = np.arange(len(rows), dtype=np.int64) if subset is None else subset
         step = max(1, CHUNK_CELLS // max(len(cols), 1))
         for start in range(0, len(local), step):
-            part = local[start:start + step]
-            block = Block(pool, rows[part], cols)
-            if est is None:
-                yield optimality.Chunk(part, score(block, weights), eligible(block))
-            else:
-                yield optimality.Chunk(part, estimate(est, block), eligible(block), est.error,
-                                       _exact_cells(block, weights))
+            yield partial(chunk, local[start:start + step])
     return stream
 
 
@@ -140,8 +144,8 @@ def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
     if not len(rows) or not len(cols):
         return [], None
     keep_all = len(rows) * len(cols) <= DENSE_MAX_CELLS
-    found = _certified(_pool_cells(pool, rows, cols, weights, exact=keep_all), len(rows), capacity[cols], UNIT,
-                       pool.cohort)
+    found = _certified(_pool_cells(with_mentors(pool, cols), rows, weights, exact=keep_all), len(rows),
+                       capacity[cols], UNIT, pool.cohort)
     return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
 
 

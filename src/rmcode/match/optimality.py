@@ -34,9 +34,14 @@ not publish the assignment.
 
 from __future__ import annotations
 
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -76,9 +81,19 @@ class Chunk:
         """
         return 1.0 + 2.0 * self.error if self.error else 0.0
 
-Cells = Callable[[Ints | None], Iterable[Chunk]]
+Part = Chunk | Callable[[], Chunk]
+"""A chunk, or a function that computes it (in a worker thread: scoring a chunk is most of the work)."""
+Cells = Callable[[Ints | None], Iterable[Part]]
 """Streams the given rows (None: every row of the cohort), chunk by chunk, each time it is called."""
 Violations = list[tuple[Ints, Ints, Ints]]
+T = TypeVar("T")
+
+WORKERS = min(2, os.cpu_count() or 1)
+"""Threads that compute and reduce chunks at once. numpy releases the GIL in array loops, sorts and
+matrix products, so two threads use both cores; results are taken in stream order, so the
+outcome does not depend on which thread finished first."""
+SAMPLE = 8
+"""A row's threshold is first looked for in every SAMPLE-th column (see :func:`_threshold`)."""
 
 MAX_ROUNDS = 50
 """Rounds of "solve, check every cell, add the violated ones" before giving up."""
@@ -262,24 +277,31 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
     """Each row's k best eligible cells plus each column's ``COLUMN_CANDIDATES`` best rows, in one pass.
 
     A row keeps its ``k + RESERVE`` best cells by exact score (ties by column): the cells
-    whose estimate is within the chunk's margin of the row's ``(k + RESERVE)``-th largest
-    estimate are scored exactly, which contains them all; every other eligible cell scores
-    below that estimate, which bounds ``outside``. The columns' own candidates (their best
-    rows among the reserve) matter when many rows share the same favourites: without
-    them a mentor who is nobody's top choice would be in nobody's candidate list.
+    whose estimate is within the chunk's margin of a threshold that at least ``k + RESERVE``
+    of the row's estimates reach are scored exactly, which contains them all; every other
+    eligible cell scores below that threshold, which bounds ``outside``. The columns' own
+    candidates (their best rows among the reserve) matter when many rows share the same
+    favourites: without them a mentor who is nobody's top choice would be in nobody's
+    candidate list.
     """
     outside = np.full(n_rows, _NOTHING, dtype=np.int64)
     first: list[tuple[Ints, Ints, Ints]] = []
     later: list[tuple[Ints, Ints, Ints]] = []
     total = eligible = 0
-    for chunk in cells(None):
+
+    def reduce(chunk: Chunk) -> tuple[Ints, tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints], Ints, int, int]:
         (r, c, score, rank), rest = _best_exact(chunk, None if keep_all else k + RESERVE)
         top = rank < (len(c) if keep_all else k)
-        first.append((chunk.rows[r[top]], c[top], score[top] + big))
-        later.append((chunk.rows[r[~top]], c[~top], score[~top] + big))
-        outside[chunk.rows] = rest
-        total += chunk.scores.size
-        eligible += int(np.count_nonzero(chunk.allowed))
+        return (chunk.rows, (chunk.rows[r[top]], c[top], score[top] + big),
+                (chunk.rows[r[~top]], c[~top], score[~top] + big), rest, chunk.scores.size,
+                int(np.count_nonzero(chunk.allowed)))
+
+    for rows, kept, spare, rest, size, allowed in _each(reduce, cells(None)):
+        first.append(kept)
+        later.append(spare)
+        outside[rows] = rest
+        total += size
+        eligible += allowed
     # chunks stream rows in order and cells in (row, column) order: the reserve needs no sorting
     reserve = _Edges(*(np.concatenate([p[i] for p in later]) if later else np.zeros(0, np.int64) for i in range(3)))
     del later
@@ -287,6 +309,25 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
         best = _rank_in_row(reserve.cols, -reserve.weight) < COLUMN_CANDIDATES
         first.append((reserve.rows[best], reserve.cols[best], reserve.weight[best]))
     return _Graph(_Edges.join(first), outside, total, eligible, None if keep_all or not RESERVE else reserve)
+
+
+def _each(fn: Callable[[Chunk], T], parts: Iterable[Part]) -> Iterator[T]:
+    """``fn`` of every chunk, in stream order, computed by ``WORKERS`` threads (at most one result waits)."""
+    if WORKERS <= 1:
+        yield from (fn(_made(part)) for part in parts)
+        return
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="rmcode-chunk") as workers:
+        pending: deque[Future[T]] = deque()
+        for part in parts:
+            pending.append(workers.submit(lambda p: fn(_made(p)), part))
+            if len(pending) > WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _made(part: Part) -> Chunk:
+    return part if isinstance(part, Chunk) else part()
 
 
 def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints, Ints], Ints]:
@@ -300,20 +341,60 @@ def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints,
         r, c = r.astype(np.int64), c.astype(np.int64)
         exact = chunk.exact_at(r, c)
         return (r, c, exact, _rank_in_row(r, -exact) if want is not None else np.zeros(len(r), np.int64)), rest
-    key: NDArray[np.floating] = np.where(chunk.allowed, chunk.scores, -np.inf).astype(
-        np.float32 if chunk.error else np.float64)
-    threshold = np.partition(key, m - want, axis=1)[:, m - want].astype(np.float64)  # the want-th largest
-    chosen = chunk.allowed & (key >= (threshold - chunk.margin())[:, None])
-    r, c = np.nonzero(chosen)
-    r, c = r.astype(np.int64), c.astype(np.int64)
+    threshold = _threshold(chunk.scores, chunk.allowed, want)
+    chosen = chunk.allowed & (chunk.scores >= _below(threshold - chunk.margin(), chunk.scores.dtype)[:, None])
+    flat = np.flatnonzero(chosen)
+    r, c = np.divmod(flat, m)  # row-major: each row's cells in column order
     exact = chunk.exact_at(r, c)
-    rank = _rank_in_row(r, -exact)  # ties by column: nonzero lists each row's cells in column order
+    rank = _rank_in_row(r, -exact)  # ties by column
     keep = rank < want
-    np.maximum.at(rest, r[~keep], exact[~keep])
+    # the best cell left out of a row is its (want + 1)-th
+    nxt = rank == want
+    rest[r[nxt]] = exact[nxt]
     # cells left out of ``chosen`` score exactly below the threshold (see Chunk.margin)
     unseen = np.count_nonzero(chunk.allowed, axis=1) > np.bincount(r, minlength=n)
     rest[unseen] = np.maximum(rest[unseen], np.ceil(threshold[unseen]).astype(np.int64) - 1)
     return (r[keep], c[keep], exact[keep], rank[keep]), rest
+
+
+def _threshold(scores: NDArray[np.integer] | NDArray[np.floating], allowed: NDArray[np.bool_],
+               want: int) -> NDArray[np.float64]:
+    """Per row a value that at least ``want`` of the row's eligible scores reach (``-inf``: fewer are eligible).
+
+    Any such value keeps the first pass exact (see ``_best_exact``); the nearer to the
+    ``want``-th largest score, the fewer cells are scored exactly. A partition of every
+    ``SAMPLE``-th column finds one at an eighth of the cost of a full partition; rows where
+    the sample's value turns out too high are partitioned in full.
+    """
+    n, m = scores.shape
+    found = np.full(n, -np.inf)
+    todo = np.ones(n, dtype=np.bool_)
+    q = -(-want // SAMPLE) + 12  # about a quarter more than ``want`` cells expected at or above the sample's value
+    if SAMPLE > 1 and m >= 4 * SAMPLE * q:
+        sample = scores[:, ::SAMPLE].astype(np.float64)
+        # ineligible cells far below every score (distinct values: a partition slows down on many equal ones)
+        sample -= ~allowed[:, ::SAMPLE] * 1e12
+        found = np.partition(sample, sample.shape[1] - q, axis=1)[:, sample.shape[1] - q]
+        found[found < -1e11] = -np.inf  # fewer than q eligible cells in the sample
+        reached = np.count_nonzero(allowed & (scores >= _below(found, scores.dtype)[:, None]), axis=1)
+        todo = (reached < want) & (found > -np.inf)
+    if todo.any():
+        key = np.where(allowed[todo], scores[todo], -np.inf)
+        found[todo] = np.partition(key, m - want, axis=1)[:, m - want]
+    return found
+
+
+def _below(values: NDArray[np.float64], dtype: np.dtype[np.generic]) -> NDArray[np.floating]:
+    """``values`` in the scores' float type, each rounded down: ``score >= result`` wherever ``score >= value``.
+
+    Comparing float32 scores with float32 bounds avoids converting every cell to float64.
+    """
+    if dtype != np.float32:
+        return values
+    out = values.astype(np.float32)
+    high = out > values
+    out[high] = np.nextafter(out[high], np.float32(-np.inf))
+    return out
 
 
 def _rank_in_row(rows: Ints, key: Ints) -> Ints:
@@ -428,41 +509,45 @@ def _reserve_violations(reserve: _Edges | None, u: Ints, v: Ints, k: int) -> Vio
     return [(rows[keep], cols[keep], weight[keep])]
 
 
-def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
+def _check(chunks: Iterable[Part], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
     """Cells checked again, and each row's worst ``k`` violated cells (u + v < w).
 
     A cell whose estimate, plus its error and the half unit of rounding, is within
     ``u + v - big`` holds; only the others are scored exactly and checked exactly.
     """
-    checked = 0
-    violated: Violations = []
-    for chunk in chunks:
+    def reduce(chunk: Chunk) -> tuple[int, tuple[Ints, Ints, Ints] | None]:
         room = (u[chunk.rows, None] - big) + v[None, :]  # the largest score each cell may have
         # 0.01 more covers the float32 rounding of the sum (half a unit in the last place at 16,384)
         most = chunk.scores + (chunk.error + 0.51) if chunk.error else chunk.scores
         r, c = np.nonzero(chunk.allowed & (most > room))
-        checked += chunk.scores.size
         if not len(r):
-            continue
+            return chunk.scores.size, None
         r, c = r.astype(np.int64), c.astype(np.int64)
         exact = chunk.exact_at(r, c)
         over = exact - room[r, c]
         bad = over > 0
         if not bad.any():
-            continue
+            return chunk.scores.size, None
         r, c, exact, over = r[bad], c[bad], exact[bad], over[bad]
         keep = _rank_in_row(r, -over) < k
-        violated.append((chunk.rows[r[keep]], c[keep], exact[keep] + big))
+        return chunk.scores.size, (chunk.rows[r[keep]], c[keep], exact[keep] + big)
+
+    checked = 0
+    violated: Violations = []
+    for size, found in _each(reduce, chunks):
+        checked += size
+        if found is not None:
+            violated.append(found)
     return checked, violated
 
 
 def dense_cells(scores: NDArray[np.integer], allowed: NDArray[np.bool_], chunk_rows: int = 64) -> Cells:
     """A stream over matrices already in memory (tests, small programs)."""
-    def stream(rows: Ints | None) -> Iterator[Chunk]:
+    def stream(rows: Ints | None) -> Iterator[Part]:
         wanted = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
         for start in range(0, len(wanted), chunk_rows):
             part = wanted[start:start + chunk_rows]
-            yield Chunk(part, scores[part], allowed[part])
+            yield partial(Chunk, part, scores[part], allowed[part])
     return stream
 
 
@@ -476,7 +561,7 @@ def verify(cells: Cells, capacity: Ints, pairs: Iterable[tuple[int, int]], u: In
         return False
     load = np.bincount(np.array([c for _, c in pairs], dtype=np.int64), minlength=len(capacity))
     primal = 0
-    for chunk in cells(None):
+    for chunk in map(_made, cells(None)):
         rows, allowed = chunk.rows, chunk.allowed
         scores = np.zeros(allowed.shape, dtype=np.int64)
         scores[allowed] = chunk.exact_at(*np.nonzero(allowed))
