@@ -107,6 +107,9 @@ EDGE_BUDGET = 2_000_000
 Column generation adds what the duals show to be missing, but on adversarial shapes (a long
 chain where every mentee must move one place) the duals reveal one missing cell per round.
 """
+NEAR = 1_000
+"""Once a round finds violated cells, reserve cells with less slack than this (a tenth of a score
+point, in units of 1/10,000) join the candidate graph as well."""
 _NOTHING = -1  # ``outside`` of a mentee whose eligible cells are all kept
 
 
@@ -264,7 +267,7 @@ def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int,
     rescored, more = _check(cells(unsure), big, u, v, k) if len(unsure) else (0, [])
     violated += more
     if violated:
-        return None, violated
+        return None, violated + _near(graph.reserve, u, v)
     if primal != dual:
         raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
     chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
@@ -507,6 +510,19 @@ def _reserve_violations(reserve: _Edges | None, u: Ints, v: Ints, k: int) -> Vio
     rows, cols, weight, slack = reserve.rows[bad], reserve.cols[bad], reserve.weight[bad], slack[bad]
     keep = _rank_in_row(rows, -slack) < k
     return [(rows[keep], cols[keep], weight[keep])]
+
+
+def _near(reserve: _Edges | None, u: Ints, v: Ints) -> Violations:
+    """Reserve cells within ``NEAR`` of violating the dual: added with the violated ones.
+
+    Moving the violated cells' rows changes the prices, and the rows they displace then
+    violate on cells that were nearly tight; adding those at once saves rounds (each round
+    solves the candidate graph again).
+    """
+    if reserve is None or not NEAR:
+        return []
+    near = reserve.weight - u[reserve.rows] - v[reserve.cols] > -NEAR
+    return [(reserve.rows[near], reserve.cols[near], reserve.weight[near])]
 
 
 def _check(chunks: Iterable[Part], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
