@@ -24,7 +24,6 @@ SHARED: dict[str, set[str]] = {
     "RM322": {"validate/pipeline.py", "validate/rules.py"},
     "RM336": {"api/keys.py", "validate/rules.py"},
     "RM340": {"api/keys.py", "validate/rules.py"},
-    "RM406": {"match/assign.py", "match/eligibility.py"},
     "RM411": {"api/roster.py", "load/roster_csv.py"},
     "RM621": {"api/pull_requests.py", "io/files.py"},
     "RM629": {"cli/init.py", "github/forms.py"},

@@ -701,3 +701,12 @@ def test_large_path_with_paused_and_full_mentors_matches_the_dense_path(monkeypa
         [(p.mentor, p.mentee, p.score) for p in dense.proposed]
     assert not {p.mentor for p in large.proposed} & {"m00", "m01", "m05", "m10", "m15", "m20"}
     assert large.certificates[0][1].holds and large.certificates[0][1].cells == 29 * 19  # e00 has a pair, m01 is full
+
+
+def test_a_free_eligible_partner_left_unmade_is_the_same_no_certificate_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reasons' own check (a solver that left an eligible pair with room unmade) reports RM406 like the solver."""
+    monkeypatch.setattr(matching, "solve", lambda *args: ([], None))  # a broken solver: proposes nothing
+    with pytest.raises(MatchError) as exc:
+        propose(data([mk("ana"), mk("cleo", "mentee")]), ON)
+    assert str(exc.value) == "program.yaml: RM406 no optimality certificate for cohort c1: cleo has a free " \
+        "eligible mentor\n    hint: nothing was written; report this with the program's data to the rmcode maintainers"

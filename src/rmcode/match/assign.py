@@ -95,10 +95,15 @@ def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64]
     try:
         return optimality.solve(cells, n_rows, capacity, max_score=max_score, candidates=CANDIDATES, keep_all=keep_all)
     except optimality.NoCertificate as exc:
-        where = f" for cohort {cohort}" if cohort else ""
-        raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate{where}: {exc}",
-                                  "nothing was written; report this with the program's data to the rmcode maintainers",
-                                  "")]) from None
+        raise _no_certificate(cohort, exc) from None
+
+
+def _no_certificate(cohort: str, exc: optimality.NoCertificate) -> MatchError:
+    """The one error of a result that is not proven optimal (the solver's or the reasons' check)."""
+    where = f" for cohort {cohort}" if cohort else ""
+    return MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate{where}: {exc}",
+                               "nothing was written; report this with the program's data to the rmcode maintainers",
+                               "")])
 
 
 def _pool_cells(pool: Pool, rows: NDArray[np.intp], weights: dict[str, float], exact: bool = True) -> optimality.Cells:
@@ -262,10 +267,13 @@ def _unmatched(pool: Pool, chosen: Assignment, capacity: NDArray[np.int64], on: 
     full = left <= 0
     has_pair = {login_key(k.mentor) for k in kept if k.status in HELD_PAIR} | \
         {pool.mentors.people[m].key for _, m in chosen}
-    out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
-           for i, p in enumerate(pool.mentees.people) if not taken[i]]
-    out += [Unmatched(p.login, pool.cohort, unmatched_reason(pool, j, "mentor", taken, on))
-            for j, p in enumerate(pool.mentors.people) if p.key not in has_pair]
+    try:
+        out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
+               for i, p in enumerate(pool.mentees.people) if not taken[i]]
+        out += [Unmatched(p.login, pool.cohort, unmatched_reason(pool, j, "mentor", taken, on))
+                for j, p in enumerate(pool.mentors.people) if p.key not in has_pair]
+    except optimality.NoCertificate as exc:
+        raise _no_certificate(pool.cohort, exc) from None
     return out
 
 

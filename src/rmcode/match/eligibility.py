@@ -20,9 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..errors import MatchError, Problem
 from ..layout import login_key
 from ..model import HELD_PAIR, Constraints, Pair, Participant, ProgramData
+from .optimality import NoCertificate
 
 Index = NDArray[np.intp]
 Mask = NDArray[np.bool_]
@@ -478,9 +478,7 @@ def unmatched_reason(pool: Pool, index: int, role: str, busy: Mask, on: dt.date)
     if free:
         if not np.all(busy[remaining]):
             # the certified optimum never leaves an eligible pair with room unmade: this is a solver failure
-            raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate for cohort "
-                                      f"{pool.cohort}: {me.login} has a free eligible {other}",
-                                      "nothing was written", "")])
+            raise NoCertificate(f"{me.login} has a free eligible {other}")
         return _busy_reason(other, free)
     found = [(name, n) for name, n in counts.items() if n]
     if len(found) == 1:
