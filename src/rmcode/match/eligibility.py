@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import TypeVar
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
@@ -46,7 +45,7 @@ class Times:
     def __init__(self, on: dt.date) -> None:
         self.on = on
         self._offsets: dict[str, int] = {}
-        self._slots: dict[tuple[str, int], frozenset[int]] = {}
+        self._slots: dict[tuple[str, int], frozenset[int]] = {}  # by login: unique in a program, cheaper than key
 
     def offset(self, p: Participant) -> int:
         """``p.utc_offset_minutes(on)``, which depends on the time zone alone."""
@@ -55,9 +54,10 @@ class Times:
         return self._offsets[p.timezone]
 
     def slots(self, p: Participant, step: int) -> frozenset[int]:
-        if (p.key, step) not in self._slots:
-            self._slots[p.key, step] = p.slots_utc(self.on, step)
-        return self._slots[p.key, step]
+        found = self._slots.get((p.login, step))
+        if found is None:
+            found = self._slots[p.login, step] = p.slots_utc(self.on, step)
+        return found
 
 
 def _bits(sets: Sequence[Iterable[int]], width: int) -> NDArray[np.float32]:
@@ -253,15 +253,17 @@ def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
                  mentors: Sequence[Participant]) -> list[tuple[str, str]]:
     """(mentee, mentor) pairs inside one reporting line, in either direction, or sharing a manager.
 
-    The chain of managers is walked in a networkx graph of the person -> manager ``edges``
-    (a manager need not be in the cohort); validation has refused cycles.
+    The chain of managers is walked up the person -> manager ``edges`` (a manager need not
+    be in the cohort); validation has refused cycles, and a walk stops at a repeated person anyway.
     """
-    graph = nx.DiGraph()
-    graph.add_edges_from(edges.items())
     mentee_keys, mentor_keys = {p.key for p in mentees}, {p.key for p in mentors}
 
     def chain(key: str) -> set[str]:
-        return nx.descendants(graph, key) if key in graph else set()
+        above: set[str] = set()
+        while key in edges and edges[key] not in above:
+            key = edges[key]
+            above.add(key)
+        return above
     pairs = [(e.key, m) for e in mentees for m in chain(e.key) & mentor_keys]
     pairs += [(e, m.key) for m in mentors for e in chain(m.key) & mentee_keys]
     by_manager: dict[str, tuple[list[str], list[str]]] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -242,15 +243,21 @@ def _day_part(hour: float) -> int:
     return next((i for i, (start, end, _) in enumerate(_PARTS) if start <= hour < end), len(_PARTS))
 
 
+@cache
+def _day_parts(step: int) -> tuple[int, ...]:
+    """``_day_part`` of each slot of a day of ``step``-minute slots (looked up per shared slot of every pair)."""
+    return tuple(_day_part(i * step / 60) for i in range(1440 // step))
+
+
 def _free_together(mentor: Participant, mentee: Participant, times: Times) -> str:
     """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
     local_offset = times.offset(mentee)
     step = math.gcd(30, local_offset, times.offset(mentor))
-    per_day, shift = 1440 // step, local_offset // step
+    per_day, shift, parts = 1440 // step, local_offset // step, _day_parts(step)
     counts: dict[tuple[int, int], int] = {}
     for slot in times.slots(mentor, step) & times.slots(mentee, step):
         local = (slot + shift) % (7 * per_day)
-        key = (local // per_day, _day_part(local % per_day * step / 60))
+        key = (local // per_day, parts[local % per_day])
         counts[key] = counts.get(key, 0) + 1
     best = sorted(sorted(counts, key=lambda k: (-counts[k], k))[:2])
     names = [*(name for _, _, name in _PARTS), "nights"]
