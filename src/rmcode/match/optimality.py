@@ -476,20 +476,19 @@ def _prices(edges: _Edges, match: Ints, capacity: Ints) -> Ints:
     free = mine < 0
     np.maximum.at(v, edges.cols[free], edges.weight[free])
     moves = ~free & (mine != edges.cols)
-    order = np.argsort(edges.cols[moves], kind="stable")
-    dest = edges.cols[moves][order]
-    source = mine[moves][order]
-    gain = (edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]])[order]
-    if not len(dest):
-        return v
-    starts = np.flatnonzero(np.r_[True, dest[1:] != dest[:-1]])
-    targets = dest[starts]
+    dest, source = edges.cols[moves], mine[moves]
+    gain = edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]]
+    active = np.arange(len(dest))
     for _ in range(n_cols + 2):
-        best = np.maximum.reduceat(gain + v[source], starts)
-        new = v.copy()
-        new[targets] = np.maximum(v[targets], best)
-        if np.array_equal(new, v):
+        # a sweep looks only at the moves whose source price rose in the last one: the others cannot raise a price
+        offer = gain[active] + v[source[active]]
+        to = dest[active]
+        up = offer > v[to]
+        if not up.any():
             return v
+        new = v.copy()
+        np.maximum.at(new, to[up], offer[up])
+        active = np.flatnonzero((new != v)[source])
         v = new
     raise NoCertificate("the assignment of the candidate graph is not optimal (prices do not settle)")
 
