@@ -107,8 +107,8 @@ EDGE_BUDGET = 2_000_000
 Column generation adds what the duals show to be missing, but on adversarial shapes (a long
 chain where every mentee must move one place) the duals reveal one missing cell per round.
 """
-NEAR = 1_000
-"""Once a round finds violated cells, reserve cells with less slack than this (a tenth of a score
+NEAR = 300
+"""Once a round finds violated cells, reserve cells with less slack than this (0.03 of a score
 point, in units of 1/10,000) join the candidate graph as well."""
 _NOTHING = -1  # ``outside`` of a mentee whose eligible cells are all kept
 
