@@ -1,6 +1,6 @@
 """JSON-shaped data: what a YAML or JSON file holds before a schema has said what it is.
 
-Two views of the same values, so neither needs ``Any``:
+Two views of the same values, each precise enough for mypy to check what reads it:
 
 ``JsonValue`` / ``JsonObject``
     data as parsed (``load.loader``, ``json.loads``): lists and dicts, so ``isinstance(value, dict)``
