@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypedDict
 
 import jinja2
 
@@ -46,27 +45,6 @@ RENAMES: Mapping[str, str] = {"github": ".github", "gitignore": ".gitignore",
 OWN_LOG_LINK = "[Log a session page](https://rmcode-dev.github.io/rmcode/log-session.html)"
 
 
-class TemplateContext(TypedDict):
-    """What the template's ``*.j2`` files read: the settings, and the first cohort's dates (ISO text)."""
-
-    program_id: str
-    name: str
-    organisation: str
-    admin_login: str
-    admin_id: int
-    contact_name: str
-    contact_email: str
-    today: dt.date
-    repository: str | None
-    version: str
-    opens: str
-    closes: str
-    start: str
-    end: str
-    cohort_id: str
-    cohort_name: str
-
-
 @dataclass(frozen=True, slots=True)
 class InitSettings:
     """What a new program starts with; everything else is in the commented program.yaml."""
@@ -81,15 +59,12 @@ class InitSettings:
     today: dt.date
     repository: str | None = None
 
-    def context(self) -> TemplateContext:
+    def context(self) -> dict[str, object]:
         opens = self.today
         closes = opens + dt.timedelta(days=27)
         start = closes + dt.timedelta(days=8)  # a week to propose and approve the pairs
         season = "spring" if start.month <= 6 else "autumn"
-        return {"program_id": self.program_id, "name": self.name, "organisation": self.organisation,
-                "admin_login": self.admin_login, "admin_id": self.admin_id, "contact_name": self.contact_name,
-                "contact_email": self.contact_email, "today": self.today, "repository": self.repository,
-                "version": __version__, "opens": opens.isoformat(), "closes": closes.isoformat(),
+        return {**asdict(self), "version": __version__, "opens": opens.isoformat(), "closes": closes.isoformat(),
                 "start": start.isoformat(), "end": (start + dt.timedelta(days=182)).isoformat(),
                 "cohort_id": f"{start.year}-{season}", "cohort_name": f"{season.title()} {start.year}"}
 
