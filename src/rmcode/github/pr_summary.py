@@ -49,6 +49,12 @@ def _titles(schema: str, keys: Sequence[str]) -> str:
     return ", ".join(md(str(props.get(k, {}).get("title", k)).lower()) for k in keys)
 
 
+def _parts(pattern: re.Pattern[str], change: FileChange) -> tuple[str, ...]:
+    """The ids in a data file's path (DESCRIBERS picks a describer only for a path its pattern matches)."""
+    found = pattern.fullmatch(change.path)
+    return found.groups() if found else ()
+
+
 def _changed_keys(old: JsonValue, new: JsonValue, schema: str) -> list[str]:
     """Top-level keys whose values differ, in the schema's order."""
     if not isinstance(old, dict) or not isinstance(new, dict):
@@ -59,7 +65,7 @@ def _changed_keys(old: JsonValue, new: JsonValue, schema: str) -> list[str]:
 
 
 def _profile(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    login = PROFILE_PATH.fullmatch(change.path).group(1)  # type: ignore[union-attr]
+    (login,) = _parts(PROFILE_PATH, change)
     old, new = _load(change, "old"), _load(change, "new")
     if change.status == "added":
         return (f"**New participant**: {md(_get(new, 'name'))} ({md(login)}), {md(_get(new, 'role'))} "
@@ -75,7 +81,7 @@ def _profile(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
 
 
 def _checkin(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    pair, date, login = CHECKIN_PATH.fullmatch(change.path).groups()  # type: ignore[union-attr]
+    pair, date, login = _parts(CHECKIN_PATH, change)
     new = _load(change, "new")
     if change.status == "deleted":
         return f"**Session log removed** for pair {md(pair)} on {md(date)} by {md(login)}"
@@ -89,7 +95,7 @@ def _checkin(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
 
 
 def _survey(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    survey, login = SURVEY_PATH.fullmatch(change.path).groups()  # type: ignore[union-attr]
+    survey, login = _parts(SURVEY_PATH, change)
     verb = {"added": "answered", "deleted": "withdrew the answers to"}.get(change.status, "changed the answers to")
     return f"**Survey**: {md(login)} {verb} {md(survey)}"
 
