@@ -164,3 +164,13 @@ class LogFormContext(TypedDict):
     schema_line: str
     minutes: int
     skills: tuple[Skill, ...]
+
+
+class DownloadsContext(TypedDict):
+    """The Downloads page: the public files, the JSON API folder, the schemas."""
+
+    program: Program
+    files: tuple[tuple[str, str], ...]  # (path, what it holds)
+    api: str
+    schemas: tuple[str, ...]
+    as_of: str
