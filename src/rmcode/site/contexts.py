@@ -174,3 +174,9 @@ class DownloadsContext(TypedDict):
     api: str
     schemas: tuple[str, ...]
     as_of: str
+
+
+class LogSessionPage(LogSessionContext):
+    """The Log a session page: the template and links, and the in-browser form."""
+
+    form: LogFormContext
