@@ -17,7 +17,7 @@ from ..model import ProgramData
 from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
 from ..progress.nudge import Nudge, build_nudge
 from ..validate.sealed import sealed_fields
-from . import load_as_of, validate
+from . import load_as_of, validate, validate_overlaid
 from .pr import GitError, summarize_pr
 from .pr import check_pr as _check_pr
 from .roster import roster_prefill
@@ -43,9 +43,18 @@ def read_issue_body(path: Path) -> str:
 
 
 def issue_file(root: Path, kind: FormKind, body: str, author: str, author_id: int, day: dt.date) -> FormFile:
-    """The profile or check-in file an issue form's answers make (refused field by field when invalid)."""
-    return form_file(kind, body, author, author_id, day, lambda rel: read_existing(root, rel),
+    """The profile or check-in file an issue form's answers make, checked among the repository's files.
+
+    Refused field by field when an answer is invalid (RmcodeError), and with the repository's
+    problems it would bring (SchemaError: a github_id another profile has, a pair that does not
+    exist), as ``register`` and ``log`` refuse them, when ``day`` is the date it is checked on.
+    """
+    made = form_file(kind, body, author, author_id, day, lambda rel: read_existing(root, rel),
                      _sealed_by(root, SCHEMA_OF[kind]), roster_prefill(root, author))
+    problems, _ = validate_overlaid(root, made.path, made.text.encode("utf-8"), day)
+    if problems:
+        raise SchemaError(problems)
+    return made
 
 
 def save_issue_file(root: Path, made: FormFile) -> None:
