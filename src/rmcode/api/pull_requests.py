@@ -11,8 +11,8 @@ from ..github.codeowners import PATH as CODEOWNERS_PATH
 from ..github.codeowners import render_codeowners
 from ..github.issueform import FORM_KINDS, MAX_BODY_CHARS, SCHEMA_OF, FormFile, FormKind, form_file
 from ..github.pr_summary import VERDICT_FORMATS, problems_md
-from ..io.files import LINK_HINT, read_existing, write_data_file
-from ..io.worktree import is_link, read_head, read_regular_text, write_text_atomic
+from ..io.files import read_existing, refuse_link, write_data_file
+from ..io.worktree import read_head, read_regular_text, write_text_atomic
 from ..model import ProgramData
 from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
 from ..progress.nudge import Nudge, build_nudge
@@ -80,8 +80,7 @@ def committed_codeowners(root: Path) -> str:
 def write_codeowners(root: Path, text: str) -> None:
     """Replace .github/CODEOWNERS atomically; never through a symbolic link."""
     target = root / CODEOWNERS_PATH
-    if is_link(target):
-        raise refuse(CODEOWNERS_PATH, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
+    refuse_link(target, CODEOWNERS_PATH)
     write_text_atomic(target, text)
 
 

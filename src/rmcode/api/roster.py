@@ -11,7 +11,7 @@ from ..errors import LoadError, Problem, RmcodeError
 from ..formats.roster_diff import Changes, compare, summary
 from ..formats.roster_sealed import Sealed, parse_sealed, render_sealed, seal_fields
 from ..io.files import read_file, read_prefix
-from ..io.repo import write_atomic
+from ..io.repo import no_program, write_atomic
 from ..layout import MATCHES_MAX_BYTES
 from ..load.loader import load_bytes
 from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
@@ -47,8 +47,7 @@ def _program(root: Path) -> dict[str, Any]:
 
     content = read_file(root / "program.yaml")
     if content is None:
-        raise LoadError([Problem("program.yaml", 0, 0, "RM120", f"no program.yaml in {root}",
-                                 "run the command in a program repository or pass --root")])
+        raise LoadError([no_program(root)])
     doc = load_bytes("program.yaml", content)
     problems = validate_document(doc, "program")
     if problems:
@@ -95,8 +94,7 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
     mapping = ColumnMap.from_raw(program.get("roster"), program.get("sealing", {}).get("fields", {}).get("roster", ()))
     content = _read_export(export, limit)
     name = export.name
-    text = decode(name, content, limit) if encoding.lower().replace("_", "-") in ("utf-8", "utf8") \
-        else _decode_other(name, content, encoding, limit)
+    text = decode(name, content, limit, encoding)
     found = read_export(name, text, mapping)
     old = load_roster(root)
     old_sealed = _old_sealed(root)
@@ -122,20 +120,6 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
     note = outcome.note or (f"{outcome.resealed} sealed buckets written, {outcome.kept} kept unchanged"
                             if outcome.sealed.buckets else "")
     return ImportResult(changes, summary(changes, len(found.employees)), tuple(written), note)
-
-
-def _decode_other(name: str, content: bytes, encoding: str, limit: int) -> str:
-    if len(content) > limit:
-        return decode(name, content, limit)  # raises: the size rule is the same for every encoding
-    try:
-        return content.decode(encoding).lstrip("\ufeff")
-    except LookupError:
-        raise LoadError([Problem(name, 0, 0, "RM411", f"unknown encoding {encoding!r}",
-                                 "use a Python codec name such as utf-8, cp1252 or latin-1")]) from None
-    except UnicodeDecodeError as exc:
-        row = content.count(b"\n", 0, exc.start) + 1
-        raise LoadError([Problem(name, row, 1, "RM411", f"row {row}: byte 0x{content[exc.start]:02x} is not "
-                                 f"{encoding} text", "check --encoding")]) from None
 
 
 def _old_sealed(root: Path) -> Sealed | None:

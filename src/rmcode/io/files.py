@@ -82,6 +82,12 @@ def read_package_text(file: Traversable | str) -> str:
     return node.read_text(encoding="utf-8")
 
 
+def refuse_link(path: Path, shown: object) -> None:
+    """RM621 when ``path`` is a symbolic link: rmcode never writes through one (``shown`` names it)."""
+    if path.is_symlink():
+        raise refuse(shown, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
+
+
 def write_tree(root: Path, files: Mapping[str, str], force: bool = False) -> list[str]:
     """Write ``files`` under ``root``; refuse a folder with anything in it unless ``force``."""
     if root.exists() and not root.is_dir():
@@ -91,8 +97,7 @@ def write_tree(root: Path, files: Mapping[str, str], force: bool = False) -> lis
                      "into it (files of the template are replaced, others are kept)")
     for rel, text in files.items():
         path = root / rel
-        if path.is_symlink():
-            raise refuse(path, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
+        refuse_link(path, path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return sorted(files)
@@ -126,8 +131,7 @@ def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Pat
                          LINK_HINT)
         folder.mkdir(exist_ok=True)
     path = root / rel
-    if path.is_symlink():
-        raise refuse(rel, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
+    refuse_link(path, rel)
     if not force:
         ensure_free(root, rel)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)

@@ -99,14 +99,14 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
             out.append(doc.problem(f"/cohorts/{i}/end", "RM326", f"cohort {c.id}: ends before it starts",
                                    "check start and end"))
     if program.capacity_default > program.capacity_max:
-        out.append(doc.problem("/eligibility/mentor_capacity", "RM316", "default capacity is above the maximum",
+        out.append(doc.problem("/eligibility/mentor_capacity", "RM344", "default capacity is above the maximum",
                                "lower default or raise max"))
     for i, m in enumerate(program.milestones):
         if (m.day is None) == (not m.at_end):
             out.append(doc.problem(f"/milestones/{i}", "RM327", f"milestone {m.id}: give either day or at: end",
                                    "e.g. day: 14"))
         if m.survey and program.survey(m.survey) is None:
-            out.append(doc.problem(f"/milestones/{i}/survey", "RM322", f"milestone {m.id}: unknown survey '{m.survey}'",
+            out.append(doc.problem(f"/milestones/{i}/survey", "RM345", f"milestone {m.id}: unknown survey '{m.survey}'",
                                    suggest(m.survey, [s.id for s in program.surveys])))
     out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
     for i, survey in enumerate(program.surveys):

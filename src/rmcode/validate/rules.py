@@ -114,14 +114,22 @@ def _sealing(ctx: _Context) -> None:
                  f"{' or '.join(map(str, counts))} recipient{'s' * (counts != [1])}, not to the {listed} listed here",
                  "run `rmcode rekey --identity KEY` to seal them to the current recipients (docs/sealing.md)")
     for item, fields in plain:
+        path = item.source.path
         for name in fields:
             if isinstance(item, Pair):
-                ctx.out.append(Problem(item.source.path, item.source.line, 1, "RM336",
-                                       f"pair {item.id}: {name} is sealed in this program but holds plain text",
-                                       f"run `rmcode seal {item.source.path}`"))
+                ctx.out.append(plain_problem(path, "", f"pair {item.id}: {name}", line=item.source.line))
             else:
-                ctx.add(item.source.path, f"/{name}", "RM336", f"{name} is sealed in this program but holds plain text",
-                        f"run `rmcode seal {item.source.path}`")
+                ctx.out.append(plain_problem(path, f"/{name}", name, ctx.docs.get(path)))
+
+
+def plain_problem(path: str, pointer: str, name: str, doc: Document | None = None, line: int = 1) -> Problem:
+    """RM336: the field ``name`` (at ``pointer`` in ``doc``) is sealed in this program but holds plain text.
+
+    The one wording for validate and the pre-commit hook (``rmcode seal --check``); never the value.
+    """
+    problem = Problem(path, line, 1, "RM336", f"{name} is sealed in this program but holds plain text",
+                      f"run `rmcode seal {path}`", pointer)
+    return doc.locate(problem, key=False) if doc is not None and pointer else problem
 
 
 def _participants(ctx: _Context) -> None:
