@@ -1,5 +1,5 @@
-"""Files rmcode writes one at a time, and the package data it ships: the disk edge of
-``init``, ``register``, ``log``, ``from-issue`` and ``survey``.
+"""Files rmcode writes one at a time: the disk edge of ``init``, ``register``, ``log``,
+``from-issue`` and ``survey`` (the package data it ships is read by rmcode.io.package_data).
 
 Never through a symbolic link, never outside the folder a path names; a data file is
 created exclusively (``O_NOFOLLOW``), so a link planted after the checks is not followed.
@@ -8,9 +8,7 @@ created exclusively (``O_NOFOLLOW``), so a link planted after the checks is not 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,26 +58,6 @@ def ensure_free(root: Path, rel: str) -> None:
     """RM620 when ``rel`` names a file below ``root`` (following links: a dangling one is no file)."""
     if (root / rel).exists():
         raise refuse(rel, "RM620", "already exists", "pass --force to replace it")
-
-
-def package_tree(folder: str) -> dict[str, Traversable]:
-    """The files below ``rmcode/<folder>`` (package data): path inside it -> file, sorted."""
-    return dict(_walk(resources.files("rmcode") / folder))
-
-
-def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
-    for child in sorted(node.iterdir(), key=lambda c: c.name):
-        rel = f"{prefix}{child.name}"
-        if child.is_dir():
-            yield from _walk(child, rel + "/")
-        elif child.name != "__pycache__":
-            yield rel, child
-
-
-def read_package_text(file: Traversable | str) -> str:
-    """The text of a file of package data: a Traversable, or a path below ``rmcode/``."""
-    node = resources.files("rmcode") / file if isinstance(file, str) else file
-    return node.read_text(encoding="utf-8")
 
 
 def refuse_link(path: Path, shown: object) -> None:

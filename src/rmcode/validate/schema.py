@@ -12,7 +12,7 @@ import fastjsonschema
 import jsonschema
 
 from ..errors import Problem
-from ..io.files import read_package_text
+from ..io.package_data import read_package_text
 from ..load.loader import Document, escape_pointer
 from ..sealing import ARMOR_BEGIN
 from .suggest import did_you_mean
