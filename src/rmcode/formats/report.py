@@ -176,8 +176,8 @@ def report_data(report: Report) -> JsonObject:
     return out
 
 
-def _compact(value: Json) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+# one encoder for every line: json.dumps with options builds a new one per call (2,000 pairs, 2,000 calls)
+_compact: Callable[[Json], str] = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
 
 
 def render_json(report: Report) -> str:
