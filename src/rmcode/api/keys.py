@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..errors import LoadError, Problem, SchemaError
 from ..formats.sealed_yaml import Rewritten, rewrite, seal_plain
@@ -18,7 +17,7 @@ from ..io.repo import FileRef, read_bytes, scan, write_atomic
 from ..layout import login_key
 from ..load.loader import load_bytes
 from ..model import SEALABLE, Program
-from ..sealing import Keyring, SealError, is_sealed, seal, unseal
+from ..sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal
 from ..validate.pipeline import build_item
 from ..validate.rules import plain_problem
 from ..validate.sealed import Target, plain_targets, sealed_targets
@@ -105,8 +104,8 @@ def rekey_files(root: Path, refs: Sequence[FileRef], program: Program, keyring: 
     keys = program.sealing.keys
     failures: list[Problem] = []
 
-    def transform(path: str, target: Target, value: Any) -> str | None:
-        if not is_sealed(value):
+    def transform(path: str, target: Target, value: JsonValue) -> str | None:
+        if not isinstance(value, str) or not is_sealed(value):
             return None
         try:
             return seal(unseal(value, keyring), keys)
@@ -117,7 +116,7 @@ def rekey_files(root: Path, refs: Sequence[FileRef], program: Program, keyring: 
     return _apply(root, refs, _all_sealable, transform, failures)
 
 
-def _all_sealable(data: Any, schema: str) -> list[Target]:
+def _all_sealable(data: JsonValue, schema: str) -> list[Target]:
     if not isinstance(data, dict):
         return []
     if schema == "matches":
@@ -127,14 +126,15 @@ def _all_sealable(data: Any, schema: str) -> list[Target]:
     return [(f,) for f in SEALABLE.get(schema, ()) if f in data]
 
 
-def _apply(root: Path, refs: Sequence[FileRef], targets: Callable[[Any, str], list[Target]],
-           transform: Callable[[str, Target, Any], str | None], failures: list[Problem] | None = None) -> list[Change]:
+def _apply(root: Path, refs: Sequence[FileRef], targets: Callable[[JsonValue, str], list[Target]],
+           transform: Callable[[str, Target, JsonValue], str | None],
+           failures: list[Problem] | None = None) -> list[Change]:
     planned: list[tuple[FileRef, Rewritten]] = []
     for ref in refs:
         content = read_bytes(root, ref)
         if isinstance(content, Problem):
             raise LoadError([content])
-        data = load_bytes(ref.path, content, max_bytes=None).data  # LoadError unless UTF-8 YAML (RM102, RM103, ...)
+        data: JsonValue = load_bytes(ref.path, content, max_bytes=None).data  # LoadError unless UTF-8 YAML (RM10x)
         result = rewrite(ref.path, content.decode("utf-8"), targets(data, ref.schema), partial(transform, ref.path))
         if result.changed:
             planned.append((ref, result))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..errors import LoadError, Problem, SchemaError, refuse
 from ..github.authorize import Author, Decision, Roster, Verdict, decide
@@ -27,6 +26,7 @@ from ..load.loader import load_bytes
 from ..model import ProgramData, Sealing
 from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
 from ..progress.nudge import Nudge, build_nudge
+from ..sealing import JsonValue
 from ..validate.sealed import sealed_fields
 from . import load_as_of, validate, validate_overlaid
 from .roster import roster_prefill
@@ -37,21 +37,27 @@ __all__ = ["CODEOWNERS_PATH", "FORM_KINDS", "NUDGE_RENDERERS", "VERDICT_FORMATS"
            "problems_md", "read_issue_body", "roster", "save_issue_file", "summarize_pr", "write_codeowners"]
 
 
-def _load(snapshot: Snapshot, path: str) -> Any:
+def _load(snapshot: Snapshot, path: str) -> JsonValue:
+    """The data of ``path`` on one side of the change; None when it is missing or does not load."""
     content = snapshot.read(path)
     if content is None:
         return None
     try:
-        return load_bytes(path, content, max_bytes=size_limit(path)).data
+        data: JsonValue = load_bytes(path, content, max_bytes=size_limit(path)).data
     except LoadError:
         return None
+    return data
+
+
+def _github_id(value: JsonValue) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def roster(base: Snapshot) -> Roster:
     """Admins, pairs and profile ids as the base branch has them; unreadable parts count as absent."""
     program, matches = _load(base, PROGRAM), _load(base, MATCHES)
-    admins = frozenset(a["github_id"] for a in _items(program, "admins")
-                       if isinstance(a.get("github_id"), int) and not isinstance(a.get("github_id"), bool))
+    admins = frozenset(github_id for a in _items(program, "admins")
+                       if (github_id := _github_id(a.get("github_id"))) is not None)
     pairs = {str(p["id"]): (str(p.get("mentor", "")), str(p.get("mentee", ""))) for p in _items(matches, "pairs")
              if isinstance(p.get("id"), str)}
     by_key = {login_key(where.login): path for path in base.entries
@@ -60,20 +66,20 @@ def roster(base: Snapshot) -> Roster:
     def profile_id(login: str) -> int | None:
         path = by_key.get(login_key(login))
         profile = _load(base, path) if path else None
-        value = profile.get("github_id") if isinstance(profile, dict) else None
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return _github_id(profile.get("github_id")) if isinstance(profile, dict) else None
     return Roster(admins, pairs, profile_id, _sealing(program))
 
 
-def _sealing(program: Any) -> Sealing:
+def _sealing(program: JsonValue) -> Sealing:
     """The base branch's sealing section; one that does not fit its schema counts as absent."""
+    section = program.get("sealing") if isinstance(program, dict) else None
     try:
-        return Sealing.from_raw(program.get("sealing") if isinstance(program, dict) else None)
+        return Sealing.from_raw(section if isinstance(section, dict) else None)
     except (AttributeError, KeyError, TypeError):
         return Sealing()
 
 
-def _items(doc: Any, key: str) -> Sequence[dict[str, Any]]:
+def _items(doc: JsonValue, key: str) -> Sequence[dict[str, JsonValue]]:
     values = doc.get(key) if isinstance(doc, dict) else None
     return [v for v in values if isinstance(v, dict)] if isinstance(values, list) else []
 
@@ -94,7 +100,7 @@ def check_pr(root: Path, base: str, head: str, author_id: int, author: str | Non
 
 
 def _admin_logins(snapshot: Snapshot) -> list[str]:
-    return [a["login"] for a in _items(_load(snapshot, PROGRAM), "admins") if isinstance(a.get("login"), str)]
+    return [login for a in _items(_load(snapshot, PROGRAM), "admins") if isinstance(login := a.get("login"), str)]
 
 
 def codeowners_gap(base: Snapshot, head: Snapshot, author_is_admin: bool) -> str | None:

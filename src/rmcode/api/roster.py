@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from ..errors import LoadError, Problem, RmcodeError
 from ..formats.roster_diff import Changes, compare, summary
@@ -14,10 +14,10 @@ from ..io.files import read_file, read_prefix
 from ..io.repo import no_program, write_atomic
 from ..layout import MATCHES_MAX_BYTES
 from ..load.loader import load_bytes
-from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
+from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, RosterSection, decode, read_export
 from ..model import Pair, Source
 from ..model.roster import ROSTER_PATH, SEALED_PATH, HrRoster, parse_roster, prefill, render_roster
-from ..sealing import Keyring, SealError
+from ..sealing import JsonValue, Keyring, SealError
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def load_roster(root: Path) -> HrRoster | None:
     return None if content is None else parse_roster(content)
 
 
-def roster_prefill(root: Path, login: str) -> dict[str, Any]:
+def roster_prefill(root: Path, login: str) -> dict[str, int | str]:
     """Level, department and manager for ``login`` from the program's roster.csv ({} without one).
 
     ``register`` (and any form that writes a profile) takes these as the starting values.
@@ -42,7 +42,7 @@ def roster_prefill(root: Path, login: str) -> dict[str, Any]:
     return prefill(load_roster(root), login)
 
 
-def _program(root: Path) -> dict[str, Any]:
+def _program(root: Path) -> dict[str, JsonValue]:
     from ..validate.schema import validate_document
 
     content = read_file(root / "program.yaml")
@@ -52,12 +52,29 @@ def _program(root: Path) -> dict[str, Any]:
     problems = validate_document(doc, "program")
     if problems:
         raise RmcodeError(problems)
-    data: dict[str, Any] = doc.data
+    data: dict[str, JsonValue] = doc.data
     return data
 
 
-def _recipients(program: Mapping[str, Any]) -> list[str]:
-    return [r["key"] for r in program.get("sealing", {}).get("recipients", [])]
+def _section(data: Mapping[str, JsonValue] | None, key: str) -> dict[str, JsonValue]:
+    value = data.get(key) if data is not None else None
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: JsonValue) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _recipients(program: Mapping[str, JsonValue]) -> list[str]:
+    recipients = _section(program, "sealing").get("recipients")
+    return _strings([r.get("key") for r in recipients if isinstance(r, dict)] if isinstance(recipients, list) else [])
+
+
+def _column_map(program: Mapping[str, JsonValue]) -> ColumnMap:
+    section = program.get("roster")
+    sealed = _strings(_section(_section(program, "sealing"), "fields").get("roster"))
+    # program.yaml passed its schema (_program): its roster section has RosterSection's shape
+    return ColumnMap.from_raw(cast(RosterSection, section) if isinstance(section, dict) else None, sealed)
 
 
 def _read_export(export: Path, limit: int) -> bytes:
@@ -91,7 +108,7 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
     ``pairs`` (default: matches.yaml's) are searched for open pairs of people who left.
     """
     program = _program(root)
-    mapping = ColumnMap.from_raw(program.get("roster"), program.get("sealing", {}).get("fields", {}).get("roster", ()))
+    mapping = _column_map(program)
     content = _read_export(export, limit)
     name = export.name
     text = decode(name, content, limit, encoding)

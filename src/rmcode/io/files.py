@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from ..errors import LoadError, RmcodeError, refuse
 from ..layout import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH
 from ..load.loader import load_bytes
+from ..sealing import JsonValue
 
 LINK_HINT = "replace the link with a real folder or file"
 
@@ -81,7 +81,7 @@ def write_tree(root: Path, files: Mapping[str, str], force: bool = False) -> lis
     return sorted(files)
 
 
-def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
+def read_existing(root: Path, rel: str) -> dict[str, JsonValue] | None:
     """The data of an existing data file, None when there is none; RmcodeError when it cannot be read."""
     path = root / rel
     if not exists(path):
@@ -89,7 +89,7 @@ def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
     if path.is_symlink() or not path.is_file():
         raise refuse(rel, "RM621", "is not a regular file", LINK_HINT)
     try:
-        data = load_bytes(rel, path.read_bytes()).data
+        data: JsonValue = load_bytes(rel, path.read_bytes()).data
     except LoadError as exc:
         raise RmcodeError(exc.problems) from None
     if not isinstance(data, dict):

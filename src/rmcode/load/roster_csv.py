@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from ..errors import LoadError, Problem
 from ..layout import LOGIN, login_key
@@ -45,6 +45,15 @@ def _norm(header: str) -> str:
     return re.sub(r"[^0-9a-z]", "", header.casefold())
 
 
+class RosterSection(TypedDict, total=False):
+    """program.yaml's ``roster`` section as its schema holds it."""
+
+    columns: dict[str, str]  # field -> export header
+    ignore: list[str]
+    grades: dict[str, int]  # grade text -> level number
+    date_format: str
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """program.yaml's ``roster`` section: which export header holds which field."""
@@ -56,8 +65,8 @@ class ColumnMap:
     sealed: tuple[str, ...] = SEALED_ALWAYS  # fields kept out of roster.csv and sealed
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any] | None, sealed_extra: Sequence[str] = ()) -> ColumnMap:
-        raw = raw or {}
+    def from_raw(cls, raw: RosterSection | None, sealed_extra: Sequence[str] = ()) -> ColumnMap:
+        raw = raw or RosterSection()
         sealed = tuple(sorted(set(SEALED_ALWAYS) | {f for f in sealed_extra if f in FIELDS and f not in REQUIRED}))
         return cls(dict(raw.get("columns", {})), frozenset(_norm(x) for x in raw.get("ignore", ())),
                    {str(k): int(v) for k, v in raw.get("grades", {}).items()}, raw.get("date_format", "%Y-%m-%d"),
