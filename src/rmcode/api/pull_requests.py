@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from ..errors import LoadError, Problem, SchemaError, refuse
 from ..github.authorize import Author, Decision, Roster, Verdict, decide
@@ -24,6 +25,7 @@ from ..io.worktree import read_head, read_regular_text, write_text_atomic
 from ..layout import MATCHES, PROGRAM, login_key, parse_path, size_limit
 from ..load.loader import load_bytes
 from ..model import ProgramData, Sealing
+from ..model.documents import SealingDoc
 from ..progress.nudge import RENDERERS as NUDGE_RENDERERS
 from ..progress.nudge import Nudge, build_nudge
 from ..sealing import JsonValue
@@ -74,7 +76,8 @@ def _sealing(program: JsonValue) -> Sealing:
     """The base branch's sealing section; one that does not fit its schema counts as absent."""
     section = program.get("sealing") if isinstance(program, dict) else None
     try:
-        return Sealing.from_raw(section if isinstance(section, dict) else None)
+        # unvalidated: a section of another shape fails in from_raw and counts as absent (below)
+        return Sealing.from_raw(cast(SealingDoc, section) if isinstance(section, dict) else None)
     except (AttributeError, KeyError, TypeError):
         return Sealing()
 
