@@ -29,7 +29,6 @@ RATCHET: set[str] = {
     "cli/init.py",
     "formats/sealed_yaml.py",
     "io/cache.py",
-    "validate/schema.py",
     "validate/sealed.py",
 }
 
