@@ -710,3 +710,18 @@ def test_a_free_eligible_partner_left_unmade_is_the_same_no_certificate_error(mo
         propose(data([mk("ana"), mk("cleo", "mentee")]), ON)
     assert str(exc.value) == "program.yaml: RM406 no optimality certificate for cohort c1: cleo has a free " \
         "eligible mentor\n    hint: nothing was written; report this with the program's data to the rmcode maintainers"
+
+
+def test_times_slots_are_each_persons_slots_utc() -> None:
+    """Times builds a person's week from entries shared across people: the same slots as slots_utc."""
+    from rmcode.match.eligibility import Times
+    people = [mk("ana", availability=("mon 09:00-11:00", "wed 23:30-24:00")),
+              mk("ben", timezone="Asia/Kathmandu", availability=("mon 09:00-11:00", "sun 23:00-24:00")),
+              mk("cleo", timezone="America/St_Johns", availability=("mon 09:00-11:00",)),
+              mk("dan", availability=("mon 09:00-11:00", "tue 00:00-01:30")),
+              mk("eve", availability=()), mk("fay", timezone="Not/AZone")]
+    for step in (15, 30):
+        times = Times(ON)
+        for p in people * 2:  # the second round comes from the caches
+            assert times.slots(p, step) == p.slots_utc(ON, step), (p.login, step)
+    assert Times(ON).slots(people[4], 30) == frozenset()

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import MatchError, Problem, SchemaError
 from ..formats.matches import Diff, Impact, KpiMove, Summary, diff, parse, render
 from ..io.worktree import committed, has_head, read_regular, write_if_changed
 from ..layout import MATCHES, PROGRAM, size_limit
 from ..load.loader import Document, load_bytes, size_problem
-from ..match.assign import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData
 from ..report.build import build_report
 from ..validate.sealed import seal_pairs
-from . import resolve_as_of, validate
+from . import Progress, resolve_as_of, validate
+
+if TYPE_CHECKING:
+    from ..match.assign import Proposal
+
+SOLVER = "rmcode.match.assign"
+"""The matching modules (numpy, scipy: about 0.3 s to import), imported while validation runs."""
 
 # Cross-file rules about one pair entry (not schema errors): harmless for a proposed pair, which is recomputed.
 _RECOMPUTED_CODES = frozenset({"RM304", "RM309", "RM310", "RM315"})
@@ -81,6 +89,8 @@ def _proposal(root: Path, on: dt.date, cohort: str | None) -> tuple[ProgramData,
 
 
 def _propose(root: Path, data: ProgramData, on: dt.date, cohort: str | None) -> Proposal:
+    from ..match.assign import propose
+
     try:
         return propose(data, on, cohort)
     except MatchError as exc:
@@ -93,7 +103,12 @@ def _matchable(root: Path, on: dt.date, cohort: str | None) -> ProgramData:
     That is how a participant who leaves frees their proposed partner: the stale pair
     would fail validation, but it is replaced in this run.
     """
-    result = validate(root, on)
+    progress, importing = _import_meanwhile(SOLVER)
+    result = validate(root, on, progress)
+    if importing:
+        importing[0].join()
+    from ..match.assign import cohorts_in_scope
+
     if result.data is None:
         raise SchemaError(result.problems)
     program = result.data.program
@@ -111,6 +126,22 @@ def _matchable(root: Path, on: dt.date, cohort: str | None) -> ProgramData:
     if blocking:
         raise SchemaError(blocking)
     return result.data
+
+
+def _import_meanwhile(module: str) -> tuple[Progress, list[threading.Thread]]:
+    """A progress callback for ``validate`` that imports ``module`` in a thread, and that thread once started.
+
+    Validation calls it once its worker processes run (they fork when it starts, never
+    after), so the import overlaps the checking instead of coming before it, and no
+    process forks while the thread holds an import lock.
+    """
+    started: list[threading.Thread] = []
+
+    def progress(done: int, total: int) -> None:
+        if not started:
+            started.append(threading.Thread(target=importlib.import_module, args=(module,), daemon=True))
+            started[0].start()
+    return progress, started
 
 
 def _placed(root: Path, problems: list[Problem]) -> list[Problem]:

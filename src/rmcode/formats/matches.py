@@ -11,16 +11,18 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from ..errors import SchemaError
 from ..layout import login_key, schema_line
 from ..load.loader import load_bytes
-from ..match.optimality import Certificate
 from ..model import BREAKDOWN_KEYS, Pair, Source, Unmatched
 from ..model.json import Json
 from ..validate.schema import validate_document
 from .escape import gfm_text
+
+if TYPE_CHECKING:  # the solver's module imports scipy: not needed to read or print matches
+    from ..match.optimality import Certificate
 
 HEADER = schema_line("matches")
 Format = Literal["text", "json", "md"]

@@ -46,6 +46,8 @@ class Times:
         self.on = on
         self._offsets: dict[str, int] = {}
         self._slots: dict[tuple[str, int], frozenset[int]] = {}  # by login: unique in a program, cheaper than key
+        # one availability entry ("mon 09:00-11:00") in one time zone: people share a few dozen of them
+        self._entries: dict[tuple[str, str, int], frozenset[int]] = {}
 
     def offset(self, p: Participant) -> int:
         """``p.utc_offset_minutes(on)``, which depends on the time zone alone."""
@@ -54,9 +56,17 @@ class Times:
         return self._offsets[p.timezone]
 
     def slots(self, p: Participant, step: int) -> frozenset[int]:
+        """``p.slots_utc(on, step)``: the union of its entries' slots, each entry computed once per time zone."""
         found = self._slots.get((p.login, step))
         if found is None:
-            found = self._slots[p.login, step] = p.slots_utc(self.on, step)
+            found = self._slots[p.login, step] = frozenset().union(
+                *(self._entry(p, entry, step) for entry in p.availability))
+        return found
+
+    def _entry(self, p: Participant, entry: str, step: int) -> frozenset[int]:
+        found = self._entries.get((entry, p.timezone, step))
+        if found is None:
+            found = self._entries[entry, p.timezone, step] = replace(p, availability=(entry,)).slots_utc(self.on, step)
         return found
 
 
