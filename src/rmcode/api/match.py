@@ -15,7 +15,6 @@ from ..io.worktree import committed, has_head, read_regular, write_if_changed
 from ..layout import MATCHES, PROGRAM, size_limit
 from ..load.loader import Document, load_bytes, size_problem
 from ..model import ProgramData
-from ..report.build import build_report
 from ..validate.sealed import seal_pairs
 from . import Progress, resolve_as_of, validate
 
@@ -155,6 +154,8 @@ def _placed(root: Path, problems: list[Problem]) -> list[Problem]:
 
 
 def _kpi_moves(before: ProgramData, after: ProgramData, on: dt.date) -> tuple[KpiMove, ...]:
+    from ..report.build import build_report  # only `rmcode impact` needs the KPIs (0.1 s of `rmcode match` start)
+
     old = {k.id: k for k in build_report(before, on).kpis}
     new = {k.id: k for k in build_report(after, on).kpis}
     order = [*new, *(k for k in old if k not in new)]
