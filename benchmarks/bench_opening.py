@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
-ARMOR = re.compile(r"-----BEGIN AGE ENCRYPTED FILE-----\n(?:[ ]*[A-Za-z0-9+/=]+\n)+[ ]*-----END AGE ENCRYPTED FILE-----")
+ARMOR = re.compile(r"-----BEGIN AGE ENCRYPTED FILE-----\n(?:[ ]*[A-Za-z0-9+/=]+\n)+"
+                   r"[ ]*-----END AGE ENCRYPTED FILE-----")
 
 
 def cpu() -> float:

@@ -121,7 +121,7 @@ def build(people: int, checkins: int, key_file: Path) -> tuple[Path, Path, int]:
     return plain, sealed, values
 
 
-Run = tuple[float, float]  # wall seconds, CPU seconds (user + system, the workers included)
+Run = tuple[float, float, float]  # wall seconds, CPU seconds (user + system, workers included), load average
 
 
 def timed(args: list[str], runs: int, before: object = None, tree: Path | None = None) -> list[Run]:
@@ -132,13 +132,13 @@ def timed(args: list[str], runs: int, before: object = None, tree: Path | None =
     for _ in range(runs):
         if callable(before):
             before()
-        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used, load = resource.getrusage(resource.RUSAGE_CHILDREN), os.getloadavg()[0]
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "rmcode", *args], capture_output=True, text=True, check=False,
                               env=env)
         wall = time.perf_counter() - start
         now = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out.append((wall, now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime))
+        out.append((wall, now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime, load))
         if done.returncode != 0:
             raise SystemExit(f"rmcode {' '.join(args)} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
     return out
@@ -151,10 +151,11 @@ def drop_cache(root: Path) -> None:
 
 
 def row(label: str, times: list[Run]) -> str:
-    walls = ", ".join(f"{w:.2f}" for w, _ in times)
-    cpus = ", ".join(f"{c:.2f}" for _, c in times)
-    return (f"| {label} | **{min(w for w, _ in times):.2f} s** ({walls}) | **{min(c for _, c in times):.2f} s** "
-            f"({cpus}) |")
+    walls = ", ".join(f"{w:.2f}" for w, _, _ in times)
+    cpus = ", ".join(f"{c:.2f}" for _, c, _ in times)
+    loads = ", ".join(f"{load:.1f}" for _, _, load in times)
+    return (f"| {label} | **{min(w for w, _, _ in times):.2f} s** ({walls}) | **{min(c for _, c, _ in times):.2f} s** "
+            f"({cpus}) | {loads} |")
 
 
 def mirror(root: Path) -> Path:
@@ -208,7 +209,8 @@ def main() -> None:
             subprocess.run(["git", "init", "-q", str(root)], check=True)
     time.sleep(2.5)  # the validation cache does not trust files written in the last 2 s
     print(f"load average {os.getloadavg()[0]:.2f} before")
-    rows = ["| run | wall, best (every run) | CPU, best (every run) |", "|---|---|---|"]
+    rows = ["| run | wall, best (every run) | CPU, best (every run) | load average at each start |",
+            "|---|---|---|---|"]
     validate = ["validate", "--as-of", AS_OF, "--root"]
     if args.only != "report":
         for label, root in (("plain (today)", plain), ("sealed, no key", sealed)):
@@ -226,8 +228,8 @@ def main() -> None:
                             [*report, "--identity", str(key)], args.runs, args.baseline)
             text = out.read_text(encoding="utf-8")
             assert "needs the program key" not in text and "could not be read" not in text, "the key did not open all"
-        rows += measure("report --private, no key (sealed)", ["report", "--private", "--as-of", AS_OF, "--root",
-                                                               str(sealed), "--out", os.devnull], args.runs, args.baseline)
+        no_key = ["report", "--private", "--as-of", AS_OF, "--root", str(sealed), "--out", os.devnull]
+        rows += measure("report --private, no key (sealed)", no_key, args.runs, args.baseline)
     print(f"load average {os.getloadavg()[0]:.2f} after")
     print("\n".join(rows))
 
