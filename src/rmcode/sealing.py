@@ -232,11 +232,17 @@ class Unsealing:
             secrets = "\n".join(str(i) for i in self._keyring.identities)  # with fork: inherited, never sent
             self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context(
                 "fork" if fork else None), initializer=_worker_started, initargs=(secrets,))
+        from concurrent.futures.process import BrokenProcessPool
+
         waiting, self._waiting = self._waiting, []
         for i in range(0, len(waiting), _CHUNK):
             chunk = waiting[i:i + _CHUNK]
+            try:
+                part = self._pool.submit(_unseal_chunk, chunk)
+            except BrokenProcessPool:  # a worker died: what was not started is opened by ``get``
+                return
             self._part_of.update(dict.fromkeys(chunk, len(self._parts)))
-            self._parts.append((chunk, self._pool.submit(_unseal_chunk, chunk)))
+            self._parts.append((chunk, part))
 
     def close(self) -> None:
         """Stop the workers (a chunk under way is finished first; what has not started is dropped)."""
