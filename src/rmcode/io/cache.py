@@ -38,13 +38,18 @@ from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from .. import errors, model
 from ..errors import Problem
 from ..model import Item
 from . import package_data
 from .repo import Folder, Stamp, write_atomic
+
+if TYPE_CHECKING:
+    from _pickle import _ReducedType
+
+    from _typeshed import DataclassInstance
 
 # File times tick coarsely (a few ms); a file changed in the same tick as it was read could keep
 # its stamp. Like git's "racy" index entries, an entry whose file was modified less than this
@@ -253,25 +258,29 @@ WRAPPED: Mapping[type, frozenset[str]] = MappingProxyType({
     model.SurveyResponse: frozenset({"answers", "sealed"}),
 })
 
-def _proxy(mapping: dict[str, Any]) -> Mapping[str, Any]:
+def _proxy(mapping: dict[str, object]) -> Mapping[str, object]:
     return MappingProxyType(mapping)
 
 
-def _constructor(cls: type, name: str, wrap: tuple[int, ...]) -> Callable[..., Any]:
+def _constructor(cls: type, name: str, wrap: tuple[int, ...]) -> Callable[..., object]:
     names = [f.name for f in dataclasses.fields(cls)]
     params = ", ".join(f"v{i}" for i in range(len(names)))
     body = "".join(f"    s{i}(obj, proxy(v{i}))\n" if i in wrap else f"    s{i}(obj, v{i})\n"
                    for i in range(len(names)))
-    namespace: dict[str, Any] = {"__name__": __name__, "alloc": object.__new__, "cls": cls, "proxy": MappingProxyType}
+    namespace: dict[str, object] = {"__name__": __name__, "alloc": object.__new__, "cls": cls,
+                                    "proxy": MappingProxyType}
     namespace.update((f"s{i}", getattr(cls, n).__set__) for i, n in enumerate(names))
     # generated like dataclasses' own __init__: one straight-line function per class, no loop
     exec(f"def {name}({params}):\n    obj = alloc(cls)\n{body}    return obj\n", namespace)  # noqa: S102
-    make: Callable[..., Any] = namespace[name]
+    make = namespace[name]
+    assert callable(make)
     globals()[name] = make  # unpickling finds it by module and name
     return make
 
 
-Plan = tuple[Callable[[Any], Any], Callable[..., Any], Callable[..., Any] | None, tuple[int, ...]]
+Reduced = tuple[Callable[..., object], tuple[object, ...]]  # how pickle rebuilds an object: a callable, its args
+Plan = tuple[Callable[[object], tuple[object, ...]], Callable[..., object], Callable[..., object] | None,
+             tuple[int, ...]]
 
 
 def _plan(cls: type) -> Plan:
@@ -286,15 +295,16 @@ def _plan(cls: type) -> Plan:
     return get, _constructor(cls, f"_new_{cls.__name__}", ()), wrapped, wrap
 
 
-def _reduce(plan: Plan, memo: dict[Any, Any], obj: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+def _reduce(plan: Plan, memo: dict[object, object], obj: object) -> Reduced:
     get, make, wrapped, wrap = plan
     if make is type(obj):
         return make, get(obj)
     values = list(get(obj))
-    if wrapped is not None and all(type(values[i]) is MappingProxyType for i in wrap):
+    proxies = [values[i] for i in wrap]
+    if wrapped is not None and all(isinstance(p, MappingProxyType) for p in proxies):
         make = wrapped
-        for i in wrap:
-            values[i] = dict(values[i])
+        for i, proxy in zip(wrap, proxies):
+            values[i] = dict(proxy) if isinstance(proxy, MappingProxyType) else proxy
     # equal values pickled once per frame, unpickled as one shared object: dates, the line
     # numbers of a check-in's keys, lists of ids repeat across thousands of files (keys are
     # text; 1 and True are equal, so the key has the values' types; -0.0 == 0.0, so no floats)
@@ -302,14 +312,14 @@ def _reduce(plan: Plan, memo: dict[Any, Any], obj: Any) -> tuple[Callable[..., A
         kind = type(value)
         if kind is dt.date:
             values[i] = memo.setdefault(value, value)
-        elif kind is dict and value:
+        elif kind is dict and isinstance(value, dict) and value:
             types = tuple(map(type, value.values()))
             if float not in types:
                 try:
                     values[i] = memo.setdefault((tuple(value.items()), types), value)
                 except TypeError:  # an unhashable value: kept as it is
                     pass
-        elif kind is tuple and value and all(type(x) is str for x in value):
+        elif kind is tuple and isinstance(value, tuple) and value and all(type(x) is str for x in value):
             values[i] = memo.setdefault((value, str), value)
     return make, tuple(values)
 
@@ -318,7 +328,7 @@ _PLANS: dict[type, Plan] = {cls: _plan(cls) for module in (model, errors) for cl
           if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
           and "__slots__" in vars(cls)}
 _INDEX: dict[type, dict[str, int]] = {cls: {f.name: i for i, f in enumerate(dataclasses.fields(cls))} for cls in _PLANS}
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")
 
 
 def replaced(obj: T, changes: Mapping[str, object]) -> T:
@@ -327,19 +337,30 @@ def replaced(obj: T, changes: Mapping[str, object]) -> T:
     large program replaces some 85,000 objects."""
     plan = _PLANS.get(type(obj))
     if plan is None or plan[1] is type(obj):  # no generated constructor: __post_init__ or one field
-        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(obj, **changes)
     index = _INDEX[type(obj)]
     values = list(plan[0](obj))
     for name, value in changes.items():
         values[index[name]] = value
-    new: T = plan[1](*values)
+    new = plan[1](*values)
+    assert isinstance(new, type(obj))
     return new
 
 
-def _dispatch(memo: dict[Any, Any]) -> dict[type, Any]:
-    table: dict[type, Any] = dict(copyreg.dispatch_table)
-    table[MappingProxyType] = lambda mapping: (_proxy, (dict(mapping),))
+def _reduce_proxy(mapping: object) -> Reduced:
+    assert isinstance(mapping, MappingProxyType)
+    return _proxy, (dict(mapping),)
+
+
+def _reduce_record(record: object) -> Reduced:
     # a Record is rebuilt by tuple.__new__ in C: Record's own __new__ is Python, called 60,000 times
-    table[Record] = lambda record: (tuple.__new__, (Record, tuple(record)))
+    assert isinstance(record, Record)
+    return tuple.__new__, (Record, tuple(record))
+
+
+def _dispatch(memo: dict[object, object]) -> dict[type, Callable[[object], _ReducedType]]:
+    table: dict[type, Callable[[object], _ReducedType]] = dict(copyreg.dispatch_table)
+    table[MappingProxyType] = _reduce_proxy
+    table[Record] = _reduce_record
     table.update((cls, partial(_reduce, plan, memo)) for cls, plan in _PLANS.items())
     return table
