@@ -15,7 +15,6 @@ This module is pure: it takes and returns values. Reading an identity file or th
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import os
@@ -69,8 +68,8 @@ def x25519_stanzas(text: str) -> int:
     """
     lines = text.strip().split("\n")[1:-1]
     for upto in (4, 8, len(lines)):  # the header is at the start: 4 lines hold one or two stanzas
-        try:
-            header = base64.b64decode("".join(lines[:upto]).replace(" ", ""), validate=True)
+        try:  # strict: only the base64 alphabet, padding at the end only (as b64decode(validate=True))
+            header = binascii.a2b_base64("".join(lines[:upto]).replace(" ", ""), strict_mode=True)
         except (binascii.Error, ValueError):
             return -1
         end = header.find(b"\n--- ")

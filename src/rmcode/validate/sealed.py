@@ -201,12 +201,14 @@ class _Merge:
             if isinstance(value, SealError):
                 left[name] = text
                 self.unread.append(Unread(item.source.path, name, str(value)))
-                continue
-            if not self.check(kind, name, value):
+            elif not self.check(kind, name, value):
                 left[name] = text
                 self.unread.append(Unread(item.source.path, name, "it opened, but its value does not fit the field"))
-                continue
-            changes.update(_as_fields(name, value))
+            elif name == "concern":
+                assert isinstance(value, dict)
+                changes["concern_level"], changes["concern_note"] = value.get("level", "low"), value.get("note", "")
+            else:
+                changes[name] = MappingProxyType(dict(sorted(value.items()))) if isinstance(value, dict) else value
         changes["sealed"] = MappingProxyType(left) if left else _NO_SEALED
         changes["sealed_to"] = item.sealed_to if left else frozenset()
         return replaced(item, changes)
@@ -232,15 +234,6 @@ def _key(value: JsonValue) -> object:
     if isinstance(value, list):
         return list, tuple(_key(v) for v in value)
     return type(value), value
-
-
-def _as_fields(name: str, value: JsonValue) -> dict[str, object]:
-    if name == "concern":
-        assert isinstance(value, dict)
-        return {"concern_level": value.get("level", "low"), "concern_note": value.get("note", "")}
-    if isinstance(value, dict):
-        return {name: MappingProxyType(dict(sorted(value.items())))}
-    return {name: value}
 
 
 def _fits(kind: Kind, name: str, value: JsonValue) -> bool:
