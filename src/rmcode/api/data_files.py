@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ..errors import SchemaError, refuse
 from ..formats.person_yaml import PLAIN_IN_SEALED, fields_to_seal, render, seal_document
 from ..io.files import ensure_free, write_data_file
 from ..load.loader import load_bytes
+from ..model.json import JsonMapping
 from . import SCHEMA_OF_FOLDER, validate_overlaid
 from .keys import load_program_file
 
 
-def left_plain(root: Path, rel: str, data: Mapping[str, Any]) -> list[str]:
+def left_plain(root: Path, rel: str, data: JsonMapping) -> list[str]:
     """The fields of ``data`` that rmcode seals but that ``save`` wrote in plain text (the program lists no keys)."""
     program = load_program_file(root)
     return [] if program.sealing.keys else fields_to_seal(SCHEMA_OF_FOLDER[rel.split("/", 1)[0]], data, program)
 
 
-def save(root: Path, rel: str, data: Mapping[str, Any], as_of: dt.date, force: bool = False,
+def save(root: Path, rel: str, data: JsonMapping, as_of: dt.date, force: bool = False,
          dry_run: bool = False) -> str:
     """Render ``data`` for ``rel``, check it among the repository's files, write it; returns the text.
 

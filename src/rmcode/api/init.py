@@ -21,6 +21,7 @@ from ..io.worktree import present as is_present
 from ..io.worktree import read_text_if_file
 from ..layout import login_key, same_login
 from ..model import Program, ProgramData
+from ..model.json import Json, JsonMapping
 from ..validate.schema import load_schema
 from . import validate
 from .data_files import left_plain, save
@@ -29,6 +30,8 @@ from .roster import roster_prefill
 __all__ = [
     "PUBLIC_FIELDS",
     "InitSettings",
+    "Json",
+    "JsonMapping",
     "Program",
     "ProgramData",
     "as_in_profile",
@@ -69,8 +72,10 @@ def present(root: Path, rel: str) -> bool:
     return is_present(root / rel)
 
 
-def levels_for(program: Program, role: str | None) -> list[str]:
-    """The levels a role may have: mentors up to mentor_max_level, mentees from mentee_min_level."""
+def levels_for(program: Program, role: object) -> list[str]:
+    """The levels a role may have: mentors up to mentor_max_level, mentees from mentee_min_level.
+
+    ``role`` is the answer so far: anything but mentor or mentee (none yet) limits nothing."""
     top, bottom = program.mentor_max_level, program.mentee_min_level
     return [str(x.level) for x in program.levels
             if not (role == "mentor" and top is not None and x.level > top)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..site import build as site_build
 from ..site.build import BuildResult
 from . import load_as_of, resolve_as_of
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
 
 
 def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> BuildResult:
@@ -16,7 +20,8 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> 
     return site_build.build(root, out, lambda: resolve_as_of(root, as_of), load_as_of)
 
 
-def make_server(root: Path, host: str, port: int, as_of: dt.date | None = None) -> tuple[Any, Any]:
+def make_server(root: Path, host: str, port: int,
+                as_of: dt.date | None = None) -> tuple[LiveReloadServer, Callable[[], None]]:
     """A live-reload server of the site and its clean-up (each rebuild takes the date afresh)."""
     return site_build.make_server(root, host, port, lambda: resolve_as_of(root, as_of), load_as_of)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
 import click
 
@@ -57,8 +56,11 @@ def cli() -> None:
     """
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point: RmcodeError exits 1 with its problems; nothing prints a traceback."""
+def main(argv: list[str] | None = None) -> object:
+    """Entry point: RmcodeError exits 1 with its problems; nothing prints a traceback.
+
+    Returns what the command returned (None for every rmcode command), as click's ``main`` does.
+    """
     try:
         return cli.main(args=argv, prog_name="rmcode", standalone_mode=False)
     except click.exceptions.Exit as exc:

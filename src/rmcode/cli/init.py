@@ -34,6 +34,7 @@ from .prompts import (
     Ask,
     Invalid,
     ask_once,
+    chosen,
     collect,
     parse_day,
     parse_languages,
@@ -115,8 +116,9 @@ def _profile_asks(on: dt.date, program: Program) -> list[Ask]:
         *_style_asks(program),
         Ask("visibility", "Fields to show on the public site (comma-separated, or none)", parse=_visibility,
             hint="from: " + ", ".join(public) + "; everything else stays inside the program",
-            check=lambda v, d: (None if all(f in public for f in v) else
-                                f"{', '.join(f for f in v if f not in public)}: the program does not publish it; "
+            check=lambda v, d: (None if all(f in public for f in chosen(v)) else
+                                f"{', '.join(f for f in chosen(v) if f not in public)}: "
+                                "the program does not publish it; "
                                 f"choose from {', '.join(public)} or none")) if public else
         Ask("visibility", "", interactive=False),
         Ask("manager", "Your manager's GitHub login, if they are in the program", interactive=False),
@@ -411,7 +413,7 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
                                   "sessions are logged once a program admin has approved the pair")
     asks = _checkin_asks(data, author, on)
     checkin = collect(asks, given, {}, data.program, interactive)
-    if interactive and "good_fit" not in checkin and first_log(data, checkin["pair"], author):
+    if interactive and "good_fit" not in checkin and first_log(data, str(checkin["pair"]), author):
         fit = ask_once(next(a for a in asks if a.key == "good_fit"), data.program, None)
         checkin.update({"good_fit": fit} if fit is not None else {})
     checkin.update({"author": author, "date": str(checkin["date"])})
@@ -419,7 +421,7 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
         checkin["goals"] = _goal_progress(goals)
     if concern:
         checkin["concern"] = {"level": concern_level or "low", "note": concern}
-    rel = checkin_path(checkin["pair"], checkin["date"], author)
+    rel = checkin_path(str(checkin["pair"]), str(checkin["date"]), author)
     _write(root, rel, _ordered_checkin(checkin), on, force, dry_run)
 
 

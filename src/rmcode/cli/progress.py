@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -80,8 +80,10 @@ def render_rich(report: Report, console: Console, limit: int | None = TERMINAL_R
     """The status view for a terminal: coloured statuses, progress bars, the most urgent pairs first."""
     console.print(Text(_heading(report), style="bold"))
     kpis = Table(title=f"KPIs (as of {report.aggregates_as_of})", title_justify="left")
-    for name, justify in (("KPI", "left"), ("Value", "right"), ("Target", "right"), ("", "left")):
-        kpis.add_column(name, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("KPI", "left"), ("Value", "right"), ("Target", "right"),
+                                                      ("", "left"))
+    for name, justify in columns:
+        kpis.add_column(name, justify=justify)
     for k in report.kpis:
         style = {True: "green", False: "red", None: "dim"}[k.met]
         kpis.add_row(Text(k.name), format_kpi(k), format_target(k), Text(_met(k.met), style=style))

@@ -6,17 +6,26 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 import click
 
-from ..api.init import Program
+from ..api.init import Json, Program
 from ..layout import LOGIN
+
+# a value from a flag, a file or an answer: data for the file, or a day (which the command writes as ISO text)
+Answer: TypeAlias = "Json | dt.date"
+Answers = Mapping[str, Answer]
 
 
 def items(text: str) -> list[str]:
     """A comma- or semicolon-separated answer as a list."""
     return [item.strip() for item in re.split(r"[,;]", text) if item.strip()]
+
+
+def chosen(value: Answer) -> list[str]:
+    """The names a list answer holds, or the keys of a mapping answer (visibility: field -> public)."""
+    return [str(name) for name in value] if isinstance(value, (list, Mapping)) else []
 
 
 class Invalid(ValueError):
@@ -31,20 +40,20 @@ class Ask:
     prompt: str
     required: bool = False
     interactive: bool = True  # asked in interactive mode even when optional
-    parse: Callable[[str], Any] = str
+    parse: Callable[[str], Answer] = str
     choices: Callable[[Program], Sequence[str]] | None = None
-    default: Callable[[dict[str, Any]], Any] | None = None
+    default: Callable[[dict[str, Answer]], Answer] | None = None
     # the answers so far -> the valid choices (replaces ``choices`` when set), e.g. levels by role
-    choices_for: Callable[[Mapping[str, Any]], Sequence[str]] | None = None
+    choices_for: Callable[[Answers], Sequence[str]] | None = None
     # (value, answers so far) -> why the value cannot be taken, or None
-    check: Callable[[Any, Mapping[str, Any]], str | None] | None = None
-    when: Callable[[Mapping[str, Any]], bool] | None = None  # asked only when this holds
+    check: Callable[[Answer, Answers], str | None] | None = None
+    when: Callable[[Answers], bool] | None = None  # asked only when this holds
     hint: str = ""  # shown with the question, e.g. the expected form
 
 
-def _reader(ask: Ask, choices: Sequence[str], answers: Mapping[str, Any]) -> Callable[[str], Any]:
+def _reader(ask: Ask, choices: Sequence[str], answers: Answers) -> Callable[[str], Answer]:
     """Answer text -> value, or UsageError (with the reason) so that click asks again at once."""
-    def read(text: str) -> Any:
+    def read(text: str) -> Answer:
         text = text.strip()
         if not text:
             if ask.required:
@@ -67,7 +76,7 @@ def _reader(ask: Ask, choices: Sequence[str], answers: Mapping[str, Any]) -> Cal
     return read
 
 
-def _shown(current: Any) -> str:
+def _shown(current: Answer) -> str:
     if isinstance(current, list):
         return ", ".join(map(str, current))
     if isinstance(current, Mapping):  # visibility: the fields marked public
@@ -77,7 +86,7 @@ def _shown(current: Any) -> str:
     return "" if current is None else str(current)
 
 
-def ask_once(ask: Ask, program: Program, current: Any, answers: Mapping[str, Any] | None = None) -> Any:
+def ask_once(ask: Ask, program: Program, current: Answer, answers: Answers | None = None) -> Answer:
     """Ask for one value; click repeats the question, with the reason, until the answer is acceptable."""
     answers = answers or {}
     if ask.choices_for is not None:
@@ -99,8 +108,8 @@ def ask_once(ask: Ask, program: Program, current: Any, answers: Mapping[str, Any
     return None if value == [] else value
 
 
-def collect(asks: Sequence[Ask], given: Mapping[str, Any], start: Mapping[str, Any], program: Program,
-            interactive: bool) -> dict[str, Any]:
+def collect(asks: Sequence[Ask], given: Answers, start: Answers, program: Program,
+            interactive: bool) -> dict[str, Answer]:
     """Values from flags, else asked for with ``start`` (an existing file) or the default as the suggestion.
 
     Without ``interactive`` the suggestion is taken as it is; a required value that is

@@ -11,13 +11,14 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, TypedDict
 
 from ..errors import SchemaError
 from ..layout import login_key, schema_line
 from ..load.loader import load_bytes
 from ..match.optimality import Certificate
 from ..model import BREAKDOWN_KEYS, Pair, Source, Unmatched
+from ..model.json import Json
 from ..validate.schema import validate_document
 from .escape import gfm_text
 
@@ -134,8 +135,8 @@ def mean_score(pairs: Sequence[Pair]) -> float | None:
     return round(sum(scores) / len(scores), 4) if scores else None
 
 
-def pair_data(p: Pair) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": p.id, "cohort": p.cohort, "mentor": p.mentor, "mentee": p.mentee, "status": p.status}
+def pair_data(p: Pair) -> dict[str, Json]:
+    out: dict[str, Json] = {"id": p.id, "cohort": p.cohort, "mentor": p.mentor, "mentee": p.mentee, "status": p.status}
     if p.proposed:
         out["proposed"] = p.proposed.isoformat()
     if p.score is not None:
@@ -240,7 +241,15 @@ def _scope_lines(cohorts: Sequence[str], after: Sequence[Pair], unmatched: Seque
             for row in _scope_data(cohorts, after, unmatched)]
 
 
-def _scope_data(cohorts: Sequence[str], after: Sequence[Pair], unmatched: Sequence[Unmatched]) -> list[dict[str, Any]]:
+class _Scope(TypedDict):
+    """One cohort of a matching run: pairs proposed in it, people left unmatched."""
+
+    cohort: str
+    proposed: int
+    unmatched: int
+
+
+def _scope_data(cohorts: Sequence[str], after: Sequence[Pair], unmatched: Sequence[Unmatched]) -> list[_Scope]:
     return [{"cohort": c, "proposed": sum(1 for p in after if p.cohort == c and p.status == "proposed"),
              "unmatched": sum(1 for u in unmatched if u.cohort == c)} for c in cohorts]
 
@@ -262,7 +271,7 @@ def _certificate_md(certificates: Sequence[tuple[str, Certificate]]) -> list[str
                      for cohort, c in certificates])]
 
 
-def _certificate_data(certificates: Sequence[tuple[str, Certificate]]) -> list[dict[str, Any]]:
+def _certificate_data(certificates: Sequence[tuple[str, Certificate]]) -> list[dict[str, Json]]:
     return [{"cohort": cohort, "status": "optimal (certified)", "pairs": c.pairs, "score_total": c.score / 10_000,
              "pair_weight": c.big, "primal_total": c.primal, "dual_bound": c.dual, "cells_checked": c.cells,
              "eligible_cells": c.eligible, "rounds": c.rounds} for cohort, c in certificates]

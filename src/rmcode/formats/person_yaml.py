@@ -9,14 +9,14 @@ made and read back to exactly the data that was written.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import yaml
 
 from ..layout import schema_line
 from ..load.loader import load_bytes, plain_reads_as_text
 from ..model import Program
+from ..model.json import Json, JsonMapping, JsonValue
 from ..sealing import is_sealed, seal
 from ..validate.schema import load_schema
 from ..validate.sealed import sealed_fields
@@ -28,7 +28,7 @@ _SPECIAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udf
 class _Dumper(yaml.SafeDumper):
     """Block style, indented lists, never anchors or aliases."""
 
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, data: object) -> bool:
         return True
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
@@ -55,34 +55,40 @@ def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def ordered(data: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+def ordered(data: JsonMapping, schema: JsonMapping) -> dict[str, Json]:
     """``data`` with its keys in the order the schema lists them (unknown keys last, sorted).
 
     Nested objects and lists of objects are ordered by their own sub-schemas, so the same
     data always gives the same text.
     """
-    props: Mapping[str, Any] = schema.get("properties", {})
+    props = _subschema(schema, "properties")
     keys = [k for k in props if k in data] + sorted(k for k in data if k not in props)
-    return {key: _ordered_value(data[key], props.get(key, {})) for key in keys}
+    return {key: _ordered_value(data[key], _subschema(props, key)) for key in keys}
 
 
-def _ordered_value(value: Any, schema: Mapping[str, Any]) -> Any:
+def _subschema(schema: JsonMapping, key: str) -> JsonMapping:
+    """``schema[key]`` where it is a mapping (a sub-schema, or ``properties``), else an empty one."""
+    found = schema.get(key, {})
+    return found if isinstance(found, Mapping) else {}
+
+
+def _ordered_value(value: Json, schema: JsonMapping) -> Json:
     if isinstance(value, Mapping):
         if "properties" in schema:
             return ordered(value, schema)
         return {k: value[k] for k in sorted(value)}
     if isinstance(value, list):
-        return [_ordered_value(item, schema.get("items", {})) for item in value]
+        return [_ordered_value(item, _subschema(schema, "items")) for item in value]
     return value
 
 
-def dump(data: Mapping[str, Any]) -> str:
+def dump(data: JsonMapping) -> str:
     """YAML text of ``data`` as given (key order kept)."""
     text: str = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return text
 
 
-def render(kind: str, data: Mapping[str, Any]) -> str:
+def render(kind: str, data: JsonMapping) -> str:
     """The file text for ``data`` of schema ``kind``: schema line, then the keys in schema order.
 
     Raises ValueError if the text would not read back as the same data, so a quirk of
@@ -94,12 +100,13 @@ def render(kind: str, data: Mapping[str, Any]) -> str:
     return text
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Json) -> JsonValue:
+    """``value`` as the loader reads it back: mappings as dicts, sequences (tuples too) as lists."""
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        return value
+    return [_plain(v) for v in value]
 
 
 # --- the sealing step of every writer ---------------------------------------------------------
@@ -110,14 +117,15 @@ def _plain(value: Any) -> Any:
 PLAIN_IN_SEALED = "RM336"  # validate's code for plain text in a sealed field (rules._sealing)
 
 
-def fields_to_seal(kind: str, data: Mapping[str, Any], program: Program) -> list[str]:
+def fields_to_seal(kind: str, data: JsonMapping, program: Program) -> list[str]:
     """The keys of ``data`` that ``program`` seals and that are not sealed yet, in data order."""
     visibility = data.get("visibility") if kind == "participant" else None
-    fields = sealed_fields(program, kind, visibility if isinstance(visibility, Mapping) else None)
+    chosen = {k: v for k, v in visibility.items() if isinstance(v, str)} if isinstance(visibility, Mapping) else None
+    fields = sealed_fields(program, kind, chosen)
     return [key for key, value in data.items() if key in fields and value is not None and not is_sealed(value)]
 
 
-def seal_document(kind: str, data: Mapping[str, Any], program: Program) -> dict[str, Any]:
+def seal_document(kind: str, data: JsonMapping, program: Program) -> dict[str, Json]:
     """``data`` with every value ``program`` seals encrypted to its recipients.
 
     A program without recipients has nothing to seal to: the data is returned as it is
@@ -127,4 +135,4 @@ def seal_document(kind: str, data: Mapping[str, Any], program: Program) -> dict[
     if not keys:
         return dict(data)
     todo = set(fields_to_seal(kind, data, program))
-    return {key: seal(value, keys) if key in todo else value for key, value in data.items()}
+    return {key: seal(_plain(value), keys) if key in todo else value for key, value in data.items()}

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Generic, Literal, TypeVar
 
-from ..errors import LoadError
+from ..errors import LoadError, Problem
 from ..io.gitdiff import FileChange, Status
 from ..layout import (
     CHECKIN_PATH,
@@ -32,6 +32,7 @@ from ..layout import (
 )
 from ..load.loader import load_bytes
 from ..model import OPEN_PAIR, Sealing
+from ..model.documents import CheckInDoc, MatchesDoc, ParticipantDoc, SurveyResponseDoc
 from ..validate.schema import validate_document
 from ..validate.sealed import plain_targets
 
@@ -238,7 +239,7 @@ def _plain_sealed(change: FileChange, roster: Roster) -> Ruling | None:
 
 def _end_own_pair(change: FileChange, author: Author, roster: Roster) -> Ruling | None:
     """Either partner may end their own pair: status ended, the day, a (sealed) reason, nothing else."""
-    versions = _versions(change, "matches")
+    versions = _versions(change, MATCHES)
     old, new = versions.old, versions.new
     if versions.unusable or old is None or new is None or len(old["pairs"]) != len(new["pairs"]):
         return None
@@ -267,7 +268,23 @@ class _Unreadable(Exception):
         return ("rejected" if side == "new" else "needs-admin"), str(self)
 
 
-def _data(change: FileChange, side: Literal["old", "new"], schema: str) -> dict[str, Any]:
+_Doc = TypeVar("_Doc", ParticipantDoc, CheckInDoc, SurveyResponseDoc, MatchesDoc)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind(Generic[_Doc]):
+    """A kind of data file: its schema's name, and (as the type parameter) what a valid one holds."""
+
+    schema: str
+
+
+PROFILE: _Kind[ParticipantDoc] = _Kind("participant")
+CHECKIN: _Kind[CheckInDoc] = _Kind("checkin")
+RESPONSE: _Kind[SurveyResponseDoc] = _Kind("survey-response")
+MATCHES: _Kind[MatchesDoc] = _Kind("matches")
+
+
+def _data(change: FileChange, side: Literal["old", "new"], kind: _Kind[_Doc]) -> _Doc:
     content = change.old if side == "old" else change.new
     size = change.old_size if side == "old" else change.new_size
     which = "the base version" if side == "old" else "the file"
@@ -279,33 +296,33 @@ def _data(change: FileChange, side: Literal["old", "new"], schema: str) -> dict[
         doc = load_bytes(change.path, content)
     except LoadError as exc:
         raise _Unreadable(f"{which} is not valid: {_first(exc.problems)}") from None
-    problems = validate_document(doc, schema)
+    problems = validate_document(doc, kind.schema)
     if problems:
         raise _Unreadable(f"{which} is not valid: {_first(problems)}")
-    result: dict[str, Any] = doc.data
+    result: _Doc = doc.data  # valid: what the schema describes
     return result
 
 
-def _first(problems: Sequence[Any]) -> str:
+def _first(problems: Sequence[Problem]) -> str:
     text = "; ".join(f"line {p.line}: {p.code} {p.message}" for p in problems[:3])
     return text + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
 
 
 @dataclass(frozen=True, slots=True)
-class _Versions:
+class _Versions(Generic[_Doc]):
     """Base and head data of a changed file (None where absent), or why they are unusable."""
 
-    old: dict[str, Any] | None = None
-    new: dict[str, Any] | None = None
+    old: _Doc | None = None
+    new: _Doc | None = None
     unusable: Ruling | None = None
 
 
-def _versions(change: FileChange, schema: str) -> _Versions:
-    sides: dict[Literal["old", "new"], dict[str, Any] | None] = {"old": None, "new": None}
+def _versions(change: FileChange, kind: _Kind[_Doc]) -> _Versions[_Doc]:
+    sides: dict[Literal["old", "new"], _Doc | None] = {"old": None, "new": None}
     present = {"old": change.status != "added", "new": change.status != "deleted"}
     for side in sides:
         try:
-            sides[side] = _data(change, side, schema) if present[side] else None
+            sides[side] = _data(change, side, kind) if present[side] else None
         except _Unreadable as exc:
             return _Versions(unusable=exc.ruling(side))
     return _Versions(sides["old"], sides["new"])
@@ -313,7 +330,7 @@ def _versions(change: FileChange, schema: str) -> _Versions:
 
 def _profile(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
     (login,) = groups
-    versions = _versions(change, "participant")
+    versions = _versions(change, PROFILE)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new
@@ -345,10 +362,11 @@ def _member(roster: Roster, login: str, author: Author) -> Ruling | None:
     return None
 
 
-def _member_versions(change: FileChange, schema: str, roster: Roster, login: str, author: Author) -> _Versions:
+def _member_versions(change: FileChange, kind: _Kind[_Doc], roster: Roster, login: str,
+                     author: Author) -> _Versions[_Doc]:
     """The file's versions when ``login`` is the author (see ``_member``); else why not, as unusable."""
     not_you = _member(roster, login, author)
-    return _Versions(unusable=not_you) if not_you else _versions(change, schema)
+    return _Versions(unusable=not_you) if not_you else _versions(change, kind)
 
 
 def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
@@ -358,7 +376,7 @@ def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: 
         return "needs-admin", f"pair {pair_id} is not in matches.yaml on the base branch"
     if login_key(login) not in (login_key(pair[0]), login_key(pair[1])):
         return "needs-admin", f"{login} is not in pair {pair_id}; log sessions only for your own pair"
-    versions = _member_versions(change, "checkin", roster, login, author)
+    versions = _member_versions(change, CHECKIN, roster, login, author)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new
@@ -366,7 +384,8 @@ def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: 
         return "needs-admin", f"the base version was written by {old['author']}"
     if new is not None:
         expected = {"pair": pair_id, "date": date, "author": login}
-        wrong = [f"{k} is '{new[k]}'" for k, v in expected.items() if new[k] != v]
+        found = {"pair": new["pair"], "date": new["date"], "author": new["author"]}
+        wrong = [f"{k} is '{found[k]}'" for k, v in expected.items() if found[k] != v]
         if wrong:
             return "rejected", f"the file name says {pair_id}/{date}-{login} but {', '.join(wrong)}"
     return "allowed", ("your own session log" if new is not None else "you delete your own session log")
@@ -374,7 +393,7 @@ def _checkin(change: FileChange, groups: Sequence[str], author: Author, roster: 
 
 def _survey(change: FileChange, groups: Sequence[str], author: Author, roster: Roster) -> Ruling:
     survey, login = groups
-    versions = _member_versions(change, "survey-response", roster, login, author)
+    versions = _member_versions(change, RESPONSE, roster, login, author)
     if versions.unusable:
         return versions.unusable
     old, new = versions.old, versions.new

@@ -17,12 +17,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from ..errors import Problem, RmcodeError
 from ..formats.person_yaml import render
 from ..layout import checkin_path, is_login, profile_path
 from ..load.loader import load_bytes
+from ..model.json import Json, JsonMapping
 from ..validate.schema import load_schema, validate_document
 from ..validate.sealed import DEFAULT_SEALED
 
@@ -51,7 +52,7 @@ class FormFile:
 
     path: str
     text: str
-    data: Mapping[str, Any]
+    data: JsonMapping
 
 
 def _fail(message: str, hint: str = "", code: str = "RM600") -> RmcodeError:
@@ -161,7 +162,7 @@ def _public(text: str) -> dict[str, str]:
     return {field: "public" for field in _items(text)}
 
 
-Converter = Callable[[str], Any]
+Converter = Callable[[str], Json]
 CONVERTERS: Mapping[FormKind, Mapping[str, Converter]] = {
     "register": {
         "name": _one_line, "role": _one_line, "cohort": _one_line, "title": _one_line, "level": _level,
@@ -183,7 +184,7 @@ def labels(kind: FormKind) -> dict[str, str]:
     return {str(spec["title"]): field for field, spec in props.items() if "title" in spec}
 
 
-def form_values(kind: FormKind, body: str, sealed: Collection[str] | None = None) -> dict[str, Any]:
+def form_values(kind: FormKind, body: str, sealed: Collection[str] | None = None) -> dict[str, Json]:
     """The answers of a ``kind`` form as schema values; empty answers are left out."""
     values, problems = _convert(kind, body, sealed)
     if problems:
@@ -191,7 +192,8 @@ def form_values(kind: FormKind, body: str, sealed: Collection[str] | None = None
     return values
 
 
-def _convert(kind: FormKind, body: str, sealed: Collection[str] | None = None) -> tuple[dict[str, Any], list[Problem]]:
+def _convert(kind: FormKind, body: str,
+             sealed: Collection[str] | None = None) -> tuple[dict[str, Json], list[Problem]]:
     if len(body) > MAX_BODY_CHARS:
         raise _fail(f"the issue is {len(body):,} characters long, more than {MAX_BODY_CHARS:,}",
                     "shorten the answers", "RM602")
@@ -200,7 +202,8 @@ def _convert(kind: FormKind, body: str, sealed: Collection[str] | None = None) -
     if not sections:
         raise _fail("this issue is not a filled-in form (no '### ' sections)",
                     "open the issue with the form from the New issue page", "RM603")
-    problems, values = [], {}
+    problems: list[Problem] = []
+    values: dict[str, Json] = {}
     for label, answer in sections.items():
         field = by_label[label]
         if field in FROM_EVENT[kind]:
@@ -242,53 +245,61 @@ def slug(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def profile_data(values: Mapping[str, Any], login: str, github_id: int, registered: dt.date,
-                 existing: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def profile_data(values: JsonMapping, login: str, github_id: int, registered: dt.date,
+                 existing: JsonMapping | None = None) -> dict[str, Json]:
     """A participant's profile from form answers; identity from the event, not the form.
 
     Fields the form does not ask (pauses, avoid lists, self-identification, working
     style) are kept from an existing profile, and so are the ids of goals whose text did
     not change, so check-ins that mention them stay valid.
     """
-    data = dict(existing or {})
+    before: JsonMapping = existing or {}
+    data = dict(before)
     for field in CONVERTERS["register"]:
         data.pop(field, None)
     data.update({k: v for k, v in values.items() if k not in ("goals", "visibility")})
     data.update(login=login, github_id=github_id)
     data.setdefault("registered", registered.isoformat())
-    goals = goals_from_texts(values.get("goals", []), data.get("role"), (existing or {}).get("goals"))
+    texts = values.get("goals", [])  # the goals converter gives a list of texts
+    goals = goals_from_texts([t for t in texts if isinstance(t, str)] if isinstance(texts, list) else [],
+                             data.get("role"), before.get("goals"))
     if goals:
         data["goals"] = goals
-    visibility = _visibility(values.get("visibility", {}), (existing or {}).get("visibility"))
+    visibility = _visibility(values.get("visibility", {}), before.get("visibility"))
     if visibility:
         data["visibility"] = visibility
     return data
 
 
-def goals_from_texts(texts: Sequence[str], role: Any, old: Any) -> dict[str, list[dict[str, str]]]:
-    """Goals for a profile: under ``grow`` for mentors, ``learn`` for mentees; ids kept for unchanged texts."""
+def goals_from_texts(texts: Sequence[str], role: Json, old: Json) -> dict[str, list[dict[str, str]]]:
+    """Goals for a profile: under ``grow`` for mentors, ``learn`` for mentees; ids kept for unchanged texts.
+
+    ``old`` is the ``goals`` of the profile as it was (``{learn: [{id, text}], grow: [...]}``), if any.
+    """
     if not texts:
         return {}
-    known = {g.get("text"): g.get("id") for side in (old or {}).values() if isinstance(side, list)
+    sides = old.values() if isinstance(old, Mapping) else ()
+    known = {g.get("text"): g.get("id") for side in sides if isinstance(side, list)
              for g in side if isinstance(g, dict)}
     taken = {str(i) for i in known.values() if i}
     goals = [{"id": str(known[t]) if known.get(t) else slug(t, taken), "text": t} for t in texts]
     return {"grow" if role == "mentor" else "learn": goals}
 
 
-def _visibility(public: Mapping[str, str], old: Any) -> dict[str, str]:
+def _visibility(public: Json, old: Json) -> dict[str, Json]:
+    """The fields the form marks public, over what the profile said of the others (admins stays admins)."""
     kept = {f: v for f, v in (old or {}).items() if v != "public"} if isinstance(old, Mapping) else {}
-    return {**kept, **public}
+    return {**kept, **(public if isinstance(public, Mapping) else {})}
 
 
-def checkin_data(values: Mapping[str, Any], author: str) -> dict[str, Any]:
+def checkin_data(values: JsonMapping, author: str) -> dict[str, Json]:
     """A check-in from form answers; the author is the issue's author."""
     return {**values, "author": author}
 
 
 def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.date,
-              existing: Callable[[str], Mapping[str, Any] | None] = lambda path: None,
-              sealed: Collection[str] | None = None, facts: Mapping[str, Any] | None = None) -> FormFile:
+              existing: Callable[[str], JsonMapping | None] = lambda path: None,
+              sealed: Collection[str] | None = None, facts: JsonMapping | None = None) -> FormFile:
     """Turn an issue body into the file it asks for; RmcodeError lists every problem.
 
     ``existing(path)`` gives the data of a file already in the repository (or None);
@@ -316,11 +327,11 @@ def form_file(kind: FormKind, body: str, author: str, author_id: int, today: dt.
     if problems:
         raise RmcodeError(problems)
     if kind == "log-session":
-        path = checkin_path(data["pair"], data["date"], author)
+        path = checkin_path(str(data["pair"]), str(data["date"]), author)  # text: the schema checked them
     return FormFile(path, render(SCHEMA_OF[kind], data), data)
 
 
-def _schema_problems(kind: FormKind, data: Mapping[str, Any]) -> list[Problem]:
+def _schema_problems(kind: FormKind, data: JsonMapping) -> list[Problem]:
     name = SCHEMA_OF[kind]
     doc = load_bytes(FORM, render(name, data).encode("utf-8"))
     titles = {field: label for label, field in labels(kind).items()}

@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from ..errors import LoadError, Problem
 from ..formats.escape import gfm_text
 from ..layout import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH, same_login, size_limit
 from ..load.loader import load_bytes
+from ..model.json import JsonValue
 from ..validate.schema import load_schema
 from .authorize import DECISIONS, SUBMODULE, SYMLINK, FileChange, Verdict
 
 MAX_TEXT = 120
-_STATUS_WORDS: Mapping[Any, str] = {None: "removed", "proposed": "proposed", "active": "approved",
+_STATUS_WORDS: Mapping[str | None, str] = {None: "removed", "proposed": "proposed", "active": "approved",
                                     "completed": "completed", "ended": "ended"}
 
 
@@ -29,7 +29,8 @@ def md(text: object, limit: int = MAX_TEXT) -> str:
     return gfm_text(text, limit)
 
 
-def _load(change: FileChange, side: str) -> Any:
+def _load(change: FileChange, side: str) -> JsonValue:
+    """One side's data as parsed (not validated: the pull request's files are hostile), None if unreadable."""
     content = change.old if side == "old" else change.new
     if content is None:
         return None
@@ -39,7 +40,7 @@ def _load(change: FileChange, side: str) -> Any:
         return None
 
 
-def _get(data: Any, key: str, default: object = "?") -> Any:
+def _get(data: JsonValue, key: str, default: JsonValue = "?") -> JsonValue:
     return data.get(key, default) if isinstance(data, dict) else default
 
 
@@ -48,7 +49,13 @@ def _titles(schema: str, keys: Sequence[str]) -> str:
     return ", ".join(md(str(props.get(k, {}).get("title", k)).lower()) for k in keys)
 
 
-def _changed_keys(old: Any, new: Any, schema: str) -> list[str]:
+def _parts(pattern: re.Pattern[str], change: FileChange) -> tuple[str, ...]:
+    """The ids in a data file's path (DESCRIBERS picks a describer only for a path its pattern matches)."""
+    found = pattern.fullmatch(change.path)
+    return found.groups() if found else ()
+
+
+def _changed_keys(old: JsonValue, new: JsonValue, schema: str) -> list[str]:
     """Top-level keys whose values differ, in the schema's order."""
     if not isinstance(old, dict) or not isinstance(new, dict):
         return []
@@ -58,7 +65,7 @@ def _changed_keys(old: Any, new: Any, schema: str) -> list[str]:
 
 
 def _profile(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    login = PROFILE_PATH.fullmatch(change.path).group(1)  # type: ignore[union-attr]
+    (login,) = _parts(PROFILE_PATH, change)
     old, new = _load(change, "old"), _load(change, "new")
     if change.status == "added":
         return (f"**New participant**: {md(_get(new, 'name'))} ({md(login)}), {md(_get(new, 'role'))} "
@@ -74,7 +81,7 @@ def _profile(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
 
 
 def _checkin(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    pair, date, login = CHECKIN_PATH.fullmatch(change.path).groups()  # type: ignore[union-attr]
+    pair, date, login = _parts(CHECKIN_PATH, change)
     new = _load(change, "new")
     if change.status == "deleted":
         return f"**Session log removed** for pair {md(pair)} on {md(date)} by {md(login)}"
@@ -88,7 +95,7 @@ def _checkin(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
 
 
 def _survey(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:
-    survey, login = SURVEY_PATH.fullmatch(change.path).groups()  # type: ignore[union-attr]
+    survey, login = _parts(SURVEY_PATH, change)
     verb = {"added": "answered", "deleted": "withdrew the answers to"}.get(change.status, "changed the answers to")
     return f"**Survey**: {md(login)} {verb} {md(survey)}"
 
@@ -98,8 +105,8 @@ def _statuses(change: FileChange, side: str) -> dict[str, str | None]:
     pairs = _get(_load(change, side), "pairs", None)
     if not isinstance(pairs, list):  # the file is hostile until validated: `pairs: 5` is no list
         return {}
-    return {p["id"]: None if p.get("status") is None else str(p.get("status"))
-            for p in pairs if isinstance(p, dict) and isinstance(p.get("id"), str)}
+    return {pid: None if p.get("status") is None else str(p.get("status"))
+            for p in pairs if isinstance(p, dict) and isinstance(pid := p.get("id"), str)}
 
 
 def _matches(change: FileChange, pairs: Mapping[str, tuple[str, str]]) -> str:

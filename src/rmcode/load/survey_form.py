@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..model import Participant, Program, Question, Survey
+from ..model.json import Json
 
 Answer = bool | int | str
 YES = frozenset({"y", "yes", "true"})
@@ -73,9 +74,9 @@ def surveys_for(program: Program, person: Participant | None) -> list[Survey]:
 
 
 def response_data(survey: str, login: str, date: str, pair: str | None,
-                  answers: Mapping[str, Answer]) -> dict[str, object]:
+                  answers: Mapping[str, Answer]) -> dict[str, Json]:
     """A survey response as the schema orders it."""
-    data: dict[str, object] = {"survey": survey, "respondent": login, "date": date}
+    data: dict[str, Json] = {"survey": survey, "respondent": login, "date": date}
     if pair:
         data["pair"] = pair
     data["answers"] = dict(answers)

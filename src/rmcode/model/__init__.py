@@ -6,20 +6,33 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..layout import login_key, same_login
 from ..sealing import ARMOR_BEGIN, x25519_stanzas
+from .documents import (
+    CheckInDoc,
+    CohortDoc,
+    InviteesDoc,
+    InviteQuery,
+    PairDoc,
+    PairStatus,
+    ParticipantDoc,
+    ProgramDoc,
+    RegistrationDoc,
+    Role,
+    SealingDoc,
+    SurveyDoc,
+    SurveyResponseDoc,
+    Visibility,
+)
 from .roster import HrRoster, InviteRule
 
-Role = Literal["mentor", "mentee"]
-PairStatus = Literal["proposed", "active", "completed", "ended"]
 # the pair-status groups every rule speaks of (one place, so no module keeps its own copy)
 OPEN_PAIR: frozenset[PairStatus] = frozenset({"proposed", "active"})  # the pair still binds both people
 HELD_PAIR: frozenset[PairStatus] = frozenset({"active", "completed"})  # the pair met: sessions count
 CLOSED_PAIR: frozenset[PairStatus] = frozenset({"completed", "ended"})  # the pair is over
-Visibility = Literal["public", "program", "admins"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOTS_PER_WEEK = 7 * 48  # half-hour slots, Monday 00:00 UTC first
 # fields that may hold a sealed value, per kind of file (which of them a program seals: seals.sealed_fields)
@@ -42,7 +55,10 @@ def _opt_date(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
-def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+_V = TypeVar("_V")
+
+
+def _frozen(mapping: Mapping[str, _V] | None) -> Mapping[str, _V]:
     return MappingProxyType(dict(sorted((mapping or {}).items())))
 
 
@@ -78,7 +94,7 @@ class Cohort:
     matching_open: bool
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any]) -> Cohort:
+    def from_raw(cls, raw: CohortDoc) -> Cohort:
         window = raw["registration"]
         return cls(raw["id"], raw["name"], _date(window["opens"]), _date(window["closes"]),
                    _date(raw["start"]), _date(raw["end"]), raw.get("matching", "open") == "open")
@@ -186,9 +202,10 @@ class Sealing:
     declared: bool = False  # program.yaml has a sealing section (set up, perhaps without keys yet)
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any] | None) -> Sealing:
-        return cls(tuple(Recipient(r["name"], r["key"]) for r in (raw or {}).get("recipients", ())),
-                   MappingProxyType({k: frozenset(v) for k, v in sorted((raw or {}).get("fields", {}).items())}),
+    def from_raw(cls, raw: SealingDoc | None) -> Sealing:
+        section = raw or SealingDoc()
+        return cls(tuple(Recipient(r["name"], r["key"]) for r in section.get("recipients", ())),
+                   MappingProxyType({k: frozenset(v) for k, v in sorted(section.get("fields", {}).items())}),
                    raw is not None)
 
     @property
@@ -196,19 +213,19 @@ class Sealing:
         return tuple(r.key for r in self.recipients)
 
 
-def _split_sealed(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Mapping[str, Any], Mapping[str, str],
-                                                                          frozenset[int]]:
-    """``raw`` without the values that are sealed (armored age text), and those sealed texts.
+def _split_sealed(raw: Mapping[str, object], names: tuple[str, ...]) -> tuple[Mapping[str, str], frozenset[int]]:
+    """The values of ``raw`` that are sealed (armored age text), and how many recipients each was sealed to.
 
-    A sealed value stays opaque in the domain: its plain field keeps its default and the armor
-    is kept in ``sealed`` until ``seals.open_data`` opens it with a key. ``counts``: how many recipients
-    each was sealed to (validate compares them with program.yaml's list).
+    A sealed value stays opaque in the domain: ``from_raw`` gives its plain field the default and
+    the armor is kept in ``sealed`` until ``seals.open_data`` opens it with a key. The counts
+    (x25519_stanzas) are what validate compares with program.yaml's list.
     """
-    sealed = {n: raw[n] for n in names if isinstance(raw.get(n), str) and raw[n].lstrip().startswith(ARMOR_BEGIN)}
+    sealed = {n: value for n in names
+              if isinstance(value := raw.get(n), str) and value.lstrip().startswith(ARMOR_BEGIN)}
     if not sealed:
-        return raw, _EMPTY, _NONE
+        return _EMPTY, _NONE
     counts = frozenset(x25519_stanzas(text) for text in sealed.values())
-    return {k: v for k, v in raw.items() if k not in sealed}, MappingProxyType(dict(sorted(sealed.items()))), counts
+    return MappingProxyType(dict(sorted(sealed.items()))), counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +261,7 @@ class Program:
     sealing: Sealing = Sealing()
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Program:
+    def from_raw(cls, raw: ProgramDoc, source: Source) -> Program:
         elig, commit, match = raw["eligibility"], raw["commitment"], raw.get("matching", {})
         pins = tuple((p["mentor"], p["mentee"]) for p in match.get("must_pair", []))
         return cls(
@@ -295,19 +312,19 @@ class Program:
         return login is not None and any(same_login(a.login, login) for a in self.admins)
 
 
-def _invitees(raw: Any) -> frozenset[str]:
+def _invitees(raw: list[str] | InviteesDoc) -> frozenset[str]:
     """Invited logins: the list itself, or the ``logins`` of the roster-query form."""
     logins = raw.get("logins", []) if isinstance(raw, dict) else raw  # dict, not Mapping: see _invite_queries
     return frozenset(map(login_key, logins))
 
 
-def _invite_queries(registration: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _invite_queries(registration: RegistrationDoc) -> list[InviteQuery]:
     invitees = registration.get("invitees", [])
     # isinstance against the Mapping ABC would touch its caches during validate (test_cache checks gc stays as found)
     return list(invitees.get("roster", [])) if isinstance(invitees, dict) else []
 
 
-def _survey(raw: Mapping[str, Any]) -> Survey:
+def _survey(raw: SurveyDoc) -> Survey:
     questions = tuple(Question(q["id"], q["text"], q["type"], q.get("min", 1), q.get("max", 5),
                                tuple(q.get("choices", ())), q.get("required", False)) for q in raw["questions"])
     return Survey(raw["id"], raw["name"], frozenset(raw.get("roles", ("mentor", "mentee"))), questions)
@@ -354,15 +371,17 @@ class Participant:
     sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Participant:
-        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["participant"])
+    def from_raw(cls, raw: ParticipantDoc, source: Source) -> Participant:
+        sealed, sealed_to = _split_sealed(raw, SEALABLE["participant"])
         goals = raw.get("goals", {})
         pause = raw.get("paused")
+        identification = raw.get("self_identification")  # a str here is sealed
         return cls(
             login=raw["login"], github_id=raw["github_id"], name=raw["name"], role=raw["role"],
             cohort=raw["cohort"], registered=_date(raw["registered"]), level=raw["level"],
             department=raw["department"], timezone=raw["timezone"], languages=tuple(raw["languages"]),
-            title=raw.get("title", ""), manager=raw.get("manager"), location=raw.get("location", ""),
+            title="" if "title" in sealed else raw.get("title", ""), manager=raw.get("manager"),
+            location="" if "location" in sealed else raw.get("location", ""),
             skills_offered=tuple(raw.get("skills_offered", ())), skills_wanted=tuple(raw.get("skills_wanted", ())),
             goals_learn=tuple(Goal(g["id"], g["text"]) for g in goals.get("learn", ())),
             goals_grow=tuple(Goal(g["id"], g["text"]) for g in goals.get("grow", ())),
@@ -371,9 +390,10 @@ class Participant:
             paused_until=_opt_date(pause.get("until")) if pause else None,
             avoid=frozenset(map(login_key, raw.get("avoid", ()))),
             prefer=frozenset(map(login_key, raw.get("prefer", ()))),
-            bio=raw.get("bio", ""), visibility=_frozen(raw.get("visibility")),
-            self_identification=_frozen(raw.get("self_identification")), source=source,
-            email=raw.get("email", ""), sealed=sealed, sealed_to=sealed_to,
+            bio="" if "bio" in sealed else raw.get("bio", ""), visibility=_frozen(raw.get("visibility")),
+            self_identification=_frozen(identification if isinstance(identification, dict) else None),
+            source=source, email="" if "email" in sealed else raw.get("email", ""), sealed=sealed,
+            sealed_to=sealed_to,
         )
 
     @property
@@ -441,11 +461,12 @@ class Pair:
     sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any], source: Source) -> Pair:
-        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["pair"])
+    def from_raw(cls, raw: PairDoc, source: Source) -> Pair:
+        sealed, sealed_to = _split_sealed(raw, SEALABLE["pair"])
         return cls(raw["id"], raw["cohort"], raw["mentor"], raw["mentee"], raw["status"],
                    _opt_date(raw.get("proposed")), _opt_date(raw.get("matched")), _opt_date(raw.get("ended")),
-                   raw.get("end_reason", ""), raw.get("score"), _frozen(raw.get("breakdown")),
+                   "" if "end_reason" in sealed else raw.get("end_reason", ""), raw.get("score"),
+                   _frozen(raw.get("breakdown")),
                    raw.get("reason", ""), source, sealed, sealed_to)
 
     @staticmethod
@@ -482,13 +503,18 @@ class CheckIn:
     sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any], source: Source, lines: Mapping[str, int] | None = None) -> CheckIn:
-        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["checkin"])
-        concern = raw.get("concern")
+    def from_raw(cls, raw: CheckInDoc, source: Source, lines: Mapping[str, int] | None = None) -> CheckIn:
+        sealed, sealed_to = _split_sealed(raw, SEALABLE["checkin"])
+        # a str in place of the concern, rating or good_fit is sealed: the plain field keeps its default
+        concern, rating, good_fit = raw.get("concern"), raw.get("rating"), raw.get("good_fit")
+        concern = None if isinstance(concern, str) else concern
         return cls(raw["pair"], _date(raw["date"]), raw["author"], raw["minutes"], raw.get("held", True),
                    tuple(raw.get("topics", ())), tuple((g["goal"], g["progress"]) for g in raw.get("goals", ())),
-                   raw.get("rating"), raw.get("good_fit"), raw.get("next_steps", ""), raw.get("notes", ""),
-                   (concern.get("level", "low") if concern else None), (concern or {}).get("note", ""), source,
+                   None if isinstance(rating, str) else rating, None if isinstance(good_fit, str) else good_fit,
+                   "" if "next_steps" in sealed else raw.get("next_steps", ""),
+                   "" if "notes" in sealed else raw.get("notes", ""),
+                   (concern.get("level", "low") if concern else None), (concern.get("note", "") if concern else ""),
+                   source,
                    MappingProxyType(dict(lines or {})), sealed, sealed_to)
 
     def at(self, key: str) -> Source:
@@ -508,10 +534,11 @@ class SurveyResponse:
     sealed_to: frozenset[int] = _NONE  # recipient counts of the sealed values (x25519_stanzas)
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any], source: Source) -> SurveyResponse:
-        raw, sealed, sealed_to = _split_sealed(raw, SEALABLE["survey-response"])
+    def from_raw(cls, raw: SurveyResponseDoc, source: Source) -> SurveyResponse:
+        sealed, sealed_to = _split_sealed(raw, SEALABLE["survey-response"])
+        answers = raw.get("answers")  # a str here is sealed
         return cls(raw["survey"], raw["respondent"], _date(raw["date"]), raw.get("pair"),
-                   _frozen(raw.get("answers")), source, sealed, sealed_to)
+                   _frozen(answers if isinstance(answers, dict) else None), source, sealed, sealed_to)
 
 
 # matches.yaml as one item: its pairs in file order, and the people left unmatched

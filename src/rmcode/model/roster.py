@@ -22,10 +22,11 @@ import itertools
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..errors import LoadError, Problem
 from ..layout import login_key
+from .documents import InviteQuery
 
 ROSTER_PATH = "roster.csv"
 SEALED_PATH = "roster.sealed.yaml"
@@ -135,7 +136,7 @@ def parse_roster(content: bytes, path: str = ROSTER_PATH) -> HrRoster:
     return HrRoster.of(employees_of(*table[:3], levels, *table[4:], starts))
 
 
-def employees_of(*columns: Sequence[Any]) -> list[Employee]:
+def employees_of(*columns: Sequence[str | int | None]) -> list[Employee]:
     """Employees from columns in field order, built by tuple.__new__ directly: Employee's own
     (Python) __new__ would cost a third of a second per 100,000 rows."""
     rows: list[Employee] = list(map(tuple.__new__, itertools.repeat(Employee), zip(*columns)))
@@ -155,7 +156,7 @@ def _bad_level(path: str, line: int, text: str) -> int:
 
 # --- what register can take from the roster -------------------------------------------------------
 
-def prefill(roster: HrRoster | None, login: str) -> dict[str, Any]:
+def prefill(roster: HrRoster | None, login: str) -> dict[str, int | str]:
     """Profile values the roster knows for ``login``: level, department and manager (a login).
 
     Empty when there is no roster or the person is not in it. The manager is left out when
@@ -164,7 +165,7 @@ def prefill(roster: HrRoster | None, login: str) -> dict[str, Any]:
     employee = roster.person(login) if roster else None
     if roster is None or employee is None:
         return {}
-    out: dict[str, Any] = {}
+    out: dict[str, int | str] = {}
     if employee.level is not None:
         out["level"] = employee.level
     if employee.department:
@@ -188,7 +189,7 @@ class InviteRule:
     locations: frozenset[str] = frozenset()  # casefolded
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any]) -> InviteRule:
+    def from_raw(cls, raw: InviteQuery) -> InviteRule:
         level = raw.get("level", {})
         return cls(raw.get("role"), level.get("min"), level.get("max"),
                    frozenset(x.casefold() for x in raw.get("departments", ())),

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -30,10 +30,15 @@ from ..io.git import remote_url
 from ..io.repo import read_keyring
 from ..load.loader import Document, load_bytes
 from ..model import ProgramData
+from ..model.json import JsonObject
 from ..report.build import build_report
 from ..validate.sealed import open_with_key
 from .config import MARKER, mkdocs_config, settings_from
 from .render import NAV, SiteSettings, site_files
+
+if TYPE_CHECKING:  # mkdocs is imported when a build runs
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
 
 SOURCES = "site"
 DEFAULT_OUT = "site-out"
@@ -83,7 +88,7 @@ def generate(root: Path, work: Path, day: dt.date, load: Load) -> Path:
     opened = open_with_key(loaded, read_keyring())
     data = opened.data
     doc = read_overrides(root)
-    overrides = doc.data if doc is not None else {}
+    overrides: JsonObject = doc.data if doc is not None else {}  # read_overrides: a mapping
     settings = settings_from(overrides, remote_url(root))  # links the repository unless site/mkdocs.yml does
     files = site_files(data, build_report(data, day, private=False, opened=opened.opened), day, settings)
     docs = work / "docs"
@@ -210,7 +215,7 @@ def run_mkdocs(config_file: Path, out: Path, day: dt.date, serve_url: str | None
         logger.removeHandler(collector)
 
 
-def _as_text(config: Any) -> None:
+def _as_text(config: MkDocsConfig) -> None:
     """The program's name and organisation are text: Material prints them unescaped in the header,
     an aria-label, the meta description and the footer, so a quote or ``<`` would break the HTML."""
     from markupsafe import escape
@@ -243,7 +248,8 @@ def serve(root: Path, host: str, port: int, day: Callable[[], dt.date], load: Lo
         cleanup()
 
 
-def make_server(root: Path, host: str, port: int, day: Callable[[], dt.date], load: Load) -> tuple[Any, Any]:
+def make_server(root: Path, host: str, port: int, day: Callable[[], dt.date],
+                load: Load) -> tuple[LiveReloadServer, Callable[[], None]]:
     """A mkdocs LiveReloadServer that regenerates the program's pages (as of ``day()``) when its files change."""
     from mkdocs.livereload import LiveReloadServer
 

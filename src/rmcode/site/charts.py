@@ -25,7 +25,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import matplotlib
 from matplotlib import font_manager
@@ -35,7 +35,11 @@ from matplotlib.ticker import MaxNLocator
 
 from ..formats.escape import clean
 
-RC: dict[str, Any] = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+RcValue: TypeAlias = "str | bool | int | float | list[str]"  # a matplotlib setting's value
+RC: dict[RcKeyType, RcValue] = {
     "svg.hashsalt": "rmcode", "svg.fonttype": "none", "text.parse_math": False, "text.usetex": False,
     "font.size": 12, "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 13,
     "axes.titleweight": "bold", "figure.dpi": 72, "xtick.labelsize": 12, "ytick.labelsize": 12,
@@ -153,9 +157,10 @@ def _font_family() -> tuple[str, ...]:
 def draw(chart: Chart, theme: Theme = "light") -> str:
     """The chart as SVG text, in the colours of ``theme``."""
     colours = THEMES[theme]
-    rc = RC | {"font.family": list(_font_family()), "text.color": colours.ink, "axes.labelcolor": colours.ink,
-               "xtick.color": colours.ink, "ytick.color": colours.ink, "axes.edgecolor": colours.muted}
-    with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
+    rc: dict[RcKeyType, RcValue] = {
+        **RC, "font.family": list(_font_family()), "text.color": colours.ink, "axes.labelcolor": colours.ink,
+        "xtick.color": colours.ink, "ytick.color": colours.ink, "axes.edgecolor": colours.muted}
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
         # a script neither font has: the browser picks a font for it (fonttype none)
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         fig = Figure(figsize=_SIZE[type(chart)](chart), layout="constrained")

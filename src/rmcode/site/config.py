@@ -15,13 +15,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import BuildError, Problem
 from ..formats.escape import safe_url, url_path, url_query
 from ..load.loader import Document, escape_pointer
 from ..model import Program
+from ..model.json import JsonObject, JsonValue
 
 MARKER = ".rmcode-build"
 WHERE = "site/mkdocs.yml"
@@ -38,7 +38,7 @@ _GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://gi
 _REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 
 
-def defaults(program: Program) -> dict[str, Any]:
+def defaults(program: Program) -> JsonObject:
     return {
         "site_name": program.name,
         "site_description": f"{program.name} - {program.organisation}",
@@ -61,19 +61,20 @@ def defaults(program: Program) -> dict[str, Any]:
     }
 
 
-def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def merge(base: Mapping[str, JsonValue], over: Mapping[str, JsonValue]) -> JsonObject:
     """Mappings merge key by key; anything else in ``over`` replaces the base value."""
     out = copy.deepcopy(dict(base))
     for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge(out[key], value)
+        current = out.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            out[key] = merge(current, value)
         else:
             out[key] = copy.deepcopy(value)
     return out
 
 
-def mkdocs_config(program: Program, overrides: Mapping[str, Any], nav: Sequence[tuple[str, str]],
-                  extra_pages: list[str], docs: Path, sources: Path, doc: Document | None = None) -> dict[str, Any]:
+def mkdocs_config(program: Program, overrides: Mapping[str, JsonValue], nav: Sequence[tuple[str, str]],
+                  extra_pages: list[str], docs: Path, sources: Path, doc: Document | None = None) -> JsonObject:
     """The complete mkdocs.yml for a build, or BuildError listing every setting that is not allowed.
 
     ``nav`` is (title, path) of the generated pages (``render.NAV``), the owner's ``extra_pages``
@@ -84,35 +85,42 @@ def mkdocs_config(program: Program, overrides: Mapping[str, Any], nav: Sequence[
         raise BuildError(sorted(problems))
     config = merge(defaults(program), overrides)
     if "nav" not in overrides:
-        config["nav"] = [{title: path} for title, path in nav] + list(extra_pages)
+        entries: list[JsonValue] = [{title: path} for title, path in nav]
+        config["nav"] = entries + list(extra_pages)
     theme = config["theme"]
+    assert isinstance(theme, dict)  # the default's, merged with a mapping (_check refuses any other theme)
     theme["name"], theme["font"] = "material", False  # no request to a font service, ever
     if "custom_dir" in theme:
         theme["custom_dir"] = str(_inside(sources, str(theme["custom_dir"])))
-    css = [c for c in config.get("extra_css", []) if c != "assets/rmcode/rmcode.css"]
-    js = [j for j in config.get("extra_javascript", []) if j != "assets/rmcode/rmcode.js"]
+    css = [c for c in _listed(config.get("extra_css")) if c != "assets/rmcode/rmcode.css"]
+    js = [j for j in _listed(config.get("extra_javascript")) if j != "assets/rmcode/rmcode.js"]
     config["extra_css"] = ["assets/rmcode/rmcode.css", *css]
     config["extra_javascript"] = ["assets/rmcode/rmcode.js", *js]
-    config["markdown_extensions"] = [_pin_snippets(e, sources) for e in config.get("markdown_extensions", [])]
+    config["markdown_extensions"] = [_pin_snippets(e, sources) for e in _listed(config.get("markdown_extensions"))]
     config |= {"docs_dir": str(docs), "use_directory_urls": False, "strict": True}
     return config
 
 
-def _is_list_of(*kinds: type) -> Callable[[Any], bool]:
+def _listed(value: JsonValue) -> list[JsonValue]:
+    """A list setting (absent or empty: none); _check has refused one of another shape."""
+    return value if isinstance(value, list) else []
+
+
+def _is_list_of(*kinds: type) -> Callable[[JsonValue], bool]:
     return lambda value: isinstance(value, list) and all(isinstance(v, kinds) for v in value)
 
 
-def _one_key(value: Any) -> bool:
+def _one_key(value: JsonValue) -> bool:
     return isinstance(value, str) or (isinstance(value, Mapping) and len(value) == 1)
 
 
-def _script(value: Any) -> bool:
+def _script(value: JsonValue) -> bool:
     return isinstance(value, str) or (isinstance(value, Mapping) and isinstance(value.get("path"), str))
 
 
 # settings rmcode reads or merges itself, with the shape they must have: anything else would
 # fail deep inside mkdocs or a theme template instead of with a message naming the setting
-SHAPES: Mapping[tuple[str, ...], tuple[Callable[[Any], bool], str]] = {
+SHAPES: Mapping[tuple[str, ...], tuple[Callable[[JsonValue], bool], str]] = {
     ("theme",): (lambda v: isinstance(v, Mapping), "a mapping"),
     ("theme", "features"): (_is_list_of(str), "a list of feature names"),
     ("theme", "palette"): (lambda v: isinstance(v, Mapping) or _is_list_of(Mapping)(v),
@@ -128,7 +136,7 @@ SHAPES: Mapping[tuple[str, ...], tuple[Callable[[Any], bool], str]] = {
 }
 
 
-def _shape(over: Mapping[str, Any]) -> list[Problem]:
+def _shape(over: Mapping[str, JsonValue]) -> list[Problem]:
     found = []
     for keys, (fits, shape) in SHAPES.items():
         parent = _parent(over, keys)
@@ -138,30 +146,30 @@ def _shape(over: Mapping[str, Any]) -> list[Problem]:
     return found
 
 
-def _parent(over: Mapping[str, Any], keys: tuple[str, ...]) -> Mapping[str, Any]:
-    parent: Any = over
+def _parent(over: Mapping[str, JsonValue], keys: tuple[str, ...]) -> Mapping[str, JsonValue]:
+    parent: Mapping[str, JsonValue] | JsonValue = over
     for key in keys[:-1]:
         parent = parent.get(key) if isinstance(parent, Mapping) else None
     return parent if isinstance(parent, Mapping) else {}
 
 
-def _check(over: Mapping[str, Any], sources: Path) -> list[Problem]:
+def _check(over: Mapping[str, JsonValue], sources: Path) -> list[Problem]:
     shape = _shape(over)
     if shape:
         return shape  # the checks below rely on the shapes
     found = [_problem(f"{key} is not allowed: {why}", pointer=f"/{key}") for key, why in FORBIDDEN_KEYS.items()
              if key in over]
     plugins = over.get("plugins", []) or []
-    for index, plugin in enumerate(plugins):
+    for index, plugin in enumerate(plugins if isinstance(plugins, (list, dict)) else []):  # the shapes _shape allows
         name = next(iter(plugin)) if isinstance(plugin, Mapping) else str(plugin)
         if name not in ALLOWED_PLUGINS:
             where = f"/plugins/{escape_pointer(name)}" if isinstance(plugins, Mapping) else f"/plugins/{index}"
             found.append(_problem(f"plugin {name!r} is not allowed; allowed: {', '.join(sorted(ALLOWED_PLUGINS))}",
                                   "plugins that download, post or run code would break the offline site", where))
-    found += _extension_problems(over.get("markdown_extensions", []) or [], sources)
+    found += _extension_problems(_listed(over.get("markdown_extensions")), sources)
     for key in ("extra_css", "extra_javascript"):
-        for index, entry in enumerate(over.get(key, []) or []):
-            path = entry.get("path", "") if isinstance(entry, Mapping) else str(entry)
+        for index, entry in enumerate(_listed(over.get(key))):
+            path = str(entry.get("path", "")) if isinstance(entry, Mapping) else str(entry)
             if urlsplit(path).scheme or path.startswith("//"):
                 found.append(_problem(f"{key}: {path} is remote; the site loads nothing from other servers",
                                       "copy the file into site/docs/ and give its relative path", f"/{key}/{index}"))
@@ -182,12 +190,12 @@ def _problem(message: str, hint: str = "see docs/site.md", pointer: str = "") ->
 # one that fetches (snippets' url_download, pymdownx.emoji's default CDN images) breaks the
 # offline promise. Extensions not listed are refused; options are checked where they matter.
 
-def _any_scalar_options(options: Mapping[str, Any], sources: Path) -> list[tuple[str, str]]:
+def _any_scalar_options(options: Mapping[str, JsonValue], sources: Path) -> list[tuple[str, str]]:
     return [(key, "must be text, a number or true/false") for key, value in options.items()
             if not isinstance(value, (str, int, float, bool)) and value is not None]
 
 
-def _snippets(options: Mapping[str, Any], sources: Path) -> list[tuple[str, str]]:
+def _snippets(options: Mapping[str, JsonValue], sources: Path) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     allowed = {"base_path", "check_paths", "dedent_subsections", "auto_append"}
     found += [(key, "is not allowed (allowed: " + ", ".join(sorted(allowed)) + ")") for key in options
@@ -207,7 +215,7 @@ def _within(base: Path, rel: str) -> bool:
     return path == base.resolve() or base.resolve() in path.parents
 
 
-OptionCheck = Callable[[Mapping[str, Any], Path], list[tuple[str, str]]]
+OptionCheck = Callable[[Mapping[str, JsonValue], Path], list[tuple[str, str]]]
 ALLOWED_EXTENSIONS: Mapping[str, OptionCheck] = {
     **dict.fromkeys(("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
                      "sane_lists", "smarty", "toc", "pymdownx.details", "pymdownx.highlight",
@@ -219,7 +227,7 @@ ALLOWED_EXTENSIONS: Mapping[str, OptionCheck] = {
 _STDLIB_PREFIX = "markdown.extensions."
 
 
-def _extension_problems(entries: list[Any], sources: Path) -> list[Problem]:
+def _extension_problems(entries: list[JsonValue], sources: Path) -> list[Problem]:
     found = []
     for index, entry in enumerate(entries):
         name, options = next(iter(entry.items())) if isinstance(entry, Mapping) else (str(entry), None)
@@ -234,11 +242,12 @@ def _extension_problems(entries: list[Any], sources: Path) -> list[Problem]:
             found.append(_problem(f"markdown extension {name!r}: the options must be a mapping", pointer=where))
         else:
             found += [_problem(f"markdown extension {name!r}: option {key.split('/')[0]} {why}",
-                               pointer=f"{where}/{key}") for key, why in check(options or {}, sources)]
+                               pointer=f"{where}/{key}")
+                      for key, why in check(options if isinstance(options, Mapping) else {}, sources)]
     return found
 
 
-def _pin_snippets(entry: Any, sources: Path) -> Any:
+def _pin_snippets(entry: JsonValue, sources: Path) -> JsonValue:
     """pymdownx.snippets with its base paths made absolute inside site/ (default: site/ itself).
 
     Relative base paths would be read from wherever mkdocs runs; restrict_base_path (on by
@@ -247,11 +256,13 @@ def _pin_snippets(entry: Any, sources: Path) -> Any:
     name, options = next(iter(entry.items())) if isinstance(entry, Mapping) else (str(entry), None)
     if str(name).removeprefix(_STDLIB_PREFIX) != "pymdownx.snippets":
         return entry
-    options = dict(options or {})
-    paths = options.get("base_path", ["."])
-    options["base_path"] = [str((sources / p).resolve()) for p in ([paths] if isinstance(paths, str) else paths)]
-    options["restrict_base_path"], options["url_download"] = True, False
-    return {name: options}
+    pinned = dict(options) if isinstance(options, Mapping) else {}
+    paths = pinned.get("base_path", ["."])
+    # _snippets has checked them: one path or a list of paths, inside site/
+    listed = [paths] if isinstance(paths, str) else _listed(paths)
+    pinned["base_path"] = [str((sources / str(p)).resolve()) for p in listed]
+    pinned["restrict_base_path"], pinned["url_download"] = True, False
+    return {name: pinned}
 
 
 def _inside(base: Path, rel: str) -> Path:
@@ -288,7 +299,7 @@ class SiteSettings:
         return None if base is None else f"{base}/issues/new?template={url_query(template)}"
 
 
-def settings_from(overrides: Mapping[str, Any], remote: str | None) -> SiteSettings:
+def settings_from(overrides: Mapping[str, JsonValue], remote: str | None) -> SiteSettings:
     """Where the repository is: ``extra.rmcode`` in site/mkdocs.yml, else the GitHub ``origin`` remote."""
     extra = overrides.get("extra", {}) or {}
     ours = extra.get("rmcode", {}) if isinstance(extra, Mapping) else {}
@@ -297,7 +308,7 @@ def settings_from(overrides: Mapping[str, Any], remote: str | None) -> SiteSetti
     if repository is None and remote:
         found = _GITHUB_REMOTE.match(remote)
         repository = found.group(1) if found else None
-    if repository is not None and not _REPOSITORY.fullmatch(str(repository)):
+    if repository is not None and not (isinstance(repository, str) and _REPOSITORY.fullmatch(repository)):
         raise BuildError([_problem(f"extra.rmcode.repository must look like owner/name, not {repository!r}")])
     return SiteSettings(repository=repository, branch=str(ours.get("branch", "main")),
                         github_url=str(ours.get("github_url", "https://github.com")))

@@ -11,7 +11,7 @@ from typing import TypedDict
 
 from markupsafe import Markup
 
-from ..model import Cohort, Program
+from ..model import Cohort, Commitment, Level, Program, Skill
 from .charts import BarChart, LineChart, StackedChart, TimelineChart
 from .people import Directory, PairRow, Profile, ScoredPair
 
@@ -119,3 +119,64 @@ class MatchingContext(RulesContext):
     stacked: StackedChart | None
     unmatched: int | None  # None: fewer than min_group_size people (said without the number)
     pairs_total: int
+
+
+class JoinRole(TypedDict):
+    """A role on the join page: the profile file to start from and GitHub's new-file link for it."""
+
+    role: str
+    template: str
+    url: str | None
+
+
+class JoinContext(TypedDict):
+    program: Program
+    cohort: Cohort | None
+    open: bool
+    roles: list[JoinRole]
+    levels: tuple[Level, ...]
+    issue_url: str | None
+    repo_url: str | None
+    skills: tuple[Skill, ...]
+    invite_only: bool
+
+
+class LogSessionContext(TypedDict):
+    program: Program
+    template: str
+    filename: str
+    url: str | None
+    issue_url: str | None
+    repo_url: str | None
+    commitment: Commitment
+
+
+class LogFormContext(TypedDict):
+    """The Log a session page's in-browser form (log-form.js): what it seals, to whom, where it sends the file."""
+
+    recipients: list[str]
+    recipients_json: str
+    recipient_names: list[str]
+    sealed: list[str]
+    sealed_json: str
+    sealed_labels: list[str]
+    new_url: str | None
+    schema_line: str
+    minutes: int
+    skills: tuple[Skill, ...]
+
+
+class DownloadsContext(TypedDict):
+    """The Downloads page: the public files, the JSON API folder, the schemas."""
+
+    program: Program
+    files: tuple[tuple[str, str], ...]  # (path, what it holds)
+    api: str
+    schemas: tuple[str, ...]
+    as_of: str
+
+
+class LogSessionPage(LogSessionContext):
+    """The Log a session page: the template and links, and the in-browser form."""
+
+    form: LogFormContext

@@ -7,23 +7,22 @@ match the schema), so a person who only edits the placeholders gets a passing ch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 import yaml
 
 from ..layout import schema_line
 from ..model import Cohort, Program, ProgramData
+from ..model.json import Json, JsonMapping
 from ..report.model import Report
 from ..validate.sealed import sealed_fields
 from .config import SiteSettings
+from .contexts import JoinContext, JoinRole, LogSessionContext
 from .pages import open_cohort
 
-Context = dict[str, Any]
 PLACEHOLDER_LOGIN = "your-github-login"
 
 
-def _dump(data: Mapping[str, Any]) -> str:
+def _dump(data: JsonMapping) -> str:
     return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
 
 
@@ -36,7 +35,7 @@ def profile_template(program: Program, cohort: Cohort, role: str, on: dt.date) -
         level = program.mentee_min_level if program.mentee_min_level is not None else max(levels)
     registered = min(max(on, cohort.registration_opens), cohort.registration_closes)
     skill = [program.skills[0].id] if program.skills else []
-    body: dict[str, Any] = {
+    body: dict[str, Json] = {
         "login": PLACEHOLDER_LOGIN, "github_id": 1, "name": "Your Name", "role": role, "cohort": cohort.id,
         "registered": registered.isoformat(), "title": "Your job title", "level": level,
         "department": "Your department", "timezone": "Europe/Berlin", "languages": ["en"],
@@ -51,7 +50,7 @@ def profile_template(program: Program, cohort: Cohort, role: str, on: dt.date) -
 
 
 def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -> str:
-    body: dict[str, Any] = {"pair": pair_id, "date": on.isoformat(), "author": author,
+    body: dict[str, Json] = {"pair": pair_id, "date": on.isoformat(), "author": author,
                             "minutes": program.commitment.minutes, "held": True}
     if program.skills:
         body["topics"] = [program.skills[0].id]
@@ -61,10 +60,10 @@ def checkin_template(pair_id: str, author: str, on: dt.date, program: Program) -
     return schema_line("checkin") + _dump(body)
 
 
-def join(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
+def join(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> JoinContext:
     program = data.program
     cohort, is_open = open_cohort(program, on)
-    roles = []
+    roles: list[JoinRole] = []
     if cohort is not None:
         filename = f"participants/{PLACEHOLDER_LOGIN}.yaml"
         for role in ("mentor", "mentee"):
@@ -76,7 +75,7 @@ def join(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings)
             "invite_only": program.registration_mode == "invite-only"}
 
 
-def log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
+def log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> LogSessionContext:
     program = data.program
     pair_id = "mentor-login--mentee-login"
     filename = f"checkins/{pair_id}/{on.isoformat()}-{PLACEHOLDER_LOGIN}.yaml"

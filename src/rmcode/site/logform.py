@@ -9,19 +9,19 @@ names, the repository's new-file URL.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..layout import schema_line
 from ..model import Program, Skill
 from ..validate.sealed import sealed_fields
 from .config import SiteSettings
+from .contexts import LogFormContext
 
 # the check-in fields the form asks that a program may seal, in the form's order, as the page names them
 FORM_FIELDS = {"rating": "your rating", "good_fit": "the first-session fit answer", "next_steps": "next steps",
                "notes": "notes", "concern": "a concern"}
 
 
-def log_form(program: Program, settings: SiteSettings) -> dict[str, Any]:
+def log_form(program: Program, settings: SiteSettings) -> LogFormContext:
     """Recipients, sealed fields and the new-file URL for the form; empty recipients turn it off."""
     sealed = sorted(sealed_fields(program, "checkin"))
     skills: tuple[Skill, ...] = program.skills

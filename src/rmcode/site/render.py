@@ -31,6 +31,7 @@ from . import pages as render_pages
 from . import pair as render_pair
 from .charts import Chart, dark_path, draw_all
 from .config import SiteSettings
+from .contexts import DownloadsContext, LogSessionPage
 from .logform import log_form
 
 __all__ = ["NAV", "PAGES", "SiteSettings", "environment", "render_page", "site_files"]
@@ -49,13 +50,13 @@ def _no_charts(fn: Callable[[ProgramData, Report, dt.date, SiteSettings], Contex
     return lambda data, report, on, settings: (fn(data, report, on, settings), [])
 
 
-def _downloads(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
+def _downloads(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> DownloadsContext:
     return {"program": data.program, "files": render_data.DOWNLOADS, "api": render_data.API,
             "schemas": render_data.SCHEMA_NAMES, "as_of": on.isoformat()}
 
 
-def _log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> Context:
-    return render_join.log_session(data, report, on, settings) | {"form": log_form(data.program, settings)}
+def _log_session(data: ProgramData, report: Report, on: dt.date, settings: SiteSettings) -> LogSessionPage:
+    return {**render_join.log_session(data, report, on, settings), "form": log_form(data.program, settings)}
 
 
 @dataclass(frozen=True, slots=True)
