@@ -180,7 +180,7 @@ class Unsealing:
     the caller puts values in place while the workers open the rest. ``close`` (or leaving the
     ``with`` block) stops the workers, done or not, so an error in between leaves no process behind.
 
-    The workers are forked (where the platform can) and inherit the keys; only the texts go to them
+    The workers are forked on Linux and inherit the keys; only the texts go to them
     (pickled: 85,000 armored values are ~40 MB, a few hundredths of a second) and only the opened
     values come back. Each value costs ~0.16 ms of CPU with pyrage (an X25519 exchange per recipient
     stanza), so 85,000 are ~13 s of CPU: on two cores, half of that in wall time.
@@ -224,13 +224,12 @@ class Unsealing:
 
     def _submit(self) -> None:
         if self._pool is None:
-            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            fork = "fork" in multiprocessing.get_all_start_methods()
-            secrets = "\n".join(str(i) for i in self._keyring.identities)  # with fork: inherited, never sent
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context(
-                "fork" if fork else None), initializer=_worker_started, initargs=(secrets,))
+            # the platform's way of starting processes: fork on Linux (the workers inherit the keys;
+            # nothing is sent), spawn elsewhere (the keys go to each worker once, through a pipe)
+            secrets = "\n".join(str(i) for i in self._keyring.identities)
+            self._pool = ProcessPoolExecutor(self._workers, initializer=_worker_started, initargs=(secrets,))
         from concurrent.futures.process import BrokenProcessPool
 
         waiting, self._waiting = self._waiting, []
