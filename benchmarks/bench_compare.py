@@ -21,13 +21,17 @@ Example:
     .venv/bin/python benchmarks/bench_compare.py cdd0fed main
     .venv/bin/python benchmarks/bench_compare.py main /work/wt-x --people 2000 --checkins 10000 --runs 5
 
-Results are recorded in docs/performance.md ("Before and after the restructuring").
+Each command's best wall time and best CPU time (user + system of the child process) are printed
+side by side: on a shared machine the CPU time moves less with the load than the wall time.
+
+Results are recorded in docs/performance-restructure.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,11 +56,17 @@ def _env(tree: Path, cache: Path) -> dict[str, str]:
     return env
 
 
-def _run(python: str, tree: Path, cache: Path, cwd: Path, args: list[str]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(python: str, tree: Path, cache: Path, cwd: Path, args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child) of one command."""
+    start, cpu = time.perf_counter(), _cpu()
     done = subprocess.run([python, "-m", "rmcode", *args], env=_env(tree, cache), cwd=cwd,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    took = time.perf_counter() - start
+    took = time.perf_counter() - start, _cpu() - cpu
     if done.returncode not in (0, 1):  # 1: problems found, a normal outcome for some commands
         raise SystemExit(f"error: rmcode {' '.join(args)} with {tree} exited {done.returncode}:\n"
                          f"{done.stderr.decode(errors='replace')[-2000:]}")
@@ -71,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkins", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3, help="runs per side and command (best is kept)")
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run only the commands whose name contains TEXT (repeatable), e.g. --only report")
     args = parser.parse_args(argv)
     repo = HERE.parent
     # no automatic `git gc` in the background: it packs the objects of a fresh large commit while
@@ -107,14 +119,18 @@ def main(argv: list[str] | None = None) -> int:
             ("build (demo)", lambda side: ["build", "--root", str(demo / side), "--out", str(tmp / f"site-{side}"),
                                            "--as-of", DEMO_AS_OF], False),
         ]
+        if args.only:
+            cases = [case for case in cases if any(text in case[0] for text in args.only)]
         warm = {side: tmp / f"cache-{side}" for side in trees}
         for side, tree in trees.items():  # fill each side's warm cache once, untimed
             _run(args.python, tree, warm[side], tmp, ["validate", *prog(side)])
         print(f"load average {os.getloadavg()[0]:.2f} before\n")
-        print("| command | A best (s) | B best (s) | B/A |\n|---|---:|---:|---:|")
+        print("| command | A wall (s) | B wall (s) | B/A wall | A CPU (s) | B CPU (s) | B/A CPU |\n"
+              "|---|---:|---:|---:|---:|---:|---:|")
         worst = 0.0
         for name, cmd, cold in cases:
             best: dict[str, float] = {}
+            best_cpu: dict[str, float] = {}
             for run in range(args.runs):
                 for side, tree in trees.items():
                     argv = cmd(side)
@@ -123,15 +139,18 @@ def main(argv: list[str] | None = None) -> int:
                         shutil.copytree(synthetic / "repo", fresh, symlinks=True)
                         argv = [fresh.as_posix() if a == str(synthetic / side) else a for a in argv]
                     cache = tmp / f"cold-{side}-{run}" if cold else warm[side]
-                    took = _run(args.python, tree, cache, tmp, argv)
+                    took, cpu = _run(args.python, tree, cache, tmp, argv)
                     best[side] = min(best.get(side, took), took)
+                    best_cpu[side] = min(best_cpu.get(side, cpu), cpu)
                     if cold:
                         shutil.rmtree(cache, ignore_errors=True)
                         shutil.rmtree(synthetic / f"cold-{side}", ignore_errors=True)
             ratio = best["B"] / best["A"]
             worst = max(worst, ratio)
-            print(f"| {name} | {best['A']:.2f} | {best['B']:.2f} | {ratio:.2f} |", flush=True)
-        print(f"\nA = {args.a}, B = {args.b}; best of {args.runs} interleaved runs each; "
+            print(f"| {name} | {best['A']:.2f} | {best['B']:.2f} | {ratio:.2f} | {best_cpu['A']:.2f} | "
+                  f"{best_cpu['B']:.2f} | {best_cpu['B'] / best_cpu['A']:.2f} |", flush=True)
+        print(f"\nA = {args.a}, B = {args.b}; best of {args.runs} interleaved runs each (wall and CPU best "
+              "separately; CPU is the child's user + system time); "
               f"load average {os.getloadavg()[0]:.2f} after; slowest ratio {worst:.2f}")
     return 0
 

@@ -179,17 +179,23 @@ def run_end_to_end(people: int = 10_000, shape: str = "synthetic") -> dict[str, 
                      ["-c", "user.name=b", "-c", "user.email=b@e", "commit", "-qm", "x"]):
             subprocess.run(["git", "-C", str(root), *args], check=True)
         code = "from rmcode.cli.match import match; match()"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", code, "--root", str(root), "--as-of", "2026-03-02"],
                              capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - start
-        return {"task": "e2e", "people": people, "shape": shape, "seconds": round(seconds, 2), "exit": out.returncode,
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime  # git's children are done by now
+        return {"task": "e2e", "people": people, "shape": shape, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+                "peak_mb": round(after.ru_maxrss / 1024), "exit": out.returncode,
                 "summary": " / ".join(out.stdout.splitlines()[1:3]) if out.returncode == 0 else out.stderr[-500:]}
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
 TASKS = {"size": run_size, "scipy": run_scipy, "networkx": run_networkx, "e2e": run_end_to_end}
+PEOPLE = {"size": 10_000, "scipy": 2_000, "networkx": 500, "e2e": 10_000}
+"""People of a task run without --people."""
 PLAN = [("size", 2000, "synthetic"), ("size", 2000, "favourites"), ("size", 10000, "synthetic"),
         ("size", 10000, "favourites"), ("size", 50000, "synthetic"), ("size", 50000, "favourites"),
         ("e2e", 10000, "synthetic"), ("networkx", 500, "synthetic"), ("scipy", 2000, "synthetic"),
@@ -210,7 +216,8 @@ def _table(rows: list[dict[str, object]]) -> str:
                     f"({r['eligible']:,} eligible); "
                     + (f"whole proposal +{r['propose_s']}s" if r["propose_s"] is not None else "proposal not re-run"))
         elif r["task"] == "e2e":
-            line = f"{r['seconds']:>8.2f}s{'':>22}{'':>9}  exit {r['exit']}: {r['summary']}"
+            line = (f"{r['seconds']:>8.2f}s{'':>22}{r.get('peak_mb', ''):>9}  cpu {r.get('cpu_s')}s; exit {r['exit']}: "
+                    f"{r['summary']}")
         elif r["task"] == "networkx":
             line = (f"{r['rmcode_s']:>8.4f}s{'':>22}{'':>9}  networkx {r['networkx_s']}s = {r['ratio']}x slower, "
                     f"same total: {r['same_total']} {r['rmcode']}; greedy loses {r['greedy_loss_percent']}% and "
@@ -229,7 +236,7 @@ def main() -> None:
     parser.add_argument("--shape", choices=["synthetic", "favourites"], default="synthetic")
     args = parser.parse_args()
     if args.task:
-        print(json.dumps(TASKS[args.task](args.people, args.shape)))
+        print(json.dumps(TASKS[args.task](args.people or PEOPLE[args.task], args.shape)))
         return
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)", flush=True)
     rows = []

@@ -15,20 +15,7 @@ DOCS = ROOT / "docs"
 CODE = re.compile(r"RM[0-9]{3}")
 # Codes that checks in more than one module report (each code should have one check). A ratchet, like
 # KNOWN in test_architecture.py: never add to it; remove a code once one module alone reports it.
-SHARED: dict[str, set[str]] = {
-    "RM101": {"api/match.py", "formats/sealed_yaml.py", "io/repo.py", "load/loader.py"},
-    "RM102": {"api/keys.py", "load/loader.py"},
-    "RM120": {"api/roster.py", "io/repo.py"},
-    "RM123": {"api/keys.py", "io/repo.py"},
-    "RM316": {"validate/pipeline.py", "validate/rules.py"},
-    "RM322": {"validate/pipeline.py", "validate/rules.py"},
-    "RM336": {"api/keys.py", "validate/rules.py"},
-    "RM340": {"api/keys.py", "validate/rules.py"},
-    "RM406": {"match/assign.py", "match/eligibility.py"},
-    "RM411": {"api/roster.py", "load/roster_csv.py"},
-    "RM621": {"api/pull_requests.py", "io/files.py"},
-    "RM629": {"cli/init.py", "github/forms.py"},
-}
+SHARED: dict[str, set[str]] = {}
 
 
 def emitted_codes() -> dict[str, list[str]]:

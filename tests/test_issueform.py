@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import ProgramRepo, person
+from conftest import ProgramRepo, mini_files, person
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -267,7 +267,7 @@ def test_from_issue_writes_the_file_and_prints_its_path(program_repo: ProgramRep
 
 
 def test_from_issue_refuses_to_write_through_a_symlinked_folder(program_repo: ProgramRepo, tmp_path: Path) -> None:
-    root = program_repo()
+    root = program_repo({"matches.yaml": mini_files()["matches.yaml"] + BEN_DAN})
     outside = tmp_path / "outside"
     outside.mkdir()
     os.symlink(outside, root / "checkins" / "ben--dan")
@@ -276,6 +276,49 @@ def test_from_issue_refuses_to_write_through_a_symlinked_folder(program_repo: Pr
     assert str(result.exception) == ("checkins/ben--dan: RM621 is not a real folder; rmcode will not write through it\n"
                                      "    hint: replace the link with a real folder or file")
     assert list(outside.iterdir()) == []
+
+
+BEN_DAN = """\
+  - id: ben--dan
+    cohort: c1
+    mentor: ben
+    mentee: dan
+    status: active
+    matched: 2026-02-01
+"""
+
+
+def test_from_issue_refuses_a_profile_whose_github_id_another_profile_has(program_repo: ProgramRepo) -> None:
+    # the file alone is a valid profile; among the repository's files its github_id is ana's
+    root = program_repo()
+    for dry_run in ((), ("--dry-run",)):
+        result = invoke(root, body("register.yml", REGISTER), "--kind", "register", "--author", "eve",
+                        "--author-id", "101", "--date", "2026-01-12", *dry_run)
+        assert str(result.exception) == (
+            "participants/eve.yaml:3:12: RM303 github_id 101 is already used by participants/ana.yaml\n"
+            "    hint: each person has one profile")
+        assert (result.output, result.exit_code) == ("", 1)
+        assert not (root / "participants/eve.yaml").exists()
+
+
+def test_from_issue_refuses_a_checkin_of_a_pair_that_does_not_exist(program_repo: ProgramRepo) -> None:
+    root = program_repo()
+    result = invoke(root, body("log-session.yml", {**LOG, "pair": "ben--dan"}), "--kind", "log-session",
+                    "--author", "ben", "--author-id", "102", "--date", "2026-02-25")
+    assert str(result.exception) == ("checkins/ben--dan/2026-02-24-ben.yaml:2:7: RM312 unknown pair 'ben--dan'\n"
+                                     "    hint: use a pair id from matches.yaml")
+    assert not (root / "checkins/ben--dan").exists()
+    made = invoke(program_repo({"matches.yaml": mini_files()["matches.yaml"] + BEN_DAN}),
+                  body("log-session.yml", {**LOG, "pair": "ben--dan"}), "--kind", "log-session",
+                  "--author", "ben", "--author-id", "102", "--date", "2026-02-25")
+    assert (made.output, made.exit_code) == ("checkins/ben--dan/2026-02-24-ben.yaml\n", 0)
+
+
+def test_from_issue_ignores_problems_the_repository_already_had(program_repo: ProgramRepo) -> None:
+    root = program_repo({"participants/zed.yaml": person("zed", 102)})  # zed and ben share a github_id
+    result = invoke(root, body("register.yml", REGISTER), "--kind", "register", "--author", "eve",
+                    "--author-id", "301", "--date", "2026-01-12")
+    assert (result.output, result.exit_code) == ("participants/eve.yaml\n", 0)
 
 
 @pytest.mark.parametrize("author", ["../ana", "ana/../../x", "-rf", "a" * 40])

@@ -638,3 +638,75 @@ def test_estimates_stay_within_their_error_of_the_documented_formula(weights: tu
     for i, j in itertools.product(rows, cols):
         exact = exact_score(prog, pool.mentors.people[j], pool.mentees.people[i]) * UNIT
         assert abs(Fraction(float(found[i, j])) - exact) <= Fraction(est.error), (i, j)
+
+
+@pytest.mark.parametrize("questions", [1, 3, 16, 17])
+def test_paired_scores_equal_the_block_scores_with_many_working_style_questions(questions: int) -> None:
+    """Paired cells take working style from step bits (up to 16 questions), blocks from one-hot products."""
+    from rmcode.match.eligibility import Block, build_pool
+    from rmcode.match.scoring import breakdown, score
+
+    rng = random.Random(questions)
+    raw = copy.deepcopy(RAW)
+    raw["working_style"] = [{"id": f"q{i}", "text": f"Question {i}?"} for i in range(questions)]
+    prog = Program.from_raw(raw, Source("program.yaml"))
+    people = [mk(f"{'m' if role == 'mentor' else 'e'}{i}", role,
+                 working_style={f"q{q}": rng.randint(1, 5) for q in range(questions) if rng.random() < 0.7})
+              for role in ("mentor", "mentee") for i in range(9)]
+    pool = build_pool(data(people, prog=prog), "c1", ON, ())
+    weights = unit_weights(prog.weights)
+    rows, cols = np.arange(pool.mentees.size), np.arange(pool.mentors.size)
+    outer = score(Block(pool, rows, cols), weights)
+    r, c = np.repeat(rows, len(cols)), np.tile(cols, len(rows))
+    paired = Block(pool, r, c, outer=False)
+    assert np.array_equal(score(paired, weights), outer.ravel())
+    assert np.array_equal(breakdown(paired, weights).sum(axis=1), outer.ravel())
+
+
+@pytest.mark.parametrize("hours", [0, 0.25, 0.5, 1, 1.5, 1.7, 2, 1 / 3, 7.75, -1, float("inf"), float("nan")])
+@pytest.mark.parametrize("step", [15, 30])
+def test_the_minimum_overlap_as_a_count_of_slots_is_the_same_rule(hours: float, step: int) -> None:
+    import dataclasses
+
+    from rmcode.match.eligibility import _min_slots, build_pool
+
+    pool = build_pool(data([mk("m1"), mk("e1", "mentee")]), "c1", ON, ())
+    pool = dataclasses.replace(pool, step=step, constraints=dataclasses.replace(
+        pool.constraints, min_availability_overlap_hours=hours))
+    overlap = np.arange(0, 700, dtype=np.float32)
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(overlap >= _min_slots(pool), overlap * step >= hours * 60)
+
+
+def test_large_path_with_paused_and_full_mentors_matches_the_dense_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mentors without room are left out of the blocks (their own arrays sliced once): same optimum, same pairs."""
+    rng = random.Random(11)
+    skills = ["generative-ai", "short-video", "data-literacy"]
+    people = [mk(f"m{i:02}", level=rng.randint(1, 2), department=rng.choice("ABC"), paused=i % 5 == 0,
+                 skills_offered=tuple(rng.sample(skills, 2)), working_style={"structure": rng.randint(1, 5)},
+                 prefer={f"e{rng.randint(0, 29):02}"}, avoid={f"e{rng.randint(0, 29):02}"})
+              for i in range(25)]
+    people += [mk(f"e{i:02}", "mentee", level=rng.randint(4, 5), department=rng.choice("ABC"),
+                  skills_wanted=tuple(rng.sample(skills, 2)), working_style={"structure": rng.randint(1, 5)},
+                  prefer={f"m{rng.randint(0, 24):02}"}) for i in range(30)]
+    active = (Pair("m01--e00", "c1", "m01", "e00", "active", ON, matched=ON),)
+    prog = program(weights={"skills": 4, "working_style": 1, "cross_department": 1, "timezone": 1,
+                            "availability": 1, "preferences": 2})
+    dense = propose(data(people, active, prog), ON)
+    monkeypatch.setattr(matching, "DENSE_MAX_CELLS", 0)
+    monkeypatch.setattr(matching, "CANDIDATES", 2)
+    monkeypatch.setattr(matching, "CHUNK_CELLS", 40)
+    large = propose(data(people, active, prog), ON)
+    assert [(p.mentor, p.mentee, p.score) for p in large.proposed] == \
+        [(p.mentor, p.mentee, p.score) for p in dense.proposed]
+    assert not {p.mentor for p in large.proposed} & {"m00", "m01", "m05", "m10", "m15", "m20"}
+    assert large.certificates[0][1].holds and large.certificates[0][1].cells == 29 * 19  # e00 has a pair, m01 is full
+
+
+def test_a_free_eligible_partner_left_unmade_is_the_same_no_certificate_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reasons' own check (a solver that left an eligible pair with room unmade) reports RM406 like the solver."""
+    monkeypatch.setattr(matching, "solve", lambda *args: ([], None))  # a broken solver: proposes nothing
+    with pytest.raises(MatchError) as exc:
+        propose(data([mk("ana"), mk("cleo", "mentee")]), ON)
+    assert str(exc.value) == "program.yaml: RM406 no optimality certificate for cohort c1: cleo has a free " \
+        "eligible mentor\n    hint: nothing was written; report this with the program's data to the rmcode maintainers"

@@ -271,3 +271,77 @@ def test_estimates_that_only_look_violated_cost_no_extra_round(monkeypatch: pyte
     estimated = solve(cells, 40, capacity, max_score=MAX, candidates=2)
     assert estimated.pairs == exact.pairs and estimated.certificate.rounds == exact.certificate.rounds
     assert sum(cells.asked) > 0  # type: ignore[attr-defined]
+
+
+# --- the speed paths: threads, sampled thresholds, assignment without private seats ------------
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.integers(1, 3), st.integers(0, 1000), st.sampled_from([0, 2, 144]))
+def test_chunks_on_two_threads_give_the_same_pairs_and_certificate_as_one(
+        instance: tuple[np.ndarray, np.ndarray, np.ndarray], candidates: int, seed: int, reserve: int) -> None:
+    scores, allowed, capacity = instance
+    found = {}
+    for workers in (1, 2):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(optimality, "WORKERS", workers)
+            patch.setattr(optimality, "RESERVE", reserve)
+            cells = estimated_cells(scores, allowed, 0.4, seed, chunk_rows=1)
+            found[workers] = solve(cells, scores.shape[0], capacity, max_score=MAX, candidates=candidates)
+    one, two = found[1], found[2]
+    assert one.pairs == two.pairs and one.certificate == two.certificate
+    assert np.array_equal(one.u, two.u) and np.array_equal(one.v, two.v)
+
+
+def test_results_come_back_in_stream_order_whichever_thread_finishes_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(optimality, "WORKERS", 2)
+
+    def part(i: int):  # type: ignore[no-untyped-def]
+        def make() -> optimality.Chunk:
+            time.sleep(0.02 if i % 2 == 0 else 0.0)  # even chunks finish after the next odd one
+            return optimality.Chunk(np.array([i]), np.zeros((1, 1)), np.ones((1, 1), dtype=bool))
+        return make
+    assert [int(x) for x in optimality._each(lambda c: c.rows[0], (part(i) for i in range(9)))] == list(range(9))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_threshold_from_every_eighth_column_keeps_the_same_best_cells(seed: int) -> None:
+    """The sampled threshold (with its full-partition fallback) against a full partition of every row."""
+    rng = np.random.default_rng(seed)
+    n, m, want = 30, 1600, 200
+    scores = rng.integers(0, 60 if seed % 2 else MAX, size=(n, m))  # odd seeds: many ties
+    allowed = rng.random((n, m)) < rng.uniform(0.05, 0.6, size=(n, 1))  # some rows with fewer than ``want``
+    # rows whose best cells are all in the sample: its value is too high for them, they are partitioned in full
+    allowed[:4] = rng.random((4, m)) < 0.9
+    scores[:4, ::optimality.SAMPLE] += MAX
+    assert np.all(np.sort(np.where(allowed, scores, -1)[:4, ::optimality.SAMPLE], axis=1)[:, -want // 4] >= MAX)
+    estimates = (scores + rng.uniform(-0.3, 0.3, size=scores.shape)).astype(np.float32)
+    chunk = optimality.Chunk(np.arange(n), estimates, allowed, 0.3, lambda r, c: scores[r, c])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimality, "SAMPLE", 1)
+        full, full_rest = optimality._best_exact(chunk, want)
+    sampled, rest = optimality._best_exact(chunk, want)
+    for a, b in zip(full, sampled):
+        assert np.array_equal(a, b)
+    threshold = optimality._threshold(estimates, allowed, want)
+    reached = np.count_nonzero(allowed & (estimates >= threshold[:, None]), axis=1)
+    assert np.all((reached >= want) | (threshold == -np.inf))
+    for i in range(n):  # both bounds hold for the row's eligible cells left out
+        left = np.setdiff1d(np.flatnonzero(allowed[i]), sampled[1][sampled[0] == i])
+        best_left = int(scores[i, left].max()) if len(left) else -1
+        assert rest[i] >= best_left and full_rest[i] >= best_left
+
+
+def test_assignment_with_and_without_private_seats_is_optimal() -> None:
+    """Rows that can all have a seat skip the private "not matched" seats; rows that cannot keep them."""
+    rng = np.random.default_rng(5)
+    for n, density in [(6, 0.9), (6, 0.15), (7, 0.5)] * 15:
+        scores = rng.integers(0, MAX, size=(n, 5))
+        allowed = rng.random((n, 5)) < density
+        capacity = rng.integers(1, 3, size=5)
+        r, c = np.nonzero(allowed)
+        edges = optimality._Edges(r.astype(np.int64), c.astype(np.int64), scores[r, c] + MAX * n + 1)
+        match = optimality._assign(edges, n, capacity)
+        pairs = [(i, int(j)) for i, j in enumerate(match) if j >= 0]
+        assert value(pairs, scores) == brute_force(scores, allowed, capacity)

@@ -301,7 +301,7 @@ def test_markdown_rendering(secret_data: ProgramData) -> None:
 def test_markdown_escapes_user_text(program_repo: ProgramRepo) -> None:
     root = program_repo({"program.yaml": MINI_PROGRAM.replace("name: Mini program", 'name: "A | B <script>"')})
     text = render_markdown(build_report(load(root), dt.date(2026, 3, 1)))
-    assert text.startswith("# A \\| B &lt;script>: progress report\n")
+    assert text.startswith("# A \\| B &lt;script&gt;: progress report\n")
 
 
 def test_csv_is_one_tidy_table(secret_data: ProgramData) -> None:

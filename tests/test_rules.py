@@ -759,10 +759,10 @@ def test_cohort_dates_in_order(program_repo: ProgramRepo, files: Files, expected
 @pytest.mark.parametrize("files, expected", [
     pytest.param(program(("{default: 1, max: 2}", "{default: 2, max: 2}")), OK7, id="valid-equal"),
     pytest.param(program(("{default: 1, max: 2}", "{default: 3, max: 2}")), """\
-program.yaml:24:20: RM316 default capacity is above the maximum
+program.yaml:24:20: RM344 default capacity is above the maximum
     hint: lower default or raise max
 1 problem in 1 file (7 checked)
-""", id="RM316-default-above-max"),
+""", id="RM344-default-above-max"),
 ])
 def test_capacity_default_at_most_max(program_repo: ProgramRepo, files: Files, expected: str) -> None:
     assert_validate(program_repo, files, expected)
@@ -809,10 +809,10 @@ def test_kpi_metric_exists(program_repo: ProgramRepo, files: Files, expected: st
 @pytest.mark.parametrize("files, expected", [
     pytest.param(program(PULSE, ("at: end, survey: closing", "at: end, survey: pulse")), OK7, id="valid"),
     pytest.param(program(("at: end, survey: closing", "at: end, survey: closin")), """\
-program.yaml:35:58: RM322 milestone closing: unknown survey 'closin'
+program.yaml:35:58: RM345 milestone closing: unknown survey 'closin'
     hint: did you mean 'closing'?
 1 problem in 1 file (7 checked)
-""", id="RM322-milestone-survey"),
+""", id="RM345-milestone-survey"),
 ])
 def test_milestone_survey_exists(program_repo: ProgramRepo, files: Files, expected: str) -> None:
     assert_validate(program_repo, files, expected)

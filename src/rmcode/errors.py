@@ -106,8 +106,7 @@ _SEALING = "sealing.md#validation"
 CATALOGUE: dict[str, Code] = {
     "RM000": Code("a command refused with a message of its own (the message says why)"),
     "RM100": Code("not valid YAML (with the YAML error and a hint on quoting)"),
-    "RM101": Code("file larger than the limit (1 MiB; matches.yaml 64 MiB), or not readable as YAML where a file "
-                  "is rewritten"),
+    "RM101": Code("file larger than the limit (1 MiB; matches.yaml 64 MiB)"),
     "RM102": Code("byte order mark at the start"),
     "RM103": Code("not UTF-8 (points at the first bad byte)"),
     "RM104": Code("tab in indentation"),
@@ -115,6 +114,7 @@ CATALOGUE: dict[str, Code] = {
     "RM106": Code("control characters YAML cannot read"),
     "RM107": Code("empty file"),
     "RM108": Code("nested more than 16 levels"),
+    "RM109": Code("`rmcode seal`/`rekey`: a file to rewrite is not a YAML mapping", "sealing.md#keys"),
     "RM110": Code("anchors and aliases (a \"billion laughs\" file fails at the first alias)"),
     "RM111": Code("tags (`!!python/object`, `!!binary`, `!custom`, ...)"),
     "RM112": Code("merge keys (`<<`)"),
@@ -154,7 +154,7 @@ CATALOGUE: dict[str, Code] = {
     "RM313": Code("a check-in's author (or a survey respondent) belongs to the pair"),
     "RM314": Code("dates: not after `--as-of`, inside the cohort, only for approved pairs"),
     "RM315": Code("eligibility: mentor and mentee levels, the reverse-mentoring level gap"),
-    "RM316": Code("capacity: within the program's maximum, not exceeded by open pairs"),
+    "RM316": Code("capacity: a profile's capacity is at most the program's maximum, and open pairs do not exceed it"),
     "RM317": Code("registration inside the cohort's window and not in the future"),
     "RM318": Code("invite-only programs: the login is invited (listed, or matched by a roster query)"),
     "RM319": Code("the level exists in program.yaml"),
@@ -182,11 +182,13 @@ CATALOGUE: dict[str, Code] = {
     "RM339": Code("warning: sealed values whose number of recipients differs from `sealing.recipients` "
                   "(an admin was added or removed): run `rmcode rekey`"),
     "RM340": Code("level, department or manager disagrees with the HR roster (roster.csv line and employee id in "
-                  "the message); also: `rmcode seal`/`rekey` when program.yaml lists no sealing.recipients",
-                  "roster.md#the-roster-as-the-source-of-truth"),
+                  "the message)", "roster.md#the-roster-as-the-source-of-truth"),
     "RM341": Code("`rmcode rekey`: a sealed value the given identity cannot open", "sealing.md#key-changes"),
     "RM342": Code("warning: a participant is not in the HR roster (left the company, or HR has another GitHub "
                   "login for them)", "roster.md#the-roster-as-the-source-of-truth"),
+    "RM343": Code("`rmcode seal`/`rekey`: program.yaml lists no sealing.recipients", "sealing.md#keys"),
+    "RM344": Code("program.yaml: the default mentor capacity is above the maximum"),
+    "RM345": Code("program.yaml: a milestone names a survey the program does not have (with \"did you mean\")"),
     "RM402": Code("a pin (`matching.must_pair`) cannot be made", "matching.md#pins-and-blocks"),
     "RM404": Code("`rmcode match`: unknown cohort", "matching.md#who-gets-a-proposal"),
     "RM405": Code("`rmcode match`: matching is closed for the cohort", "matching.md#who-gets-a-proposal"),
@@ -227,6 +229,8 @@ CATALOGUE: dict[str, Code] = {
     "RM625": Code("`rmcode log`: the author is in no approved pair", _WRONG),
     "RM626": Code("`rmcode survey`: no survey of the program is for this person", _WRONG),
     "RM627": Code("program.yaml does not validate, so rmcode cannot tell what to seal", _WRONG),
+    "RM628": Code("`rmcode seal`: a path that is not a data file (profile, check-in, survey response, matches.yaml)",
+                  "sealing.md#sealing-existing-files-and-migrating-a-program"),
     "RM629": Code("issue forms without the option lists rmcode fills in", _FORMS),
     "RM801": Code("a symbolic link in site/docs", "site.md#customising-the-site-site"),
     "RM802": Code("a file in site/docs would replace a page rmcode generates", "site.md#customising-the-site-site"),

@@ -464,7 +464,7 @@ WRITTEN_LOG = "checkins/ana--cleo/2026-02-20-ana.yaml"
 
 @pytest.mark.parametrize(("pair", "date", "created"), [
     ("ana--cleo", "2026-02-20", {WRITTEN_LOG}),
-    ("x--y", "2026-02-20", {"checkins/x--y", "checkins/x--y/2026-02-20-ana.yaml"}),  # validate flags the pair
+    ("x--y", "2026-02-20", set()),  # no such pair: refused among the repository's files (RM312)
     ("../../x--y", "2026-02-20", set()), ("ana--cleo/../../..", "2026-02-20", set()),
     ("ana--cleo", "2026-02-20/../../../x", set()), ("ana--cleo", "../../../../x", set()),
     ("/etc--passwd", "2026-02-20", set()), ("ana--cleo\n### Date\n\n2026-02-21", "2026-02-20", set()),

@@ -5,13 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..errors import LoadError, Problem, RmcodeError, SchemaError
 from ..github.codeowners import PATH as CODEOWNERS_PATH
@@ -55,28 +53,6 @@ _REWRITE_MIN, _REWRITE_SHARE = 1000, 4
 
 Checked = tuple[FileRef, Document | None, list[Problem]]
 NO_STAMP: Stamp = (-1, -1, -1)  # a file that could not be stat-ed: never matches, so never reused
-
-# The rest of the public API, imported on first use so that `rmcode validate` does not
-# pay for scipy, matplotlib and mkdocs (PEP 562).
-_LAZY = {
-    "propose": "match.assign", "Proposal": "match.assign",
-    "diff_matches": ("formats.matches", "diff"), "render_matches": ("formats.matches", "render"),
-    "build_report": "report.build", "RENDERERS": "formats.report", "REPORT_VERSION": "report.build",
-    "progress_of": "progress.pairs", "METRICS": "progress.metrics", "kpi_problems": "validate.kpis",
-    "check_pr": "api.pr", "summarize_pr": "api.pr", "form_file": "github.issueform", "build_nudge": "progress.nudge",
-    "render_codeowners": "github.codeowners", "InitSettings": "init.scaffold", "init_program": "init.scaffold",
-    "save": "api.data_files",
-    "render_file": ("formats.person_yaml", "render"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'rmcode.api' has no attribute {name!r}")
-    module, attr = (target, name) if isinstance(target, str) else target
-    return getattr(importlib.import_module(f"rmcode.{module}"), attr)
-
 
 def resolve_as_of(root: Path, as_of: dt.date | None, changed: Callable[[], bool] | None = None) -> dt.date:
     """``as_of`` if given, else the date of HEAD, so an old commit always gives the same numbers.

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import SchemaError, refuse
-from ..github.forms import FORM_FIELDS, updated_forms
+from ..github.forms import FORM_FIELDS, regenerated_forms
 from ..github.issueform import goals_from_texts
 from ..init.scaffold import InitSettings, init_program, write_files
 from ..io.files import read_existing
@@ -49,9 +49,9 @@ __all__ = [
     "public_choices",
     "read_existing",
     "refuse",
+    "regenerated_forms",
     "roster_prefill",
     "save",
-    "updated_forms",
     "valid_program",
     "write_files",
 ]

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..errors import LoadError, Problem, SchemaError
 from ..formats.sealed_yaml import Rewritten, rewrite, seal_plain
@@ -18,8 +17,9 @@ from ..io.repo import FileRef, read_bytes, scan, write_atomic
 from ..layout import login_key
 from ..load.loader import load_bytes
 from ..model import SEALABLE, Program
-from ..sealing import Keyring, SealError, is_sealed, seal, unseal
+from ..sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal
 from ..validate.pipeline import build_item
+from ..validate.rules import plain_problem
 from ..validate.sealed import Target, plain_targets, sealed_targets
 
 
@@ -58,7 +58,7 @@ def data_files(root: Path, paths: Iterable[Path] | None = None) -> list[FileRef]
             raise LoadError(f"{path}: is outside the program repository {root}") from None
         schema = found.files.get(rel)
         if schema is None or schema == "program":
-            raise LoadError([Problem(rel, 0, 0, "RM123", "is not a profile, check-in, survey response or matches.yaml",
+            raise LoadError([Problem(rel, 0, 0, "RM628", "is not a profile, check-in, survey response or matches.yaml",
                                      "pass files under participants/, checkins/, surveys/ or matches.yaml")])
         refs.append(FileRef(rel, schema))
     return refs
@@ -79,34 +79,33 @@ def plain_problems(root: Path, refs: Sequence[FileRef], program: Program) -> lis
         except LoadError as exc:
             out += exc.problems
             continue
-        for target in plain_targets(doc.data, ref.schema, program):
-            name = ".".join(map(str, target))
-            out.append(doc.problem("".join(f"/{t}" for t in target), "RM336",
-                                   f"{name} is sealed in this program but holds plain text",
-                                   f"run `rmcode seal {ref.path}`"))
+        out += [plain_problem(ref.path, "".join(f"/{t}" for t in target), ".".join(map(str, target)), doc)
+                for target in plain_targets(doc.data, ref.schema, program)]
     return out
 
 
 def seal_files(root: Path, refs: Sequence[FileRef], program: Program) -> list[Change]:
     """Seal every plain value ``program`` seals in these files, to its current recipients."""
-    if not program.sealing.recipients:
-        raise LoadError([Problem("program.yaml", 0, 0, "RM340", "program.yaml lists no sealing.recipients",
-                                 "run `rmcode keygen` and add the public key under sealing.recipients")])
+    _need_recipients(program, "run `rmcode keygen` and add the public key under sealing.recipients")
     keys = program.sealing.keys
     plain = seal_plain(lambda value: seal(value, keys))
     return _apply(root, refs, lambda data, schema: sealed_targets(data, schema, program), lambda _, t, v: plain(t, v))
 
 
+def _need_recipients(program: Program, hint: str) -> None:
+    """RM343: sealing and re-keying need the public keys program.yaml lists."""
+    if not program.sealing.recipients:
+        raise LoadError([Problem("program.yaml", 0, 0, "RM343", "program.yaml lists no sealing.recipients", hint)])
+
+
 def rekey_files(root: Path, refs: Sequence[FileRef], program: Program, keyring: Keyring) -> list[Change]:
     """Re-encrypt every sealed value to the current recipients; SchemaError listing any value the key cannot open."""
-    if not program.sealing.recipients:
-        raise LoadError([Problem("program.yaml", 0, 0, "RM340", "program.yaml lists no sealing.recipients",
-                                 "list the current admins' public keys under sealing.recipients first")])
+    _need_recipients(program, "list the current admins' public keys under sealing.recipients first")
     keys = program.sealing.keys
     failures: list[Problem] = []
 
-    def transform(path: str, target: Target, value: Any) -> str | None:
-        if not is_sealed(value):
+    def transform(path: str, target: Target, value: JsonValue) -> str | None:
+        if not isinstance(value, str) or not is_sealed(value):
             return None
         try:
             return seal(unseal(value, keyring), keys)
@@ -117,7 +116,7 @@ def rekey_files(root: Path, refs: Sequence[FileRef], program: Program, keyring: 
     return _apply(root, refs, _all_sealable, transform, failures)
 
 
-def _all_sealable(data: Any, schema: str) -> list[Target]:
+def _all_sealable(data: JsonValue, schema: str) -> list[Target]:
     if not isinstance(data, dict):
         return []
     if schema == "matches":
@@ -127,18 +126,16 @@ def _all_sealable(data: Any, schema: str) -> list[Target]:
     return [(f,) for f in SEALABLE.get(schema, ()) if f in data]
 
 
-def _apply(root: Path, refs: Sequence[FileRef], targets: Callable[[Any, str], list[Target]],
-           transform: Callable[[str, Target, Any], str | None], failures: list[Problem] | None = None) -> list[Change]:
+def _apply(root: Path, refs: Sequence[FileRef], targets: Callable[[JsonValue, str], list[Target]],
+           transform: Callable[[str, Target, JsonValue], str | None],
+           failures: list[Problem] | None = None) -> list[Change]:
     planned: list[tuple[FileRef, Rewritten]] = []
     for ref in refs:
         content = read_bytes(root, ref)
         if isinstance(content, Problem):
             raise LoadError([content])
-        text = content.decode("utf-8", errors="strict") if _utf8(content) else None
-        if text is None:
-            raise LoadError([Problem(ref.path, 0, 0, "RM102", "is not UTF-8 text", "save the file as UTF-8")])
-        data = load_bytes(ref.path, content, max_bytes=None).data
-        result = rewrite(ref.path, text, targets(data, ref.schema), partial(transform, ref.path))
+        data: JsonValue = load_bytes(ref.path, content, max_bytes=None).data  # LoadError unless UTF-8 YAML (RM10x)
+        result = rewrite(ref.path, content.decode("utf-8"), targets(data, ref.schema), partial(transform, ref.path))
         if result.changed:
             planned.append((ref, result))
     if failures:
@@ -146,14 +143,6 @@ def _apply(root: Path, refs: Sequence[FileRef], targets: Callable[[Any, str], li
     for ref, result in planned:
         write_atomic(root / ref.path, result.text.encode("utf-8"))
     return [Change(ref.path, len(result.changed)) for ref, result in planned]
-
-
-def _utf8(content: bytes) -> bool:
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def erase_files(root: Path, login: str) -> list[str]:

@@ -10,7 +10,7 @@ from ..errors import MatchError, Problem, SchemaError
 from ..formats.matches import Diff, Impact, KpiMove, Summary, diff, parse, render
 from ..io.worktree import committed, has_head, read_regular, write_if_changed
 from ..layout import MATCHES, PROGRAM, size_limit
-from ..load.loader import Document, load_bytes
+from ..load.loader import Document, load_bytes, size_problem
 from ..match.assign import Proposal, cohorts_in_scope, propose
 from ..model import ProgramData
 from ..report.build import build_report
@@ -69,9 +69,9 @@ def committed_matches(root: Path) -> bytes:
         on_disk = None if has_head(root) else read_regular(root / MATCHES)
         content = _EMPTY if on_disk is None else on_disk
     limit = size_limit(MATCHES)
-    if len(content) > limit:
-        raise SchemaError([Problem(MATCHES, 1, 1, "RM101", f"committed file is {len(content):,} bytes, more "
-                                   f"than the limit of {limit:,}", "")])
+    too_large = size_problem(MATCHES, len(content), limit, "committed file")
+    if too_large is not None:
+        raise SchemaError([too_large])
     return content
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from ..errors import LoadError, Problem, RmcodeError
 from ..formats.roster_diff import Changes, compare, summary
 from ..formats.roster_sealed import Sealed, parse_sealed, render_sealed, seal_fields
 from ..io.files import read_file, read_prefix
-from ..io.repo import write_atomic
+from ..io.repo import no_program, write_atomic
 from ..layout import MATCHES_MAX_BYTES
 from ..load.loader import load_bytes
-from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, decode, read_export
+from ..load.roster_csv import MAX_EXPORT_BYTES, ColumnMap, RosterSection, decode, read_export
 from ..model import Pair, Source
 from ..model.roster import ROSTER_PATH, SEALED_PATH, HrRoster, parse_roster, prefill, render_roster
-from ..sealing import Keyring, SealError
+from ..sealing import JsonValue, Keyring, SealError
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def load_roster(root: Path) -> HrRoster | None:
     return None if content is None else parse_roster(content)
 
 
-def roster_prefill(root: Path, login: str) -> dict[str, Any]:
+def roster_prefill(root: Path, login: str) -> dict[str, int | str]:
     """Level, department and manager for ``login`` from the program's roster.csv ({} without one).
 
     ``register`` (and any form that writes a profile) takes these as the starting values.
@@ -42,23 +42,39 @@ def roster_prefill(root: Path, login: str) -> dict[str, Any]:
     return prefill(load_roster(root), login)
 
 
-def _program(root: Path) -> dict[str, Any]:
+def _program(root: Path) -> dict[str, JsonValue]:
     from ..validate.schema import validate_document
 
     content = read_file(root / "program.yaml")
     if content is None:
-        raise LoadError([Problem("program.yaml", 0, 0, "RM120", f"no program.yaml in {root}",
-                                 "run the command in a program repository or pass --root")])
+        raise LoadError([no_program(root)])
     doc = load_bytes("program.yaml", content)
     problems = validate_document(doc, "program")
     if problems:
         raise RmcodeError(problems)
-    data: dict[str, Any] = doc.data
+    data: dict[str, JsonValue] = doc.data
     return data
 
 
-def _recipients(program: Mapping[str, Any]) -> list[str]:
-    return [r["key"] for r in program.get("sealing", {}).get("recipients", [])]
+def _section(data: Mapping[str, JsonValue] | None, key: str) -> dict[str, JsonValue]:
+    value = data.get(key) if data is not None else None
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: JsonValue) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _recipients(program: Mapping[str, JsonValue]) -> list[str]:
+    recipients = _section(program, "sealing").get("recipients")
+    return _strings([r.get("key") for r in recipients if isinstance(r, dict)] if isinstance(recipients, list) else [])
+
+
+def _column_map(program: Mapping[str, JsonValue]) -> ColumnMap:
+    section = program.get("roster")
+    sealed = _strings(_section(_section(program, "sealing"), "fields").get("roster"))
+    # program.yaml passed its schema (_program): its roster section has RosterSection's shape
+    return ColumnMap.from_raw(cast(RosterSection, section) if isinstance(section, dict) else None, sealed)
 
 
 def _read_export(export: Path, limit: int) -> bytes:
@@ -92,11 +108,10 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
     ``pairs`` (default: matches.yaml's) are searched for open pairs of people who left.
     """
     program = _program(root)
-    mapping = ColumnMap.from_raw(program.get("roster"), program.get("sealing", {}).get("fields", {}).get("roster", ()))
+    mapping = _column_map(program)
     content = _read_export(export, limit)
     name = export.name
-    text = decode(name, content, limit) if encoding.lower().replace("_", "-") in ("utf-8", "utf8") \
-        else _decode_other(name, content, encoding, limit)
+    text = decode(name, content, limit, encoding)
     found = read_export(name, text, mapping)
     old = load_roster(root)
     old_sealed = _old_sealed(root)
@@ -122,20 +137,6 @@ def import_roster(root: Path, export: Path, keyring: Keyring, *, encoding: str =
     note = outcome.note or (f"{outcome.resealed} sealed buckets written, {outcome.kept} kept unchanged"
                             if outcome.sealed.buckets else "")
     return ImportResult(changes, summary(changes, len(found.employees)), tuple(written), note)
-
-
-def _decode_other(name: str, content: bytes, encoding: str, limit: int) -> str:
-    if len(content) > limit:
-        return decode(name, content, limit)  # raises: the size rule is the same for every encoding
-    try:
-        return content.decode(encoding).lstrip("\ufeff")
-    except LookupError:
-        raise LoadError([Problem(name, 0, 0, "RM411", f"unknown encoding {encoding!r}",
-                                 "use a Python codec name such as utf-8, cp1252 or latin-1")]) from None
-    except UnicodeDecodeError as exc:
-        row = content.count(b"\n", 0, exc.start) + 1
-        raise LoadError([Problem(name, row, 1, "RM411", f"row {row}: byte 0x{content[exc.start]:02x} is not "
-                                 f"{encoding} text", "check --encoding")]) from None
 
 
 def _old_sealed(root: Path) -> Sealed | None:

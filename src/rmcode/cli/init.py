@@ -520,10 +520,7 @@ def forms(root: Path, check: bool) -> None:
     """
     program = _load(root).program
     texts = scaffold_api.forms_in(root)
-    if not texts:
-        raise scaffold_api.refuse(".github/ISSUE_TEMPLATE", "RM629", "holds no issue forms of rmcode",
-                                  "run `rmcode init` in a new folder and copy its .github/ISSUE_TEMPLATE")
-    fresh = scaffold_api.updated_forms(program, texts)
+    fresh = scaffold_api.regenerated_forms(program, texts)
     changed = sorted(rel for rel, text in fresh.items() if text != texts[rel])
     for rel in changed:
         if check:

@@ -18,7 +18,7 @@ from ..load.loader import load_bytes, plain_reads_as_text
 from ..model import Program
 from ..model.json import Json, JsonMapping, JsonValue
 from ..sealing import is_sealed, seal
-from ..validate.schema import load_schema
+from ..validate.schema import schema_json
 from ..validate.sealed import sealed_fields
 
 _STR = "tag:yaml.org,2002:str"
@@ -94,7 +94,7 @@ def render(kind: str, data: JsonMapping) -> str:
     Raises ValueError if the text would not read back as the same data, so a quirk of
     YAML can never change what a person entered.
     """
-    text = schema_line(kind) + dump(ordered(data, load_schema(kind)))
+    text = schema_line(kind) + dump(ordered(data, schema_json(kind)))
     if load_bytes("(written)", text.encode("utf-8")).data != _plain(data):
         raise ValueError(f"{kind} data does not survive a YAML round trip")
     return text

@@ -75,10 +75,10 @@ def _compose(path: str, text: str) -> yaml.Node:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise LoadError([Problem(path, 0, 0, "RM101", f"cannot be read as YAML: {str(exc).splitlines()[0]}",
+        raise LoadError([Problem(path, 0, 0, "RM109", f"cannot be read as YAML: {str(exc).splitlines()[0]}",
                                  "fix the file (rmcode validate shows where), then seal it")]) from None
     if not isinstance(node, yaml.MappingNode):
-        raise LoadError([Problem(path, 0, 0, "RM101", "is not a mapping", "fix the file, then seal it")])
+        raise LoadError([Problem(path, 0, 0, "RM109", "is not a mapping", "fix the file, then seal it")])
     return node
 
 

@@ -31,7 +31,7 @@ def set_form_options(text: str, field: str, options: list[str]) -> str:
         if lines[head].strip() != "options:":
             raise ValueError(field)
     except (ValueError, StopIteration):
-        raise RmcodeError([Problem("issue form", 0, 0, "RM629", f"no options list for field '{field}'")]) from None
+        raise _no_options("issue form", f"no options list for field '{field}'") from None
     indent = lines[head].index("options:") + 2
     end = head + 1
     while end < len(lines) and lines[end].startswith(" " * indent + "- "):
@@ -64,6 +64,19 @@ FORM_FIELDS: Mapping[str, Mapping[str, Callable[[Program], list[str]]]] = {
     REGISTER_FORM: {"cohort": _cohorts, "level": level_options, "skills_offered": _skills, "skills_wanted": _skills},
     LOG_FORM: {"topics": _skills},
 }
+
+
+def _no_options(path: str, message: str, hint: str = "") -> RmcodeError:
+    """RM629: the issue forms rmcode fills in are not there (no form, or a form without its options list)."""
+    return RmcodeError([Problem(path, 0, 0, "RM629", message, hint)])
+
+
+def regenerated_forms(program: Program, texts: Mapping[str, str]) -> dict[str, str]:
+    """``rmcode forms``: ``updated_forms`` for a repository that must hold rmcode's issue forms (RM629 if none)."""
+    if not texts:
+        raise _no_options(".github/ISSUE_TEMPLATE", "holds no issue forms of rmcode",
+                          "run `rmcode init` in a new folder and copy its .github/ISSUE_TEMPLATE")
+    return updated_forms(program, texts)
 
 
 def updated_forms(program: Program, texts: Mapping[str, str]) -> dict[str, str]:

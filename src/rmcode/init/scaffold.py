@@ -21,14 +21,8 @@ import jinja2
 from .. import __version__
 from ..errors import SchemaError, refuse
 from ..github.forms import FORM_FIELDS, updated_forms
-from ..io.files import (
-    LINK_HINT,
-    package_tree,
-    read_existing,
-    read_package_text,
-    write_data_file,
-    write_tree,
-)
+from ..io.files import LINK_HINT, read_existing, write_data_file, write_tree
+from ..io.package_data import package_tree, read_package_text
 from ..layout import checkin_path, profile_path, survey_path
 from ..load.loader import load_bytes
 from ..model import Program, Source

@@ -1,5 +1,5 @@
-"""Files rmcode writes one at a time, and the package data it ships: the disk edge of
-``init``, ``register``, ``log``, ``from-issue`` and ``survey``.
+"""Files rmcode writes one at a time: the disk edge of ``init``, ``register``, ``log``,
+``from-issue`` and ``survey`` (the package data it ships is read by rmcode.io.package_data).
 
 Never through a symbolic link, never outside the folder a path names; a data file is
 created exclusively (``O_NOFOLLOW``), so a link planted after the checks is not followed.
@@ -8,15 +8,13 @@ created exclusively (``O_NOFOLLOW``), so a link planted after the checks is not 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from ..errors import LoadError, RmcodeError, refuse
 from ..layout import CHECKIN_PATH, PROFILE_PATH, SURVEY_PATH
 from ..load.loader import load_bytes
+from ..sealing import JsonValue
 
 LINK_HINT = "replace the link with a real folder or file"
 
@@ -62,24 +60,10 @@ def ensure_free(root: Path, rel: str) -> None:
         raise refuse(rel, "RM620", "already exists", "pass --force to replace it")
 
 
-def package_tree(folder: str) -> dict[str, Traversable]:
-    """The files below ``rmcode/<folder>`` (package data): path inside it -> file, sorted."""
-    return dict(_walk(resources.files("rmcode") / folder))
-
-
-def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
-    for child in sorted(node.iterdir(), key=lambda c: c.name):
-        rel = f"{prefix}{child.name}"
-        if child.is_dir():
-            yield from _walk(child, rel + "/")
-        elif child.name != "__pycache__":
-            yield rel, child
-
-
-def read_package_text(file: Traversable | str) -> str:
-    """The text of a file of package data: a Traversable, or a path below ``rmcode/``."""
-    node = resources.files("rmcode") / file if isinstance(file, str) else file
-    return node.read_text(encoding="utf-8")
+def refuse_link(path: Path, shown: object) -> None:
+    """RM621 when ``path`` is a symbolic link: rmcode never writes through one (``shown`` names it)."""
+    if path.is_symlink():
+        raise refuse(shown, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
 
 
 def write_tree(root: Path, files: Mapping[str, str], force: bool = False) -> list[str]:
@@ -91,14 +75,13 @@ def write_tree(root: Path, files: Mapping[str, str], force: bool = False) -> lis
                      "into it (files of the template are replaced, others are kept)")
     for rel, text in files.items():
         path = root / rel
-        if path.is_symlink():
-            raise refuse(path, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
+        refuse_link(path, path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return sorted(files)
 
 
-def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
+def read_existing(root: Path, rel: str) -> dict[str, JsonValue] | None:
     """The data of an existing data file, None when there is none; RmcodeError when it cannot be read."""
     path = root / rel
     if not exists(path):
@@ -106,7 +89,7 @@ def read_existing(root: Path, rel: str) -> dict[str, Any] | None:
     if path.is_symlink() or not path.is_file():
         raise refuse(rel, "RM621", "is not a regular file", LINK_HINT)
     try:
-        data = load_bytes(rel, path.read_bytes()).data
+        data: JsonValue = load_bytes(rel, path.read_bytes()).data
     except LoadError as exc:
         raise RmcodeError(exc.problems) from None
     if not isinstance(data, dict):
@@ -126,8 +109,7 @@ def write_data_file(root: Path, rel: str, text: str, force: bool = False) -> Pat
                          LINK_HINT)
         folder.mkdir(exist_ok=True)
     path = root / rel
-    if path.is_symlink():
-        raise refuse(rel, "RM621", "is a symbolic link; rmcode will not write through it", LINK_HINT)
+    refuse_link(path, rel)
     if not force:
         ensure_free(root, rel)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)

@@ -1,7 +1,7 @@
 """Reading a pull request's change with git, as data only: ``read_changes(root, base, head)``.
 
 What the change means (may the author make it, what does it change in plain words) is decided
-above, in rmcode.github.authorize and rmcode.api.pr; this module only reads.
+above, in rmcode.github.authorize and rmcode.api.pull_requests; this module only reads.
 
 Nothing from the change is checked out, installed or executed: git lists the changed
 paths with their modes (``git diff --raw``), the trees (``git ls-tree``) and hands over

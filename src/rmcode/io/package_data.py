@@ -1,12 +1,12 @@
-"""Reading rmcode's own packaged data by name: the site's assets, the schemas and module sources
-the validation cache is keyed by (through ``importlib.resources``, so it works from a wheel too).
-
-rmcode.io.files reads the rest (``read_package_text``, ``package_tree``: schemas' text, the init
-template); Jinja's ``PackageLoader`` reads the site templates on its own.
+"""Reading rmcode's own packaged data, the one module that does: the schemas, the site's assets,
+the init template, and the module sources the validation cache is keyed by (through
+``importlib.resources``, so it works from a wheel too). Jinja's ``PackageLoader`` reads the
+site templates on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -22,6 +22,26 @@ def _folder(rel: str) -> Traversable:
     for part in rel.split("/"):
         node = node / part
     return node
+
+
+def package_tree(folder: str) -> dict[str, Traversable]:
+    """The files below ``rmcode/<folder>`` (``init/template``, ...): path inside it -> file, sorted."""
+    return dict(_walk(_folder(folder)))
+
+
+def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        rel = f"{prefix}{child.name}"
+        if child.is_dir():
+            yield from _walk(child, rel + "/")
+        elif child.name != "__pycache__":
+            yield rel, child
+
+
+def read_package_text(file: Traversable | str) -> str:
+    """The text of a file of package data: a Traversable, or a path below ``rmcode/``."""
+    node = _folder(file) if isinstance(file, str) else file
+    return node.read_text(encoding="utf-8")
 
 
 def schema_files() -> list[tuple[str, bytes]]:

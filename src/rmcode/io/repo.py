@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import LoadError, Problem
 from ..layout import CHECKINS, DATA_FOLDERS, MATCHES, PARTICIPANTS, PROGRAM, SURVEYS, size_limit
+from ..load.loader import size_problem
 from ..sealing import Keyring, SealError, parse_identities
 from . import git
 
@@ -57,6 +58,12 @@ def discover(root: Path, stamps: dict[str, Stamp] | None = None) -> tuple[list[F
     return sorted(refs, key=lambda f: f.path), found.problems
 
 
+def no_program(root: Path) -> Problem:
+    """RM120: ``root`` holds no program.yaml (the one wording, for every command that needs one)."""
+    return Problem(PROGRAM, 0, 0, "RM120", f"no program.yaml in {root}",
+                   "run the command in a program repository, pass --root, or create one with `rmcode init DIR`")
+
+
 def scan(root: Path, known: Listing | None = None) -> Scan:
     """The data files with their stamps, and the problems of what else is there.
 
@@ -71,9 +78,7 @@ def scan(root: Path, known: Listing | None = None) -> Scan:
         if st is not None:
             scanner.add(name, schema, st)
         elif name == PROGRAM and not path.is_symlink() and not path.exists():
-            scanner.found.problems.append(Problem(
-                name, 0, 0, "RM120", f"no program.yaml in {root}",
-                "run the command in a program repository, pass --root, or create one with `rmcode init DIR`"))
+            scanner.found.problems.append(no_program(root))
     for folder, depth, schema in ((PARTICIPANTS, 0, "participant"), (CHECKINS, 1, "checkin"),
                                   (SURVEYS, 1, "survey-response")):
         scanner.folder(folder, depth, schema)
@@ -208,9 +213,9 @@ def read_bytes(root: Path, ref: FileRef) -> bytes | Problem:
         return Problem(ref.path, 0, 0, "RM124", f"cannot read the file: {exc.strerror}", "check the file's permissions")
     try:
         size = os.fstat(fd).st_size
-        if size > limit:
-            return Problem(ref.path, 1, 1, "RM101", f"file is {size:,} bytes, more than the limit of {limit:,}",
-                           "split the content or shorten free-text fields")
+        too_large = size_problem(ref.path, size, limit)
+        if too_large is not None:
+            return too_large
         chunks = []
         while chunk := os.read(fd, max(size, 1 << 16)):
             chunks.append(chunk)

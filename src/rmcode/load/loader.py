@@ -152,11 +152,18 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES) -> 
     return doc
 
 
+def size_problem(path: str, size: int, limit: int, what: str = "file") -> Problem | None:
+    """RM101 when a file of ``size`` bytes is over ``limit`` (see ``layout.size_limit``): the one size check."""
+    if size <= limit:
+        return None
+    return Problem(path, 1, 1, "RM101", f"{what} is {size:,} bytes, more than the limit of {limit:,}",
+                   "split the content or shorten free-text fields")
+
+
 def _check_bytes(path: str, content: bytes, max_bytes: int) -> None:
-    if len(content) > max_bytes:
-        raise LoadError([Problem(path, 1, 1, "RM101",
-                                 f"file is {len(content):,} bytes, more than the limit of {max_bytes:,}",
-                                 "split the content or shorten free-text fields")])
+    too_large = size_problem(path, len(content), max_bytes)
+    if too_large is not None:
+        raise LoadError([too_large])
     if content.startswith(BOM):
         raise LoadError([Problem(path, 1, 1, "RM102", "file starts with a byte order mark (BOM)",
                                  "save the file as UTF-8 without BOM")])

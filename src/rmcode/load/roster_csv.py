@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from ..errors import LoadError, Problem
 from ..layout import LOGIN, login_key
@@ -45,6 +45,15 @@ def _norm(header: str) -> str:
     return re.sub(r"[^0-9a-z]", "", header.casefold())
 
 
+class RosterSection(TypedDict, total=False):
+    """program.yaml's ``roster`` section as its schema holds it."""
+
+    columns: dict[str, str]  # field -> export header
+    ignore: list[str]
+    grades: dict[str, int]  # grade text -> level number
+    date_format: str
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """program.yaml's ``roster`` section: which export header holds which field."""
@@ -56,8 +65,8 @@ class ColumnMap:
     sealed: tuple[str, ...] = SEALED_ALWAYS  # fields kept out of roster.csv and sealed
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any] | None, sealed_extra: Sequence[str] = ()) -> ColumnMap:
-        raw = raw or {}
+    def from_raw(cls, raw: RosterSection | None, sealed_extra: Sequence[str] = ()) -> ColumnMap:
+        raw = raw or RosterSection()
         sealed = tuple(sorted(set(SEALED_ALWAYS) | {f for f in sealed_extra if f in FIELDS and f not in REQUIRED}))
         return cls(dict(raw.get("columns", {})), frozenset(_norm(x) for x in raw.get("ignore", ())),
                    {str(k): int(v) for k, v in raw.get("grades", {}).items()}, raw.get("date_format", "%Y-%m-%d"),
@@ -85,8 +94,9 @@ class _Problems:
             raise LoadError(self.out)
 
 
-def decode(path: str, content: bytes, limit: int = MAX_EXPORT_BYTES) -> str:
-    """The export's text: UTF-8 (a byte-order mark is dropped); LoadError at the first byte that is not."""
+def decode(path: str, content: bytes, limit: int = MAX_EXPORT_BYTES, encoding: str = "utf-8") -> str:
+    """The export's text in ``encoding`` (a byte-order mark is dropped); LoadError at the first byte that is not
+    (the size rule is the same for every encoding), or for an encoding Python does not know."""
     problems = _Problems(path)
     if len(content) > limit:
         row = content.count(b"\n", 0, limit) + 1
@@ -94,14 +104,19 @@ def decode(path: str, content: bytes, limit: int = MAX_EXPORT_BYTES) -> str:
                      f"the file is larger than {limit >> 20} MB (it goes on past this point)",
                      "export only the columns the roster needs, or split the export by department")
         problems.stop()
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
     try:
-        return content.decode("utf-8-sig")
+        return content.decode("utf-8-sig") if utf8 else content.decode(encoding).lstrip("\ufeff")
+    except LookupError:
+        problems.out.append(Problem(path, 0, 0, "RM411", f"unknown encoding {encoding!r}",
+                                    "use a Python codec name such as utf-8, cp1252 or latin-1"))
     except UnicodeDecodeError as exc:
         row = content.count(b"\n", 0, exc.start) + 1
         problems.add(row, _column_at(content, exc.start), "RM411",
-                     f"byte 0x{content[exc.start]:02x} is not UTF-8 text",
-                     "export the file as UTF-8 (CSV UTF-8 in Excel), or pass --encoding, e.g. --encoding cp1252")
-        problems.stop()
+                     f"byte 0x{content[exc.start]:02x} is not {'UTF-8' if utf8 else encoding} text",
+                     "export the file as UTF-8 (CSV UTF-8 in Excel), or pass --encoding, e.g. --encoding cp1252"
+                     if utf8 else "check --encoding")
+    problems.stop()
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +41,7 @@ from .eligibility import (
     build_pool,
     eligible,
     unmatched_reason,
+    with_mentors,
 )
 from .scoring import (
     CRITERIA,
@@ -93,32 +95,39 @@ def _certified(cells: optimality.Cells, n_rows: int, capacity: NDArray[np.int64]
     try:
         return optimality.solve(cells, n_rows, capacity, max_score=max_score, candidates=CANDIDATES, keep_all=keep_all)
     except optimality.NoCertificate as exc:
-        where = f" for cohort {cohort}" if cohort else ""
-        raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate{where}: {exc}",
-                                  "nothing was written; report this with the program's data to the rmcode maintainers",
-                                  "")]) from None
+        raise _no_certificate(cohort, exc) from None
 
 
-def _pool_cells(pool: Pool, rows: NDArray[np.intp], cols: NDArray[np.intp], weights: dict[str, float],
-                exact: bool = True) -> optimality.Cells:
-    """Scores and eligibility of (some of) the given mentee rows x mentor cols, computed chunk by chunk.
+def _no_certificate(cohort: str, exc: optimality.NoCertificate) -> MatchError:
+    """The one error of a result that is not proven optimal (the solver's or the reasons' check)."""
+    where = f" for cohort {cohort}" if cohort else ""
+    return MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate{where}: {exc}",
+                               "nothing was written; report this with the program's data to the rmcode maintainers",
+                               "")])
 
-    With ``exact`` False the chunks carry float32 estimates (``scoring.estimate``) and score
-    exactly only the cells the solver asks for, reusing the block's overlap counts.
+
+def _pool_cells(pool: Pool, rows: NDArray[np.intp], weights: dict[str, float], exact: bool = True) -> optimality.Cells:
+    """Scores and eligibility of (some of) the given mentee rows x every mentor of the pool, chunk by chunk.
+
+    Each chunk is yielded as a function that computes it, so that the solver's worker
+    threads score chunks side by side. With ``exact`` False the chunks carry float32
+    estimates (``scoring.estimate``) and score exactly only the cells the solver asks for,
+    reusing the block's overlap counts.
     """
     est = None if exact else estimator(pool, weights)
+    cols = np.arange(pool.mentors.size)
 
-    def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Chunk]:
+    def chunk(part: NDArray[np.int64]) -> optimality.Chunk:
+        block = Block(pool, rows[part], cols)
+        if est is None:
+            return optimality.Chunk(part, score(block, weights), eligible(block))
+        return optimality.Chunk(part, estimate(est, block), eligible(block), est.error, _exact_cells(block, weights))
+
+    def stream(subset: NDArray[np.int64] | None) -> Iterable[optimality.Part]:
         local = np.arange(len(rows), dtype=np.int64) if subset is None else subset
         step = max(1, CHUNK_CELLS // max(len(cols), 1))
         for start in range(0, len(local), step):
-            part = local[start:start + step]
-            block = Block(pool, rows[part], cols)
-            if est is None:
-                yield optimality.Chunk(part, score(block, weights), eligible(block))
-            else:
-                yield optimality.Chunk(part, estimate(est, block), eligible(block), est.error,
-                                       _exact_cells(block, weights))
+            yield partial(chunk, local[start:start + step])
     return stream
 
 
@@ -140,8 +149,8 @@ def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
     if not len(rows) or not len(cols):
         return [], None
     keep_all = len(rows) * len(cols) <= DENSE_MAX_CELLS
-    found = _certified(_pool_cells(pool, rows, cols, weights, exact=keep_all), len(rows), capacity[cols], UNIT,
-                       pool.cohort)
+    found = _certified(_pool_cells(with_mentors(pool, cols), rows, weights, exact=keep_all), len(rows),
+                       capacity[cols], UNIT, pool.cohort)
     return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
 
 
@@ -258,10 +267,13 @@ def _unmatched(pool: Pool, chosen: Assignment, capacity: NDArray[np.int64], on: 
     full = left <= 0
     has_pair = {login_key(k.mentor) for k in kept if k.status in HELD_PAIR} | \
         {pool.mentors.people[m].key for _, m in chosen}
-    out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
-           for i, p in enumerate(pool.mentees.people) if not taken[i]]
-    out += [Unmatched(p.login, pool.cohort, unmatched_reason(pool, j, "mentor", taken, on))
-            for j, p in enumerate(pool.mentors.people) if p.key not in has_pair]
+    try:
+        out = [Unmatched(p.login, pool.cohort, unmatched_reason(pool, i, "mentee", full, on))
+               for i, p in enumerate(pool.mentees.people) if not taken[i]]
+        out += [Unmatched(p.login, pool.cohort, unmatched_reason(pool, j, "mentor", taken, on))
+                for j, p in enumerate(pool.mentors.people) if p.key not in has_pair]
+    except optimality.NoCertificate as exc:
+        raise _no_certificate(pool.cohort, exc) from None
     return out
 
 

@@ -11,20 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from typing import TypeVar
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..errors import MatchError, Problem
 from ..layout import login_key
 from ..model import HELD_PAIR, Constraints, Pair, Participant, ProgramData
+from .optimality import NoCertificate
 
 Index = NDArray[np.intp]
 Mask = NDArray[np.bool_]
+G = TypeVar("G", bound=np.generic)
 Floats = NDArray[np.float64]
 
 # Matching needs only a readable name for the reason text; unknown codes are shown as typed.
@@ -44,7 +45,7 @@ class Times:
     def __init__(self, on: dt.date) -> None:
         self.on = on
         self._offsets: dict[str, int] = {}
-        self._slots: dict[tuple[str, int], frozenset[int]] = {}
+        self._slots: dict[tuple[str, int], frozenset[int]] = {}  # by login: unique in a program, cheaper than key
 
     def offset(self, p: Participant) -> int:
         """``p.utc_offset_minutes(on)``, which depends on the time zone alone."""
@@ -53,9 +54,10 @@ class Times:
         return self._offsets[p.timezone]
 
     def slots(self, p: Participant, step: int) -> frozenset[int]:
-        if (p.key, step) not in self._slots:
-            self._slots[p.key, step] = p.slots_utc(self.on, step)
-        return self._slots[p.key, step]
+        found = self._slots.get((p.login, step))
+        if found is None:
+            found = self._slots[p.login, step] = p.slots_utc(self.on, step)
+        return found
 
 
 def _bits(sets: Sequence[Iterable[int]], width: int) -> NDArray[np.float32]:
@@ -80,6 +82,11 @@ class Side:
     skills: NDArray[np.float32]
     style: NDArray[np.float32]
     answered: NDArray[np.float32]
+    steps: NDArray[np.float32]
+    """Answers as steps: bit ``4q + t`` is set when question q's answer is above ``t + 1``; ``|a - b|``
+    is then the number of differing bits (a paired working style without the one-hot products)."""
+    stepped: NDArray[np.float32]
+    """The four bits of every question answered (masks ``steps``)."""
     department: NDArray[np.int64]
     available: Mask
     packed: Mapping[int, NDArray[np.uint64]] = field(default_factory=dict)
@@ -117,10 +124,13 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
         skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
         style=_bits(answers, 5 * len(questions)),
         answered=_bits([[a // 5 for a in row] for row in answers], len(questions)),
+        steps=_bits([[a // 5 * 4 + t for a in row for t in range(a % 5)] for row in answers], 4 * len(questions)),
+        stepped=_bits([[a // 5 * 4 + t for a in row for t in range(4)] for row in answers], 4 * len(questions)),
         department=np.array([dept[p.department.casefold()] for p in people], dtype=np.int64),
         available=np.array([not p.is_paused(times.on) for p in people], dtype=np.bool_),
     )
-    return replace(side, packed=_pack([side.languages, side.skills, side.style, side.answered]))
+    return replace(side, packed=_pack([side.languages, side.skills, side.style, side.answered, side.steps,
+                                       side.stepped]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +187,7 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
     shared = np.flatnonzero(rows_side.slots.any(axis=0) & cols_side.slots.any(axis=0))
     # slots that every person has or lacks together count once, with their number as the mentee's
     # value: the overlap stays an exact count and its product has a third fewer columns
-    _, first, repeats = np.unique(np.vstack([rows_side.slots[:, shared], cols_side.slots[:, shared]]), axis=1,
-                                return_index=True, return_counts=True)
+    first, repeats = _same_columns(np.vstack([rows_side.slots[:, shared], cols_side.slots[:, shared]]))
     return Pool(
         cohort=cohort,
         mentees=replace(rows_side, slots=rows_side.slots[:, shared[first]] * repeats.astype(np.float32)),
@@ -193,6 +202,33 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
         prefer=_prefer_matrix(mentees, mentors, row, col),
         capacity=np.maximum(capacity - active, 0), matched=matched, step=step, times=times,
     )
+
+
+def _same_columns(bits: NDArray[np.float32]) -> tuple[Index, NDArray[np.int64]]:
+    """The first of each group of equal 0/1 columns (in the order of the columns) and each group's size.
+
+    Columns are compared as packed bytes (``np.unique(axis=1)`` sorts whole columns, several times slower).
+    """
+    keys = np.ascontiguousarray(np.packbits(bits.astype(np.bool_), axis=0).T)
+    groups: dict[bytes, list[int]] = {}
+    for j, key in enumerate(keys):
+        groups.setdefault(key.tobytes(), []).append(j)
+    return (np.array([g[0] for g in groups.values()], dtype=np.intp),
+            np.array([len(g) for g in groups.values()], dtype=np.int64))
+
+
+def with_mentors(pool: Pool, cols: Index) -> Pool:
+    """The pool with only the given mentors (columns), so that blocks over all of them copy nothing."""
+    if len(cols) == pool.mentors.size and np.array_equal(cols, np.arange(len(cols))):
+        return pool
+    m = pool.mentors
+    arrays = {f.name: getattr(m, f.name)[cols] for f in fields(Side) if f.name not in ("people", "packed")}
+    taken = replace(m, people=tuple(m.people[j] for j in cols), **arrays)
+    packed = {id(getattr(taken, name)): m.packed[id(getattr(m, name))][cols] for name in arrays
+              if id(getattr(m, name)) in m.packed}
+    return replace(pool, mentors=replace(taken, packed=packed),
+                   forbidden={k: sp.csr_matrix(x[:, cols]) for k, x in pool.forbidden.items()},
+                   prefer=sp.csr_matrix(pool.prefer[:, cols]), capacity=pool.capacity[cols])
 
 
 def _pairs_matrix(pairs: Iterable[tuple[str, str]], row: Mapping[str, int], col: Mapping[str, int]) -> sp.csr_matrix:
@@ -229,15 +265,17 @@ def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
                  mentors: Sequence[Participant]) -> list[tuple[str, str]]:
     """(mentee, mentor) pairs inside one reporting line, in either direction, or sharing a manager.
 
-    The chain of managers is walked in a networkx graph of the person -> manager ``edges``
-    (a manager need not be in the cohort); validation has refused cycles.
+    The chain of managers is walked up the person -> manager ``edges`` (a manager need not
+    be in the cohort); validation has refused cycles, and a walk stops at a repeated person anyway.
     """
-    graph = nx.DiGraph()
-    graph.add_edges_from(edges.items())
     mentee_keys, mentor_keys = {p.key for p in mentees}, {p.key for p in mentors}
 
     def chain(key: str) -> set[str]:
-        return nx.descendants(graph, key) if key in graph else set()
+        above: set[str] = set()
+        while key in edges and edges[key] not in above:
+            key = edges[key]
+            above.add(key)
+        return above
     pairs = [(e.key, m) for e in mentees for m in chain(e.key) & mentor_keys]
     pairs += [(e, m.key) for m in mentors for e in chain(m.key) & mentee_keys]
     by_manager: dict[str, tuple[list[str], list[str]]] = {}
@@ -255,12 +293,21 @@ class Block:
                  overlap: NDArray[np.float32] | None = None) -> None:
         self.pool, self.rows, self.cols, self.outer = pool, rows, cols, outer
         self.e, self.m = pool.mentees, pool.mentors
+        n = self.m.size
+        # every column in order (the usual outer block): use the mentors' arrays as they are, no copy per block
+        self.every = outer and len(cols) == n and (not n or (int(cols[0]) == 0 and int(cols[-1]) == n - 1
+                                                             and bool(np.all(cols[1:] > cols[:-1]))))
+        self.shape = (len(rows), len(cols)) if outer else (len(rows),)
         if overlap is not None:  # known already (cells picked from an outer block): the same exact counts
             self.__dict__["overlap"] = overlap
 
+    def col(self, b: NDArray[G]) -> NDArray[G]:
+        """The block's columns (rows of a per-mentor array)."""
+        return b if self.every else b[self.cols]
+
     def cross(self, a: NDArray[np.generic], b: NDArray[np.generic]) -> tuple[NDArray[np.generic], NDArray[np.generic]]:
         """Row values against column values, broadcast the way this block pairs them."""
-        return (a[self.rows][:, None], b[self.cols][None, :]) if self.outer else (a[self.rows], b[self.cols])
+        return (a[self.rows][:, None], self.col(b)[None, :]) if self.outer else (a[self.rows], b[self.cols])
 
     def dot(self, a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
         """Sizes of set intersections, from the sets' bit matrices."""
@@ -268,15 +315,19 @@ class Block:
             # the same exact counts as the product, from one word per person instead of a row of floats
             bits = self.e.packed[id(a)][self.rows] & self.m.packed[id(b)][self.cols]
             return np.bitwise_count(bits).astype(np.float32)
-        x, y = a[self.rows], b[self.cols]
+        x, y = a[self.rows], self.col(b)
         return x @ y.T if self.outer else np.einsum("ij,ij->i", x, y)
+
+    def pick(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """The outer block of a mentees x mentors sparse matrix, still sparse."""
+        picked = matrix[self.rows]
+        return picked if self.every else picked[:, self.cols]
 
     def sparse(self, matrix: sp.csr_matrix) -> NDArray[np.generic]:
         if not matrix.nnz:  # the usual case (no avoid lists, blocks or preferences): skip the slicing
-            shape = (len(self.rows), len(self.cols)) if self.outer else (len(self.rows),)
-            return np.zeros(shape, dtype=matrix.dtype)
+            return np.zeros(self.shape, dtype=matrix.dtype)
         if self.outer:
-            return np.asarray(matrix[self.rows][:, self.cols].toarray())
+            return np.asarray(self.pick(matrix).toarray())
         return np.asarray(matrix[self.rows, self.cols]).ravel()
 
     @cached_property
@@ -291,18 +342,36 @@ class Block:
 
 
 def _level_gap(b: Block) -> Mask:
-    e, m = b.cross(b.e.level, b.m.level)
-    return np.asarray(e - m >= b.pool.min_gap)  # type: ignore[operator]
+    # ``e - m >= gap`` as ``m <= e - gap``: integers, the same answer without a matrix of differences
+    e, m = b.cross(b.e.level - b.pool.min_gap, b.m.level)
+    return np.asarray(np.less_equal(m, e))
 
 
 def _language(b: Block) -> Mask:
     if not b.pool.constraints.shared_language:
-        return np.ones(np.shape(b.tz_diff), dtype=np.bool_)
+        return np.ones(b.shape, dtype=np.bool_)
     return np.asarray(b.dot(b.e.languages, b.m.languages) > 0)
 
 
 def _availability(b: Block) -> Mask:
-    return np.asarray(b.overlap * b.pool.step >= b.pool.constraints.min_availability_overlap_hours * 60)
+    return np.asarray(b.overlap >= _min_slots(b.pool))
+
+
+def _min_slots(pool: Pool) -> int:
+    """The fewest shared slots that meet the minimum overlap: ``overlap * step >= minutes`` as ``overlap >= n``.
+
+    The same comparison as float32 ``overlap * step >= minutes`` (overlaps are whole numbers
+    of slots, exact in float32), found once instead of multiplying every cell.
+    """
+    minutes = np.float32(pool.constraints.min_availability_overlap_hours * 60)
+    if not np.isfinite(minutes):
+        return 2**31  # no overlap is that long (as ``overlap * step >= inf`` or ``>= nan``)
+    n = max(0, math.ceil(float(minutes) / pool.step))
+    while n > 0 and np.float32(n - 1) * np.float32(pool.step) >= minutes:
+        n -= 1
+    while not np.float32(n) * np.float32(pool.step) >= minutes:
+        n += 1
+    return n
 
 
 def _timezone(b: Block) -> Mask:
@@ -338,7 +407,7 @@ RULE_LABELS = {
 
 def eligible(block: Block) -> Mask:
     """Pairs that break no pairwise hard constraint (pause and capacity are per person)."""
-    out = np.ones(np.shape(block.tz_diff), dtype=np.bool_)
+    out = np.ones(block.shape, dtype=np.bool_)
     for name, rule in RULES:
         if not _excludes(block, name):
             continue  # no pair of the block breaks this rule (the usual case): skip a block of ones
@@ -353,9 +422,9 @@ def _excludes(b: Block, name: str) -> bool:
     if not len(b.rows) or not len(b.cols):
         return True
     if name == "level_gap":
-        return int(b.e.level[b.rows].min()) - int(b.m.level[b.cols].max()) < b.pool.min_gap
+        return int(b.e.level[b.rows].min()) - int(b.col(b.m.level).max()) < b.pool.min_gap
     if name == "language":  # a language everyone on both sides speaks
-        return not np.any(b.e.languages[b.rows].min(axis=0) * b.m.languages[b.cols].min(axis=0))
+        return not np.any(b.e.languages[b.rows].min(axis=0) * b.col(b.m.languages).min(axis=0))
     if name == "timezone":
         return b.pool.constraints.max_timezone_difference_hours is not None
     return True
@@ -423,9 +492,7 @@ def unmatched_reason(pool: Pool, index: int, role: str, busy: Mask, on: dt.date)
     if free:
         if not np.all(busy[remaining]):
             # the certified optimum never leaves an eligible pair with room unmade: this is a solver failure
-            raise MatchError([Problem("program.yaml", 0, 0, "RM406", f"no optimality certificate for cohort "
-                                      f"{pool.cohort}: {me.login} has a free eligible {other}",
-                                      "nothing was written", "")])
+            raise NoCertificate(f"{me.login} has a free eligible {other}")
         return _busy_reason(other, free)
     found = [(name, n) for name, n in counts.items() if n]
     if len(found) == 1:

@@ -34,14 +34,20 @@ not publish the assignment.
 
 from __future__ import annotations
 
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
+from threadpoolctl import threadpool_limits
 
 Ints = NDArray[np.int64]
 
@@ -76,9 +82,19 @@ class Chunk:
         """
         return 1.0 + 2.0 * self.error if self.error else 0.0
 
-Cells = Callable[[Ints | None], Iterable[Chunk]]
+Part = Chunk | Callable[[], Chunk]
+"""A chunk, or a function that computes it (in a worker thread: scoring a chunk is most of the work)."""
+Cells = Callable[[Ints | None], Iterable[Part]]
 """Streams the given rows (None: every row of the cohort), chunk by chunk, each time it is called."""
 Violations = list[tuple[Ints, Ints, Ints]]
+T = TypeVar("T")
+
+WORKERS = min(2, os.cpu_count() or 1)
+"""Threads that compute and reduce chunks at once. numpy releases the GIL in array loops, sorts and
+matrix products, so two threads use both cores; results are taken in stream order, so the
+outcome does not depend on which thread finished first."""
+SAMPLE = 8
+"""A row's threshold is first looked for in every SAMPLE-th column (see :func:`_threshold`)."""
 
 MAX_ROUNDS = 50
 """Rounds of "solve, check every cell, add the violated ones" before giving up."""
@@ -92,6 +108,9 @@ EDGE_BUDGET = 2_000_000
 Column generation adds what the duals show to be missing, but on adversarial shapes (a long
 chain where every mentee must move one place) the duals reveal one missing cell per round.
 """
+NEAR = 300
+"""Once a round finds violated cells, reserve cells with less slack than this (0.03 of a score
+point, in units of 1/10,000) join the candidate graph as well."""
 _NOTHING = -1  # ``outside`` of a mentee whose eligible cells are all kept
 
 
@@ -249,7 +268,7 @@ def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int,
     rescored, more = _check(cells(unsure), big, u, v, k) if len(unsure) else (0, [])
     violated += more
     if violated:
-        return None, violated
+        return None, violated + _near(graph.reserve, u, v)
     if primal != dual:
         raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
     chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
@@ -262,24 +281,31 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
     """Each row's k best eligible cells plus each column's ``COLUMN_CANDIDATES`` best rows, in one pass.
 
     A row keeps its ``k + RESERVE`` best cells by exact score (ties by column): the cells
-    whose estimate is within the chunk's margin of the row's ``(k + RESERVE)``-th largest
-    estimate are scored exactly, which contains them all; every other eligible cell scores
-    below that estimate, which bounds ``outside``. The columns' own candidates (their best
-    rows among the reserve) matter when many rows share the same favourites: without
-    them a mentor who is nobody's top choice would be in nobody's candidate list.
+    whose estimate is within the chunk's margin of a threshold that at least ``k + RESERVE``
+    of the row's estimates reach are scored exactly, which contains them all; every other
+    eligible cell scores below that threshold, which bounds ``outside``. The columns' own
+    candidates (their best rows among the reserve) matter when many rows share the same
+    favourites: without them a mentor who is nobody's top choice would be in nobody's
+    candidate list.
     """
     outside = np.full(n_rows, _NOTHING, dtype=np.int64)
     first: list[tuple[Ints, Ints, Ints]] = []
     later: list[tuple[Ints, Ints, Ints]] = []
     total = eligible = 0
-    for chunk in cells(None):
+
+    def reduce(chunk: Chunk) -> tuple[Ints, tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints], Ints, int, int]:
         (r, c, score, rank), rest = _best_exact(chunk, None if keep_all else k + RESERVE)
         top = rank < (len(c) if keep_all else k)
-        first.append((chunk.rows[r[top]], c[top], score[top] + big))
-        later.append((chunk.rows[r[~top]], c[~top], score[~top] + big))
-        outside[chunk.rows] = rest
-        total += chunk.scores.size
-        eligible += int(np.count_nonzero(chunk.allowed))
+        return (chunk.rows, (chunk.rows[r[top]], c[top], score[top] + big),
+                (chunk.rows[r[~top]], c[~top], score[~top] + big), rest, chunk.scores.size,
+                int(np.count_nonzero(chunk.allowed)))
+
+    for rows, kept, spare, rest, size, allowed in _each(reduce, cells(None)):
+        first.append(kept)
+        later.append(spare)
+        outside[rows] = rest
+        total += size
+        eligible += allowed
     # chunks stream rows in order and cells in (row, column) order: the reserve needs no sorting
     reserve = _Edges(*(np.concatenate([p[i] for p in later]) if later else np.zeros(0, np.int64) for i in range(3)))
     del later
@@ -287,6 +313,28 @@ def _first_pass(cells: Cells, n_rows: int, big: int, k: int, keep_all: bool) -> 
         best = _rank_in_row(reserve.cols, -reserve.weight) < COLUMN_CANDIDATES
         first.append((reserve.rows[best], reserve.cols[best], reserve.weight[best]))
     return _Graph(_Edges.join(first), outside, total, eligible, None if keep_all or not RESERVE else reserve)
+
+
+def _each(fn: Callable[[Chunk], T], parts: Iterable[Part]) -> Iterator[T]:
+    """``fn`` of every chunk, in stream order, computed by ``WORKERS`` threads (at most one result waits)."""
+    if WORKERS <= 1:
+        yield from (fn(_made(part)) for part in parts)
+        return
+    # one BLAS thread per worker: the workers already use the cores, and OpenBLAS's own threads
+    # would spin against them (a third less CPU and wall time at 10,000 people)
+    with threadpool_limits(limits=1, user_api="blas"), \
+            ThreadPoolExecutor(WORKERS, thread_name_prefix="rmcode-chunk") as workers:
+        pending: deque[Future[T]] = deque()
+        for part in parts:
+            pending.append(workers.submit(lambda p: fn(_made(p)), part))
+            if len(pending) > WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _made(part: Part) -> Chunk:
+    return part if isinstance(part, Chunk) else part()
 
 
 def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints, Ints], Ints]:
@@ -300,20 +348,60 @@ def _best_exact(chunk: Chunk, want: int | None) -> tuple[tuple[Ints, Ints, Ints,
         r, c = r.astype(np.int64), c.astype(np.int64)
         exact = chunk.exact_at(r, c)
         return (r, c, exact, _rank_in_row(r, -exact) if want is not None else np.zeros(len(r), np.int64)), rest
-    key: NDArray[np.floating] = np.where(chunk.allowed, chunk.scores, -np.inf).astype(
-        np.float32 if chunk.error else np.float64)
-    threshold = np.partition(key, m - want, axis=1)[:, m - want].astype(np.float64)  # the want-th largest
-    chosen = chunk.allowed & (key >= (threshold - chunk.margin())[:, None])
-    r, c = np.nonzero(chosen)
-    r, c = r.astype(np.int64), c.astype(np.int64)
+    threshold = _threshold(chunk.scores, chunk.allowed, want)
+    chosen = chunk.allowed & (chunk.scores >= _below(threshold - chunk.margin(), chunk.scores.dtype)[:, None])
+    flat = np.flatnonzero(chosen)
+    r, c = np.divmod(flat, m)  # row-major: each row's cells in column order
     exact = chunk.exact_at(r, c)
-    rank = _rank_in_row(r, -exact)  # ties by column: nonzero lists each row's cells in column order
+    rank = _rank_in_row(r, -exact)  # ties by column
     keep = rank < want
-    np.maximum.at(rest, r[~keep], exact[~keep])
+    # the best cell left out of a row is its (want + 1)-th
+    nxt = rank == want
+    rest[r[nxt]] = exact[nxt]
     # cells left out of ``chosen`` score exactly below the threshold (see Chunk.margin)
     unseen = np.count_nonzero(chunk.allowed, axis=1) > np.bincount(r, minlength=n)
     rest[unseen] = np.maximum(rest[unseen], np.ceil(threshold[unseen]).astype(np.int64) - 1)
     return (r[keep], c[keep], exact[keep], rank[keep]), rest
+
+
+def _threshold(scores: NDArray[np.integer] | NDArray[np.floating], allowed: NDArray[np.bool_],
+               want: int) -> NDArray[np.float64]:
+    """Per row a value that at least ``want`` of the row's eligible scores reach (``-inf``: fewer are eligible).
+
+    Any such value keeps the first pass exact (see ``_best_exact``); the nearer to the
+    ``want``-th largest score, the fewer cells are scored exactly. A partition of every
+    ``SAMPLE``-th column finds one at an eighth of the cost of a full partition; rows where
+    the sample's value turns out too high are partitioned in full.
+    """
+    n, m = scores.shape
+    found = np.full(n, -np.inf)
+    todo = np.ones(n, dtype=np.bool_)
+    q = -(-want // SAMPLE) + 12  # about a quarter more than ``want`` cells expected at or above the sample's value
+    if SAMPLE > 1 and m >= 4 * SAMPLE * q:
+        sample = scores[:, ::SAMPLE].astype(np.float64)
+        # ineligible cells far below every score (distinct values: a partition slows down on many equal ones)
+        sample -= ~allowed[:, ::SAMPLE] * 1e12
+        found = np.partition(sample, sample.shape[1] - q, axis=1)[:, sample.shape[1] - q]
+        found[found < -1e11] = -np.inf  # fewer than q eligible cells in the sample
+        reached = np.count_nonzero(allowed & (scores >= _below(found, scores.dtype)[:, None]), axis=1)
+        todo = (reached < want) & (found > -np.inf)
+    if todo.any():
+        key = np.where(allowed[todo], scores[todo], -np.inf)
+        found[todo] = np.partition(key, m - want, axis=1)[:, m - want]
+    return found
+
+
+def _below(values: NDArray[np.float64], dtype: np.dtype[np.generic]) -> NDArray[np.floating]:
+    """``values`` in the scores' float type, each rounded down: ``score >= result`` wherever ``score >= value``.
+
+    Comparing float32 scores with float32 bounds avoids converting every cell to float64.
+    """
+    if dtype != np.float32:
+        return values
+    out = values.astype(np.float32)
+    high = out > values
+    out[high] = np.nextafter(out[high], np.float32(-np.inf))
+    return out
 
 
 def _rank_in_row(rows: Ints, key: Ints) -> Ints:
@@ -336,8 +424,12 @@ def _rank_in_row(rows: Ints, key: Ints) -> Ints:
 def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
     """Column of each row (-1: not matched), exact on the given edges.
 
-    Each column becomes ``capacity`` seats; each row also gets a private "not matched" seat
-    of weight 1, so a full matching always exists; real seats weigh ``w + 1``.
+    Each column becomes ``capacity`` seats. When some matching of the edges gives every row
+    a seat (Hopcroft-Karp finds out in milliseconds), a maximum-weight full matching of the
+    rows is the optimum; otherwise each row also gets a private "not matched" seat of
+    weight 1, so a full matching always exists, and real seats weigh ``w + 1``. The private
+    seats double the columns and make the solver about three times slower, so they are
+    added only when needed.
     """
     match = np.full(n_rows, -1, dtype=np.int64)
     if not len(edges.rows):
@@ -348,10 +440,13 @@ def _assign(edges: _Edges, n_rows: int, capacity: Ints) -> Ints:
     offsets = np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
     seat_cols = np.repeat(first_seat[edges.cols], copies) + offsets
     n_seats = int(capacity.sum())
-    graph = sp.csr_matrix((np.concatenate([np.repeat(edges.weight.astype(np.float64) + 1, copies), np.ones(n_rows)]),
-                           (np.concatenate([seat_rows, np.arange(n_rows)]),
-                            np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
-                          shape=(n_rows, n_seats + n_rows))
+    weight = np.repeat(edges.weight.astype(np.float64) + 1, copies)
+    graph = sp.csr_matrix((weight, (seat_rows, seat_cols)), shape=(n_rows, n_seats))
+    if n_rows > n_seats or np.count_nonzero(maximum_bipartite_matching(graph, perm_type="column") >= 0) < n_rows:
+        graph = sp.csr_matrix((np.concatenate([weight, np.ones(n_rows)]),
+                               (np.concatenate([seat_rows, np.arange(n_rows)]),
+                                np.concatenate([seat_cols, n_seats + np.arange(n_rows)]))),
+                              shape=(n_rows, n_seats + n_rows))
     rows, seats = min_weight_full_bipartite_matching(graph, maximize=True)
     owner = np.repeat(np.arange(len(capacity)), capacity)
     real = seats < n_seats
@@ -385,20 +480,19 @@ def _prices(edges: _Edges, match: Ints, capacity: Ints) -> Ints:
     free = mine < 0
     np.maximum.at(v, edges.cols[free], edges.weight[free])
     moves = ~free & (mine != edges.cols)
-    order = np.argsort(edges.cols[moves], kind="stable")
-    dest = edges.cols[moves][order]
-    source = mine[moves][order]
-    gain = (edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]])[order]
-    if not len(dest):
-        return v
-    starts = np.flatnonzero(np.r_[True, dest[1:] != dest[:-1]])
-    targets = dest[starts]
+    dest, source = edges.cols[moves], mine[moves]
+    gain = edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]]
+    active = np.arange(len(dest))
     for _ in range(n_cols + 2):
-        best = np.maximum.reduceat(gain + v[source], starts)
-        new = v.copy()
-        new[targets] = np.maximum(v[targets], best)
-        if np.array_equal(new, v):
+        # a sweep looks only at the moves whose source price rose in the last one: the others cannot raise a price
+        offer = gain[active] + v[source[active]]
+        to = dest[active]
+        up = offer > v[to]
+        if not up.any():
             return v
+        new = v.copy()
+        np.maximum.at(new, to[up], offer[up])
+        active = np.flatnonzero((new != v)[source])
         v = new
     raise NoCertificate("the assignment of the candidate graph is not optimal (prices do not settle)")
 
@@ -421,41 +515,58 @@ def _reserve_violations(reserve: _Edges | None, u: Ints, v: Ints, k: int) -> Vio
     return [(rows[keep], cols[keep], weight[keep])]
 
 
-def _check(chunks: Iterable[Chunk], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
+def _near(reserve: _Edges | None, u: Ints, v: Ints) -> Violations:
+    """Reserve cells within ``NEAR`` of violating the dual: added with the violated ones.
+
+    Moving the violated cells' rows changes the prices, and the rows they displace then
+    violate on cells that were nearly tight; adding those at once saves rounds (each round
+    solves the candidate graph again).
+    """
+    if reserve is None or not NEAR:
+        return []
+    near = reserve.weight - u[reserve.rows] - v[reserve.cols] > -NEAR
+    return [(reserve.rows[near], reserve.cols[near], reserve.weight[near])]
+
+
+def _check(chunks: Iterable[Part], big: int, u: Ints, v: Ints, k: int) -> tuple[int, Violations]:
     """Cells checked again, and each row's worst ``k`` violated cells (u + v < w).
 
     A cell whose estimate, plus its error and the half unit of rounding, is within
     ``u + v - big`` holds; only the others are scored exactly and checked exactly.
     """
-    checked = 0
-    violated: Violations = []
-    for chunk in chunks:
+    def reduce(chunk: Chunk) -> tuple[int, tuple[Ints, Ints, Ints] | None]:
         room = (u[chunk.rows, None] - big) + v[None, :]  # the largest score each cell may have
         # 0.01 more covers the float32 rounding of the sum (half a unit in the last place at 16,384)
         most = chunk.scores + (chunk.error + 0.51) if chunk.error else chunk.scores
         r, c = np.nonzero(chunk.allowed & (most > room))
-        checked += chunk.scores.size
         if not len(r):
-            continue
+            return chunk.scores.size, None
         r, c = r.astype(np.int64), c.astype(np.int64)
         exact = chunk.exact_at(r, c)
         over = exact - room[r, c]
         bad = over > 0
         if not bad.any():
-            continue
+            return chunk.scores.size, None
         r, c, exact, over = r[bad], c[bad], exact[bad], over[bad]
         keep = _rank_in_row(r, -over) < k
-        violated.append((chunk.rows[r[keep]], c[keep], exact[keep] + big))
+        return chunk.scores.size, (chunk.rows[r[keep]], c[keep], exact[keep] + big)
+
+    checked = 0
+    violated: Violations = []
+    for size, found in _each(reduce, chunks):
+        checked += size
+        if found is not None:
+            violated.append(found)
     return checked, violated
 
 
 def dense_cells(scores: NDArray[np.integer], allowed: NDArray[np.bool_], chunk_rows: int = 64) -> Cells:
     """A stream over matrices already in memory (tests, small programs)."""
-    def stream(rows: Ints | None) -> Iterator[Chunk]:
+    def stream(rows: Ints | None) -> Iterator[Part]:
         wanted = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
         for start in range(0, len(wanted), chunk_rows):
             part = wanted[start:start + chunk_rows]
-            yield Chunk(part, scores[part], allowed[part])
+            yield partial(Chunk, part, scores[part], allowed[part])
     return stream
 
 
@@ -469,7 +580,7 @@ def verify(cells: Cells, capacity: Ints, pairs: Iterable[tuple[int, int]], u: In
         return False
     load = np.bincount(np.array([c for _, c in pairs], dtype=np.int64), minlength=len(capacity))
     primal = 0
-    for chunk in cells(None):
+    for chunk in map(_made, cells(None)):
         rows, allowed = chunk.rows, chunk.allowed
         scores = np.zeros(allowed.shape, dtype=np.int64)
         scores[allowed] = chunk.exact_at(*np.nonzero(allowed))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,12 +50,28 @@ def _working_style(b: Block) -> Floats:
     """Mean similarity over the questions both answered; 0.5 (neutral) when there are none."""
     questions = b.e.answered.shape[1]
     if not questions:
-        return np.full(np.shape(b.tz_diff), 0.5, dtype=np.float64)
-    total = b.dot(b.e.style @ _similarity(questions), b.m.style)
+        return np.full(b.shape, 0.5, dtype=np.float64)
     count = b.dot(b.e.answered, b.m.answered)
+    total = _paired_similarity(b, count)
+    if total is None:
+        total = b.dot(b.e.style @ _similarity(questions), b.m.style)
     out = np.divide(total, np.maximum(count, 1.0), dtype=np.float64)
     out[count == 0] = 0.5
     return out
+
+
+def _paired_similarity(b: Block, count: NDArray[np.float32]) -> NDArray[np.float32] | None:
+    """The summed similarity of paired cells from one word per person (None: not paired, or too many questions).
+
+    Over the questions both answered, ``sum(1 - |a - b| / 4) = count - (differing step bits) / 4``:
+    whole quarters, exactly the value of the one-hot product.
+    """
+    packed_e, packed_m = b.e.packed, b.m.packed
+    if b.outer or id(b.e.steps) not in packed_e or id(b.m.steps) not in packed_m:
+        return None
+    both = packed_e[id(b.e.stepped)][b.rows] & packed_m[id(b.m.stepped)][b.cols]
+    differ = (packed_e[id(b.e.steps)][b.rows] ^ packed_m[id(b.m.steps)][b.cols]) & both
+    return count - np.bitwise_count(differ).astype(np.float32) * np.float32(0.25)
 
 
 def _cross_department(b: Block) -> Floats:
@@ -87,7 +104,7 @@ CRITERIA: Mapping[str, Callable[[Block], Floats]] = {
 
 
 def _weighted(block: Block, weights: Mapping[str, float]) -> list[Floats]:
-    zero = np.zeros(np.shape(block.tz_diff), dtype=np.float64)
+    zero = np.zeros(block.shape, dtype=np.float64)
     return [CRITERIA[k](block) * weights[k] if weights[k] else zero for k in BREAKDOWN_KEYS]
 
 
@@ -100,7 +117,7 @@ def score(block: Block, weights: Mapping[str, float]) -> NDArray[np.int32]:
             part *= weights[key]
             total = part if total is None else np.add(total, part, out=total)
     if total is None:
-        return np.zeros(np.shape(block.tz_diff), dtype=np.int32)
+        return np.zeros(block.shape, dtype=np.int32)
     return np.rint(total, out=total).astype(np.int32)
 
 
@@ -192,12 +209,12 @@ def _style_features(e: Side, m: Side, weight: float, rows: list[NDArray[np.float
 
 def estimate(est: Estimator, block: Block) -> NDArray[np.float32]:
     """Estimated unrounded scores of an outer block, within ``est.error`` units of ``score``'s."""
-    out = est.mentees[block.rows] @ est.mentors[block.cols].T
-    avail = np.maximum(est.mentee_slots[block.rows][:, None], est.mentor_slots[block.cols][None, :])
+    out = est.mentees[block.rows] @ block.col(est.mentors).T
+    avail = np.maximum(est.mentee_slots[block.rows][:, None], block.col(est.mentor_slots)[None, :])
     avail *= block.overlap
     out += avail
     if est.preferences and block.pool.prefer.nnz:
-        pref = sp.coo_matrix(block.pool.prefer[block.rows][:, block.cols])
+        pref = sp.coo_matrix(block.pick(block.pool.prefer))
         out[pref.row, pref.col] += (pref.data * est.preferences).astype(np.float32)
     return out
 
@@ -226,15 +243,21 @@ def _day_part(hour: float) -> int:
     return next((i for i, (start, end, _) in enumerate(_PARTS) if start <= hour < end), len(_PARTS))
 
 
+@cache
+def _day_parts(step: int) -> tuple[int, ...]:
+    """``_day_part`` of each slot of a day of ``step``-minute slots (looked up per shared slot of every pair)."""
+    return tuple(_day_part(i * step / 60) for i in range(1440 // step))
+
+
 def _free_together(mentor: Participant, mentee: Participant, times: Times) -> str:
     """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
     local_offset = times.offset(mentee)
     step = math.gcd(30, local_offset, times.offset(mentor))
-    per_day, shift = 1440 // step, local_offset // step
+    per_day, shift, parts = 1440 // step, local_offset // step, _day_parts(step)
     counts: dict[tuple[int, int], int] = {}
     for slot in times.slots(mentor, step) & times.slots(mentee, step):
         local = (slot + shift) % (7 * per_day)
-        key = (local // per_day, _day_part(local % per_day * step / 60))
+        key = (local // per_day, parts[local % per_day])
         counts[key] = counts.get(key, 0) + 1
     best = sorted(sorted(counts, key=lambda k: (-counts[k], k))[:2])
     names = [*(name for _, _, name in _PARTS), "nights"]

@@ -79,10 +79,9 @@ class MilestoneState:
 
 
 @dataclass(frozen=True, slots=True)
-class PairProgress:
-    """A pair's progress as of a date."""
+class SessionCounts:
+    """A pair's status and sessions as of a date: what the progress and the report's pair both say."""
 
-    pair: Pair
     status: Status
     sessions_held: int
     sessions_confirmed: int
@@ -92,6 +91,13 @@ class PairProgress:
     progress: float
     last_session: dt.date | None
     next_due: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PairProgress(SessionCounts):
+    """A pair's progress as of a date."""
+
+    pair: Pair
     days_without_session: int | None
     minutes: int
     topics_covered: tuple[str, ...]

@@ -88,10 +88,13 @@ def _kpi(ctx: Context, kpi: Kpi, on: dt.date, k: int, sealed: frozenset[tuple[st
 
 def _pair(p: PairProgress, private: bool) -> PairReport:
     return PairReport(
-        p.pair.id, p.pair.cohort, p.pair.mentor, p.pair.mentee, p.status, p.sessions_held, p.sessions_confirmed,
-        p.sessions_unconfirmed, p.sessions_expected, p.sessions_committed, p.progress, p.last_session, p.next_due,
-        p.minutes, p.topics_covered, p.wanted_covered, p.wanted_total, p.milestones,
-        PairPrivate(p.rating_mentor, p.rating_mentee, p.first_session_fit) if private else None)
+        status=p.status, sessions_held=p.sessions_held, sessions_confirmed=p.sessions_confirmed,
+        sessions_unconfirmed=p.sessions_unconfirmed, sessions_expected=p.sessions_expected,
+        sessions_committed=p.sessions_committed, progress=p.progress, last_session=p.last_session, next_due=p.next_due,
+        id=p.pair.id, cohort=p.pair.cohort, mentor=p.pair.mentor, mentee=p.pair.mentee, minutes=p.minutes,
+        topics_covered=p.topics_covered, wanted_covered=p.wanted_covered, wanted_total=p.wanted_total,
+        milestones=p.milestones,
+        private=PairPrivate(p.rating_mentor, p.rating_mentee, p.first_session_fit) if private else None)
 
 
 def _present(data: ProgramData, on: dt.date) -> list[Participant]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..progress.flags import Flag
-from ..progress.pairs import MilestoneState, Status
+from ..progress.pairs import MilestoneState, SessionCounts
 
 REPORT_VERSION = 1
 
@@ -68,20 +68,11 @@ class PairPrivate:
 
 
 @dataclass(frozen=True, slots=True)
-class PairReport:
+class PairReport(SessionCounts):
     id: str
     cohort: str
     mentor: str
     mentee: str
-    status: Status
-    sessions_held: int
-    sessions_confirmed: int
-    sessions_unconfirmed: int
-    sessions_expected: int
-    sessions_committed: int
-    progress: float
-    last_session: dt.date | None
-    next_due: dt.date | None
     minutes: int
     topics_covered: tuple[str, ...]
     wanted_covered: int

@@ -9,10 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..errors import LoadError, Problem
 from ..io.cache import DIGEST_CHARS, Record
@@ -99,14 +97,14 @@ def check_program_rules(program: Program, doc: Document) -> list[Problem]:
             out.append(doc.problem(f"/cohorts/{i}/end", "RM326", f"cohort {c.id}: ends before it starts",
                                    "check start and end"))
     if program.capacity_default > program.capacity_max:
-        out.append(doc.problem("/eligibility/mentor_capacity", "RM316", "default capacity is above the maximum",
+        out.append(doc.problem("/eligibility/mentor_capacity", "RM344", "default capacity is above the maximum",
                                "lower default or raise max"))
     for i, m in enumerate(program.milestones):
         if (m.day is None) == (not m.at_end):
             out.append(doc.problem(f"/milestones/{i}", "RM327", f"milestone {m.id}: give either day or at: end",
                                    "e.g. day: 14"))
         if m.survey and program.survey(m.survey) is None:
-            out.append(doc.problem(f"/milestones/{i}/survey", "RM322", f"milestone {m.id}: unknown survey '{m.survey}'",
+            out.append(doc.problem(f"/milestones/{i}/survey", "RM345", f"milestone {m.id}: unknown survey '{m.survey}'",
                                    suggest(m.survey, [s.id for s in program.surveys])))
     out += [doc.problem(p.pointer, p.code, p.message, p.hint) for p in kpi_problems(program)]
     for i, survey in enumerate(program.surveys):
@@ -193,19 +191,26 @@ class _Overlaid(Mapping[str, Document]):
 
 
 def _assemble(program: Program, items: Mapping[str, Item]) -> ProgramData:
-    groups: defaultdict[type, list[Any]] = defaultdict(list)
+    participants: list[Participant] = []
+    checkins: list[CheckIn] = []
+    responses: list[SurveyResponse] = []
     # path order first, so that equal sort keys keep the same order on every run
     for path in sorted(items):
         item = items[path]
-        groups[type(item)].append(item)
+        if isinstance(item, CheckIn):
+            checkins.append(item)
+        elif isinstance(item, Participant):
+            participants.append(item)
+        elif isinstance(item, SurveyResponse):
+            responses.append(item)
     pairs, unmatched = _matches_of(items.get("matches.yaml"))
     return ProgramData(
         program=program,
-        participants=tuple(sorted(groups[Participant], key=lambda p: p.key)),
+        participants=tuple(sorted(participants, key=lambda p: p.key)),
         pairs=tuple(sorted(pairs, key=lambda p: p.id)),
         unmatched=unmatched,
-        checkins=tuple(sorted(groups[CheckIn], key=lambda c: (c.pair, c.date, c.author))),
-        responses=tuple(sorted(groups[SurveyResponse], key=lambda r: (r.survey, login_key(r.respondent)))),
+        checkins=tuple(sorted(checkins, key=lambda c: (c.pair, c.date, c.author))),
+        responses=tuple(sorted(responses, key=lambda r: (r.survey, login_key(r.respondent)))),
     )
 
 

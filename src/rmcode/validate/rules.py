@@ -94,11 +94,13 @@ def check_cross_file(data: ProgramData, docs: Mapping[str, Document], as_of: dt.
 def _sealing(ctx: _Context) -> None:
     """Plain text in a sealed field: an error once the program has keys (RM336), else one warning (RM337)."""
     program = ctx.program
-    plain = [(item, fields) for item in sealed_items(ctx.data) if (fields := plain_sealed(item, program))]
-    if not program.sealing.recipients:
+    if not program.sealing.recipients and not program.sealing.declared:
         # a program that has not set up sealing is told once it starts to (docs/sealing.md): a
         # warning on every program without keys would drown the first steps of a new program
-        if plain and program.sealing.declared:
+        return
+    plain = [(item, fields) for item in sealed_items(ctx.data) if (fields := plain_sealed(item, program))]
+    if not program.sealing.recipients:
+        if plain:
             count = sum(len(fields) for _, fields in plain)
             ctx.warn(program.source.path, "/sealing", "RM337", f"{count} value{'s' * (count != 1)} that rmcode seals "
                      f"(concerns, notes, ratings, survey answers, ...) {'are' if count != 1 else 'is'} plain text, "
@@ -114,14 +116,22 @@ def _sealing(ctx: _Context) -> None:
                  f"{' or '.join(map(str, counts))} recipient{'s' * (counts != [1])}, not to the {listed} listed here",
                  "run `rmcode rekey --identity KEY` to seal them to the current recipients (docs/sealing.md)")
     for item, fields in plain:
+        path = item.source.path
         for name in fields:
             if isinstance(item, Pair):
-                ctx.out.append(Problem(item.source.path, item.source.line, 1, "RM336",
-                                       f"pair {item.id}: {name} is sealed in this program but holds plain text",
-                                       f"run `rmcode seal {item.source.path}`"))
+                ctx.out.append(plain_problem(path, "", f"pair {item.id}: {name}", line=item.source.line))
             else:
-                ctx.add(item.source.path, f"/{name}", "RM336", f"{name} is sealed in this program but holds plain text",
-                        f"run `rmcode seal {item.source.path}`")
+                ctx.out.append(plain_problem(path, f"/{name}", name, ctx.docs.get(path)))
+
+
+def plain_problem(path: str, pointer: str, name: str, doc: Document | None = None, line: int = 1) -> Problem:
+    """RM336: the field ``name`` (at ``pointer`` in ``doc``) is sealed in this program but holds plain text.
+
+    The one wording for validate and the pre-commit hook (``rmcode seal --check``); never the value.
+    """
+    problem = Problem(path, line, 1, "RM336", f"{name} is sealed in this program but holds plain text",
+                      f"run `rmcode seal {path}`", pointer)
+    return doc.locate(problem, key=False) if doc is not None and pointer else problem
 
 
 def _participants(ctx: _Context) -> None:
@@ -340,7 +350,8 @@ def _checkins(ctx: _Context) -> None:
     for c in ctx.data.checkins:
         # logins are case-insensitive: 2026-02-10-ANA.yaml beside 2026-02-10-ana.yaml is one session
         # logged twice (and a case-insensitive checkout would keep only one of them)
-        session = (c.pair, c.date.isoformat(), login_key(c.author))
+        day, author = c.date.isoformat(), login_key(c.author)
+        session = (c.pair, day, author)
         if session in seen:
             ctx.add(c.source.path, "/author", "RM334", f"{seen[session]} already logs this session by {c.author}",
                     "keep one file per session and author")
@@ -350,8 +361,8 @@ def _checkins(ctx: _Context) -> None:
         else:
             pair = ctx.pairs.get(c.pair)
             known = facts[c.pair] = None if pair is None else _pair_facts(ctx, pair)
-        if (known is not None and c.source.path == checkin_path(c.pair, c.date, c.author)
-                and known.start <= c.date <= known.until and login_key(c.author) in known.members
+        if (known is not None and c.source.path == checkin_path(c.pair, day, c.author)
+                and known.start <= c.date <= known.until and author in known.members
                 and skill_ids.issuperset(c.topics)
                 and (known.goal_ids is None or not c.goals or known.goal_ids.issuperset(g for g, _ in c.goals))):
             continue

@@ -6,14 +6,15 @@ import copy
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any, Literal
+from typing import Literal, TypedDict, cast
 
 import fastjsonschema
 import jsonschema
 
 from ..errors import Problem
-from ..io.files import read_package_text
+from ..io.package_data import read_package_text
 from ..load.loader import Document, escape_pointer
+from ..model.json import JsonObject, JsonValue
 from ..sealing import ARMOR_BEGIN
 from .suggest import did_you_mean
 
@@ -31,23 +32,40 @@ def schema_text(name: str) -> str:
     return read_package_text(f"schemas/{name}.schema.json")
 
 
+class SchemaNode(TypedDict, total=False):
+    """The parts of a JSON Schema that rmcode reads (its own shipped schemas; every enum lists text)."""
+
+    title: str
+    description: str
+    properties: dict[str, SchemaNode]
+    items: SchemaNode
+    anyOf: list[SchemaNode]
+    enum: list[str]
+    propertyNames: SchemaNode
+
+
 @cache
-def load_schema(name: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(schema_text(name))
+def schema_json(name: str) -> JsonObject:
+    """A shipped schema as plain JSON data (to walk it generically)."""
+    result: JsonObject = json.loads(schema_text(name))
     return result
 
 
-def plain_field_schema(kind: str, name: str) -> dict[str, Any]:
+def load_schema(name: str) -> SchemaNode:
+    """A shipped schema, read through the keys rmcode looks at (titles, descriptions, properties, ...)."""
+    return cast(SchemaNode, schema_json(name))  # the same object: rmcode's schemas have this shape
+
+
+def plain_field_schema(kind: str, name: str) -> JsonObject:
     """The schema of the plain (unsealed) value of a sealable field, e.g. ("checkin", "rating")."""
     if kind == "pair":
         prop = _checked_schema("matches")["properties"]["pairs"]["items"]["properties"][name]
     else:
         prop = _checked_schema(kind)["properties"][name]
-    plain: dict[str, Any] = next(b for b in prop["anyOf"] if "$ref" not in b)
-    return plain
+    return cast(JsonObject, next(b for b in prop["anyOf"] if "$ref" not in b))  # a schema, as plain JSON
 
 
-def _anchor_patterns(node: Any) -> Any:
+def _anchor_patterns(node: JsonValue) -> JsonValue:
     """JSON Schema patterns follow ECMA-262, where ``$`` never matches before a final newline.
 
     Python's ``$`` does, so ``login: "ana\\n"`` would pass ``^...$``; ``\\Z`` restores the meaning.
@@ -62,21 +80,27 @@ def _anchor_patterns(node: Any) -> Any:
 
 
 @cache
-def _checked_schema(name: str) -> dict[str, Any]:
-    result: dict[str, Any] = _anchor_patterns(load_schema(name))
+def _checked_json(name: str) -> JsonObject:
+    result = _anchor_patterns(schema_json(name))
+    assert isinstance(result, dict)
     return result
+
+
+def _checked_schema(name: str) -> SchemaNode:
+    # a copy with the same keys (only pattern texts change): the shape of load_schema
+    return cast(SchemaNode, _checked_json(name))
 
 
 @cache
 def _validator(name: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(_checked_schema(name), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return jsonschema.Draft7Validator(_checked_json(name), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 @cache
-def _fast(name: str) -> Callable[[Any], Any]:
+def _fast(name: str) -> Callable[[JsonValue], object]:
     # compiled once; only answers "valid?" - the messages come from jsonschema. fastjsonschema's own
     # date regex accepts Unicode digits and year 0000 (date.fromisoformat then crashes), so dates use jsonschema's check
-    return fastjsonschema.compile(_checked_schema(name),
+    return fastjsonschema.compile(_checked_json(name),
                                   formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
 
 
@@ -124,38 +148,47 @@ def _restore_typed_text(doc: Document, errors: list[jsonschema.ValidationError])
             if not pointer:
                 doc.data = doc.raw.pop(pointer)
             else:
-                parent = _resolve(doc.data, list(error.absolute_path)[:-1])
-                parent[error.absolute_path[-1]] = doc.raw.pop(pointer)
+                parent, last = _resolve(doc.data, list(error.absolute_path)[:-1]), error.absolute_path[-1]
+                if isinstance(parent, dict):
+                    parent[str(last)] = doc.raw.pop(pointer)
+                elif isinstance(parent, list) and isinstance(last, int):
+                    parent[last] = doc.raw.pop(pointer)
             restored = True
     if restored:
         doc.data = copy.deepcopy(doc.data)  # drop jsonschema's cached references
     return restored
 
 
-def _resolve(data: Any, path: list[Any]) -> Any:
+def _resolve(data: JsonValue, path: Iterable[str | int]) -> JsonValue:
+    """The value at ``path`` (keys and list indexes, as jsonschema gives them); KeyError when there is none."""
     for part in path:
-        data = data[part]
+        if isinstance(data, dict):
+            data = data[str(part)]
+        elif isinstance(data, list) and isinstance(part, int):
+            data = data[part]
+        else:
+            raise KeyError(part)
     return data
 
 
-def _pointer(path: Any) -> str:
+def _pointer(path: Iterable[str | int]) -> str:
     return "".join(f"/{escape_pointer(str(p))}" for p in path)
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _described(error: jsonschema.ValidationError, name: str) -> str:
     """The description of the failing schema, or of the nearest schema that contains it."""
-    node: Any = load_schema(name)
-    found = node.get("description", "")
+    node: JsonValue = schema_json(name)
+    found = load_schema(name).get("description", "")
     for part in list(error.absolute_schema_path)[:-1]:
         if isinstance(node, (dict, list)):
-            node = node[part]
-            if isinstance(node, dict) and isinstance(node.get("description"), str):
-                found = node["description"]
+            node = _resolve(node, [part])
+            if isinstance(node, dict) and isinstance(description := node.get("description"), str):
+                found = description
     return str(found)
 
 
@@ -235,7 +268,7 @@ def _where(pointer: str) -> str:
     return pointer.lstrip("/").replace("/", ".") or "file"
 
 
-def _field_hint(schema: Any, name: str) -> str:
+def _field_hint(schema: object, name: str) -> str:
     prop = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
     text = prop.get("description", "")
     return f"add '{name}:' - {text}" if text else f"add '{name}:'"
