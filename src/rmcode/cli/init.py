@@ -7,13 +7,16 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias, TypeVar
 
 import click
 
 from ..api import init as scaffold_api
+from ..api.answers import Answers, file_data
 from ..api.init import (
     PUBLIC_FIELDS,
+    Json,
+    JsonMapping,
     Program,
     ProgramData,
     as_in_profile,
@@ -47,6 +50,10 @@ from .prompts import (
 )
 from .prompts import items as _items
 
+# what click passes for an option: text, a number, a flag, the values of a repeatable option, or nothing
+Flag: TypeAlias = "str | int | bool | tuple[str, ...] | None"
+T = TypeVar("T")
+
 REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 NO_INPUT = click.option("--no-input", is_flag=True, help="Never prompt: take everything from flags (for scripts).")
 FORCE = click.option("--force", is_flag=True, help="Replace the file if it exists.")
@@ -64,7 +71,7 @@ def _load(root: Path) -> ProgramData:
     return scaffold_api.valid_program(root)
 
 
-def _write(root: Path, rel: str, data: Mapping[str, Any], on: dt.date, force: bool, dry_run: bool) -> None:
+def _write(root: Path, rel: str, data: JsonMapping, on: dt.date, force: bool, dry_run: bool) -> None:
     text = scaffold_api.save(root, rel, data, on, force, dry_run)
     click.echo(text if dry_run else f"wrote {rel}", nl=not dry_run)
     plain = scaffold_api.left_plain(root, rel, data)
@@ -128,20 +135,20 @@ def _profile_asks(on: dt.date, program: Program) -> list[Ask]:
     ]
 
 
-def _profile_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
+def _profile_flags(flags: Mapping[str, Flag]) -> dict[str, Json]:
     """Flag values as profile data: comma lists split, empty flags left out."""
-    given = {k: v for k, v in flags.items() if v is not None and v != ()}
+    given: dict[str, Json] = {k: v for k, v in flags.items() if v is not None and v != ()}
     for key in ("skills_offered", "skills_wanted", "prefer"):
-        if key in given:
-            given[key] = _items(given[key])
-    if "languages" in given:
-        given["languages"] = [x.lower() for x in _items(given["languages"])]
-    if "availability" in given:
-        given["availability"] = [" ".join(x.lower().split()) for x in given["availability"]]
+        if isinstance(value := flags.get(key), str):
+            given[key] = _items(value)
+    if isinstance(languages := flags.get("languages"), str):
+        given["languages"] = [x.lower() for x in _items(languages)]
+    if isinstance(availability := flags.get("availability"), tuple) and availability:
+        given["availability"] = [" ".join(x.lower().split()) for x in availability]
     return given
 
 
-def _ask_login(given: Mapping[str, Any], interactive: bool) -> str:
+def _ask_login(given: Answers, interactive: bool) -> str:
     login = given.get("login") or (click.prompt("Your GitHub login", value_proc=_login_answer)
                                    if interactive else None)
     if not login:
@@ -183,7 +190,7 @@ def _repository_answer(text: str) -> str:
     return value
 
 
-def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[str, Any]:
+def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> JsonMapping:
     """An existing profile is replaced only with --force, and then gives the defaults."""
     if not scaffold_api.present(root, rel):
         return {}
@@ -225,7 +232,7 @@ def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> dict[st
 @DRY_RUN
 def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_run: bool,
              registered: dt.datetime | None, goals: tuple[str, ...], public: tuple[str, ...], self_id: tuple[str, ...],
-             email: str | None, **flags: Any) -> None:
+             email: str | None, **flags: Flag) -> None:
     """Write your profile, participants/<login>.yaml, checked before it is written.
 
     Asks for what the flags leave out (with choices from program.yaml), or with
@@ -243,26 +250,27 @@ def register(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool,
     """
     on, interactive = _today(as_of), not no_input
     given = _profile_flags(flags)
-    given["login"] = _ask_login(given, interactive)
-    rel = profile_path(given["login"])
-    existing = _starting_point(root, rel, force, dry_run)
-    existing = {**existing, **roster_prefill(root, given["login"])}  # HR facts from roster.csv, where it exists
+    login = given["login"] = _ask_login(given, interactive)
+    rel = profile_path(login)
+    # HR facts from roster.csv, where it exists, over the existing profile
+    existing: dict[str, Json] = {**_starting_point(root, rel, force, dry_run), **roster_prefill(root, login)}
     program = _load(root).program
-    start = {**existing, **{f"working_style.{k}": v for k, v in (existing.get("working_style") or {}).items()}}
-    profile = _fold_styles(collect(_profile_asks(on, program), given, start, program, interactive))
+    start = {**existing, **{f"working_style.{k}": v for k, v in _mapping(existing.get("working_style")).items()}}
+    profile = _fold_styles(file_data(collect(_profile_asks(on, program), given, start, program, interactive)))
     profile["registered"] = registered.date().isoformat() if registered else existing.get("registered", on.isoformat())
-    known = [g["text"] for side in existing.get("goals", {}).values() for g in side]
+    known = _goal_texts(existing.get("goals"))
     texts = list(goals) or (_items(click.prompt("Your goals, separated by ';' (optional)", default="; ".join(known),
                                                 show_default=bool(known))) if interactive else [])
     profile.pop("goals", None)
     merged = goals_from_texts(texts, profile["role"], existing.get("goals")) if texts else existing.get("goals")
     profile.update({"goals": merged} if merged else {})
+    old_visibility = _mapping(existing.get("visibility"))
     if public:
-        profile["visibility"] = {**existing.get("visibility", {}), **{f: "public" for f in public}}
+        profile["visibility"] = {**old_visibility, **{f: "public" for f in public}}
     elif interactive and "visibility" in profile:
         # the answer lists what is public; what the file said about other fields (admins) stays
-        kept = {k: v for k, v in (existing.get("visibility") or {}).items() if v != "public"}
-        profile["visibility"] = {**kept, **profile["visibility"]}
+        kept = {k: v for k, v in old_visibility.items() if v != "public"}
+        profile["visibility"] = {**kept, **_mapping(profile["visibility"])}
     if not profile.get("visibility"):
         profile.pop("visibility", None)
     if not email and interactive:  # sealed fields: asked last, each skipped with Enter
@@ -318,7 +326,18 @@ def _self_identification(values: Sequence[str]) -> dict[str, str]:
     return answers
 
 
-def _fold_styles(profile: dict[str, Any]) -> dict[str, Any]:
+def _mapping(value: Json) -> JsonMapping:
+    """``value`` where it is a mapping (a profile's working_style, visibility, goals), else an empty one."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _goal_texts(goals: Json) -> list[str]:
+    """The texts of a profile's goals (``{learn: [{id, text}], grow: [...]}``), in the file's order."""
+    return [text for side in _mapping(goals).values() if isinstance(side, list)
+            for goal in side if isinstance(text := _mapping(goal).get("text"), str)]
+
+
+def _fold_styles(profile: dict[str, Json]) -> dict[str, Json]:
     """``working_style.<id>`` answers into the profile's ``working_style`` mapping."""
     styles = {k.split(".", 1)[1]: profile.pop(k) for k in [k for k in profile if k.startswith("working_style.")]}
     if styles:
@@ -328,7 +347,7 @@ def _fold_styles(profile: dict[str, Any]) -> dict[str, Any]:
 
 # --- log ------------------------------------------------------------------------------------
 
-def _session_day(on: dt.date) -> Any:
+def _session_day(on: dt.date) -> Callable[[str], dt.date]:
     def read(text: str) -> dt.date:
         day = parse_day(text, on)
         if day > on:
@@ -387,7 +406,7 @@ def _goal_progress(values: Sequence[str]) -> list[dict[str, str]]:
 @FORCE
 @DRY_RUN
 def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_run: bool, goals: tuple[str, ...],
-        concern: str | None, concern_level: str | None, **flags: Any) -> None:
+        concern: str | None, concern_level: str | None, **flags: Flag) -> None:
     """Log a session: checkins/<pair>/<date>-<login>.yaml, checked before it is written.
 
     Asks for what the flags leave out (your pairs, today's date and the program's
@@ -402,21 +421,22 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
       rmcode log --no-input --login octocat --minutes 45 --topics generative-ai --rating 5
     """
     on, interactive = _today(as_of), not no_input
-    given = {k: v for k, v in flags.items() if v is not None}
-    given["login"] = _ask_login(given, interactive)
-    if "topics" in given:
-        given["topics"] = _items(given["topics"])
+    given: dict[str, Json] = {k: v for k, v in flags.items() if v is not None}
+    login = _ask_login(given, interactive)
+    if isinstance(topics := flags.get("topics"), str):
+        given["topics"] = _items(topics)
     data = _load(root)
-    author = as_in_profile(data, given.pop("login"))
+    author = as_in_profile(data, login)
     if "pair" not in given and not pairs_of(data, author):
         raise scaffold_api.refuse("matches.yaml", "RM625", f"{author} is in no approved pair",
                                   "sessions are logged once a program admin has approved the pair")
     asks = _checkin_asks(data, author, on)
-    checkin = collect(asks, given, {}, data.program, interactive)
-    if interactive and "good_fit" not in checkin and first_log(data, str(checkin["pair"]), author):
+    answers = collect(asks, given, {}, data.program, interactive)
+    if interactive and "good_fit" not in answers and first_log(data, str(answers["pair"]), author):
         fit = ask_once(next(a for a in asks if a.key == "good_fit"), data.program, None)
-        checkin.update({"good_fit": fit} if fit is not None else {})
-    checkin.update({"author": author, "date": str(checkin["date"])})
+        answers.update({"good_fit": fit} if fit is not None else {})
+    checkin = file_data(answers)  # the day typed at the prompt as its ISO text, like --date and the default
+    checkin["author"] = author
     if goals:
         checkin["goals"] = _goal_progress(goals)
     if concern:
@@ -425,9 +445,9 @@ def log(root: Path, as_of: dt.datetime | None, no_input: bool, force: bool, dry_
     _write(root, rel, _ordered_checkin(checkin), on, force, dry_run)
 
 
-def _ordered_checkin(checkin: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(checkin.get("held"), str):
-        checkin["held"] = checkin["held"].lower() in ("y", "yes", "true")
+def _ordered_checkin(checkin: dict[str, Json]) -> dict[str, Json]:
+    if isinstance(held := checkin.get("held"), str):
+        checkin["held"] = held.lower() in ("y", "yes", "true")
     if checkin.get("held") is True:
         del checkin["held"]  # true is the default: keep the file short
     return checkin
@@ -454,7 +474,9 @@ def _program_id(folder: Path) -> str:
               help="First day of registration for the first cohort; default: today.")
 @NO_INPUT
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty (template files are replaced).")
-def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None, **flags: Any) -> None:
+def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None, name: str | None,
+         organisation: str | None, admin_login: str | None, admin_id: int | None, program_id: str | None,
+         contact_name: str | None, contact_email: str | None, repository: str | None) -> None:
     """Create a new program repository in DIRECTORY, ready to validate and build.
 
     Writes a commented program.yaml, an empty participants/ folder, the JSON Schemas,
@@ -468,35 +490,38 @@ def init(directory: Path, no_input: bool, force: bool, opens: dt.datetime | None
       rmcode init acme-mentoring --name "Acme Reverse Mentoring" --organisation Acme \\
         --admin octocat --admin-id 583231 --contact-email mentoring@acme.com --repository acme/mentoring
     """
-    asks: dict[str, tuple[str, str | None, Callable[[str], Any]]] = {
-            "name": ("Program name", "Reverse Mentoring", str), "organisation": ("Organisation", None, str),
-            "admin_login": ("Your GitHub login (the first admin)", None, _login_answer),
-            "admin_id": ("Your numeric GitHub id (https://api.github.com/users/LOGIN)", None, _id_answer),
-            "contact_name": ("Who participants contact (a team or a person)", "Program team", str),
-            "contact_email": ("The program's contact e-mail address", PLACEHOLDER_EMAIL, _email_answer),
-            "repository": ("The GitHub repository, owner/name (empty: set it later in site/mkdocs.yml)", "",
-                           _repository_answer)}
-    values = dict(flags)
-    for key, (prompt, default, read) in asks.items():
-        if values.get(key) is None and not no_input:
-            values[key] = click.prompt(prompt, default=default, value_proc=read, show_default=bool(default))
-        if values.get(key) is None:
-            values[key] = default
-        if values[key] is None:
-            raise click.UsageError(f"missing --{key.replace('_login', '').replace('_', '-')} "
-                                   "(required with --no-input)")
-    values["repository"] = values["repository"] or None
-    if not LOGIN.match(str(values["admin_login"])):
-        raise click.BadParameter(f"{values['admin_login']!r} is not a GitHub login", param_hint="--admin")
+    def value(given: T | None, flag: str, prompt: str, default: T | None, read: Callable[[str], T]) -> T:
+        """The flag's value, else the answer (asked until it can be taken), else the default."""
+        if given is None and not no_input:
+            given = click.prompt(prompt, default=default, value_proc=read, show_default=bool(default))
+        if given is None:
+            given = default
+        if given is None:
+            raise click.UsageError(f"missing --{flag} (required with --no-input)")
+        return given
+
+    # asked in this order, each only when its flag is missing
+    name = value(name, "name", "Program name", "Reverse Mentoring", str)
+    organisation = value(organisation, "organisation", "Organisation", None, str)
+    admin_login = value(admin_login, "admin", "Your GitHub login (the first admin)", None, _login_answer)
+    admin_id = value(admin_id, "admin-id", "Your numeric GitHub id (https://api.github.com/users/LOGIN)", None,
+                     _id_answer)
+    contact_name = value(contact_name, "contact-name", "Who participants contact (a team or a person)",
+                         "Program team", str)
+    contact_email = value(contact_email, "contact-email", "The program's contact e-mail address", PLACEHOLDER_EMAIL,
+                          _email_answer)
+    repository = value(repository, "repository", "The GitHub repository, owner/name (empty: set it later in "
+                       "site/mkdocs.yml)", "", _repository_answer) or None
+    if not LOGIN.match(admin_login):
+        raise click.BadParameter(f"{admin_login!r} is not a GitHub login", param_hint="--admin")
     if opens and opens.date() > dt.date.max - dt.timedelta(days=366):
         raise click.BadParameter("leaves no room for the first cohort before the year 10000", param_hint="--opens")
-    if values["repository"] and not REPOSITORY.match(values["repository"]):
-        raise click.BadParameter(f"{values['repository']!r} is not owner/name", param_hint="--repository")
+    if repository and not REPOSITORY.match(repository):
+        raise click.BadParameter(f"{repository!r} is not owner/name", param_hint="--repository")
     settings = scaffold_api.InitSettings(
-        program_id=values["program_id"] or _program_id(directory), name=values["name"],
-        organisation=values["organisation"], admin_login=values["admin_login"], admin_id=int(values["admin_id"]),
-        contact_name=values["contact_name"], contact_email=values["contact_email"],
-        today=opens.date() if opens else dt.date.today(), repository=values["repository"])
+        program_id=program_id or _program_id(directory), name=name, organisation=organisation,
+        admin_login=admin_login, admin_id=admin_id, contact_name=contact_name, contact_email=contact_email,
+        today=opens.date() if opens else dt.date.today(), repository=repository)
     written = scaffold_api.init_program(directory, settings, force)
     click.echo(f"Created {len(written)} files in {directory}. Next:\n"
                f"  cd {directory}\n  rmcode validate && rmcode build\n"

@@ -6,16 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
 
 import click
 
-from ..api.init import Json, Program
+from ..api.answers import Answer, Answers
+from ..api.init import Program
 from ..layout import LOGIN
-
-# a value from a flag, a file or an answer: data for the file, or a day (which the command writes as ISO text)
-Answer: TypeAlias = "Json | dt.date"
-Answers = Mapping[str, Answer]
 
 
 def items(text: str) -> list[str]:
