@@ -11,7 +11,13 @@ each in a fresh process, best of ``--runs``:
 - ``rmcode validate`` cold (no cache) and warm, on both copies (no key: structure only);
 - ``rmcode report --private`` on the sealed copy with ``--identity`` (opens every value).
 
+Each run also records the CPU time (user + system) of the command and of the processes it waited
+for (the opening workers): on a shared machine the wall time follows the other sessions' load, the
+CPU time much less. ``--baseline TREE`` runs every command with TREE's source as well (a folder
+holding src/rmcode, e.g. /work/main), interleaved run by run, so both sides see the same load.
+
 Usage: .venv/bin/python benchmarks/bench_sealed.py [--people N] [--checkins N] [--runs N] [--reuse]
+                                                   [--baseline TREE] [--only validate|report]
 Results are recorded in docs/performance-sealed.md.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -114,14 +121,24 @@ def build(people: int, checkins: int, key_file: Path) -> tuple[Path, Path, int]:
     return plain, sealed, values
 
 
-def timed(args: list[str], runs: int, before: object = None) -> list[float]:
+Run = tuple[float, float, float]  # wall seconds, CPU seconds (user + system, workers included), load average
+
+
+def timed(args: list[str], runs: int, before: object = None, tree: Path | None = None) -> list[Run]:
+    env = None
+    if tree is not None:  # another source tree (--baseline) with this Python and its libraries
+        env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     out = []
     for _ in range(runs):
         if callable(before):
             before()
+        used, load = resource.getrusage(resource.RUSAGE_CHILDREN), os.getloadavg()[0]
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "rmcode", *args], capture_output=True, text=True, check=False)
-        out.append(time.perf_counter() - start)
+        done = subprocess.run([sys.executable, "-m", "rmcode", *args], capture_output=True, text=True, check=False,
+                              env=env)
+        wall = time.perf_counter() - start
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out.append((wall, now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime, load))
         if done.returncode != 0:
             raise SystemExit(f"rmcode {' '.join(args)} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
     return out
@@ -133,8 +150,42 @@ def drop_cache(root: Path) -> None:
         shutil.rmtree(cached, ignore_errors=True)
 
 
-def row(label: str, times: list[float]) -> str:
-    return f"| {label} | **{min(times):.2f} s** ({', '.join(f'{t:.2f}' for t in times)}) |"
+def row(label: str, times: list[Run]) -> str:
+    walls = ", ".join(f"{w:.2f}" for w, _, _ in times)
+    cpus = ", ".join(f"{c:.2f}" for _, c, _ in times)
+    loads = ", ".join(f"{load:.1f}" for _, _, load in times)
+    return (f"| {label} | **{min(w for w, _, _ in times):.2f} s** ({walls}) | **{min(c for _, c, _ in times):.2f} s** "
+            f"({cpus}) | {loads} |")
+
+
+def mirror(root: Path) -> Path:
+    """A copy of ``root`` for the baseline tree, its files hard-linked, with a .git of its own: the
+    validation cache lives in .git and keeps one source version only, so two trees sharing one
+    repository would each find the other's cache and validate cold on every run."""
+    copy = root.with_name(root.name + "-baseline")
+    if not copy.exists():
+        subprocess.run(["cp", "-al", str(root), str(copy)], check=True)
+        shutil.rmtree(copy / ".git")
+        subprocess.run(["git", "init", "-q", str(copy)], check=True)
+    return copy
+
+
+def on_mirror(args: list[str]) -> list[str]:
+    programs = {str(OUT / "sealed-plain"), str(OUT / "sealed-sealed")}
+    return [str(mirror(Path(a))) if a in programs else a for a in args]
+
+
+def measure(label: str, args: list[str], runs: int, baseline: Path | None, before: object = None,
+            before_baseline: object = None) -> list[str]:
+    """Rows for one command: this tree, and the baseline tree (on a mirror) interleaved run by run."""
+    if baseline is None:
+        return [row(label, timed(args, runs, before))]
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    for _ in range(runs):
+        theirs += timed(on_mirror(args), 1, before_baseline, baseline)
+        ours += timed(args, 1, before)
+    return [row(f"{label} [baseline {baseline}]", theirs), row(label, ours)]
 
 
 def main() -> None:
@@ -143,6 +194,8 @@ def main() -> None:
     parser.add_argument("--checkins", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep the generated programs and key")
+    parser.add_argument("--baseline", type=Path, help="a source tree to time interleaved with this one")
+    parser.add_argument("--only", choices=("validate", "report"), help="time only these commands")
     args = parser.parse_args()
     key = OUT / "sealed-benchmark.key"
     OUT.mkdir(parents=True, exist_ok=True)
@@ -156,22 +209,31 @@ def main() -> None:
             subprocess.run(["git", "init", "-q", str(root)], check=True)
     time.sleep(2.5)  # the validation cache does not trust files written in the last 2 s
     print(f"load average {os.getloadavg()[0]:.2f} before")
-    rows = ["| run | best (every run) |", "|---|---|"]
+    rows = ["| run | wall, best (every run) | CPU, best (every run) | load average at each start |",
+            "|---|---|---|---|"]
     validate = ["validate", "--as-of", AS_OF, "--root"]
-    for label, root in (("plain (today)", plain), ("sealed, no key", sealed)):
-        rows.append(row(f"validate cold, {label}",
-                        timed([*validate, str(root)], args.runs, lambda r=root: drop_cache(r))))
-        rows.append(row(f"validate warm, {label}", timed([*validate, str(root)], args.runs)))
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.md"
-        rows.append(row("report --private --identity KEY (sealed, opens every value)",
-                        timed(["report", "--private", "--as-of", AS_OF, "--root", str(sealed), "--identity", str(key),
-                               "--out", str(out)], args.runs)))
-        text = out.read_text(encoding="utf-8")
-        assert "needs the program key" not in text and "could not be read" not in text, \
-            "the key did not open everything"
-    rows.append(row("report --private, no key (sealed)", timed(["report", "--private", "--as-of", AS_OF, "--root",
-                                                                 str(sealed), "--out", os.devnull], args.runs)))
+    if args.only != "report":
+        for label, root in (("plain (today)", plain), ("sealed, no key", sealed)):
+            rows += measure(f"validate cold, {label}", [*validate, str(root)], args.runs, args.baseline,
+                            lambda r=root: drop_cache(r), lambda r=root: drop_cache(mirror(r)))
+            rows += measure(f"validate warm, {label}", [*validate, str(root)], args.runs, args.baseline)
+    if args.only != "validate":
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "report.md"
+            report = ["report", "--private", "--as-of", AS_OF, "--root", str(sealed), "--out", str(out)]
+            if args.baseline:  # each tree's cache warm before its first timed run, and the same report
+                timed(on_mirror([*report, "--identity", str(key)]), 1, tree=args.baseline)
+                before = out.read_bytes()
+                timed([*report, "--identity", str(key)], 1)
+                print(f"report with the key, this tree and the baseline: "
+                      f"{'byte-identical' if out.read_bytes() == before else 'DIFFERENT'}")
+            timed([*report, "--identity", str(key)], 1)
+            rows += measure("report --private --identity KEY (sealed, opens every value)",
+                            [*report, "--identity", str(key)], args.runs, args.baseline)
+            text = out.read_text(encoding="utf-8")
+            assert "needs the program key" not in text and "could not be read" not in text, "the key did not open all"
+        no_key = ["report", "--private", "--as-of", AS_OF, "--root", str(sealed), "--out", os.devnull]
+        rows += measure("report --private, no key (sealed)", no_key, args.runs, args.baseline)
     print(f"load average {os.getloadavg()[0]:.2f} after")
     print("\n".join(rows))
 

@@ -15,13 +15,17 @@ This module is pure: it takes and returns values. Reading an identity file or th
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Self
 
 import pyrage
+
+if TYPE_CHECKING:  # imported where workers start: a command that opens nothing does not pay for them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
@@ -64,8 +68,8 @@ def x25519_stanzas(text: str) -> int:
     """
     lines = text.strip().split("\n")[1:-1]
     for upto in (4, 8, len(lines)):  # the header is at the start: 4 lines hold one or two stanzas
-        try:
-            header = base64.b64decode("".join(lines[:upto]).replace(" ", ""), validate=True)
+        try:  # strict: only the base64 alphabet, padding at the end only (as b64decode(validate=True))
+            header = binascii.a2b_base64("".join(lines[:upto]).replace(" ", ""), strict_mode=True)
         except (binascii.Error, ValueError):
             return -1
         end = header.find(b"\n--- ")
@@ -161,26 +165,118 @@ def unseal_all(texts: Iterable[str], keyring: Keyring) -> list[JsonValue | SealE
     return out
 
 
-PARALLEL_FROM = 2000  # values; below this a process pool costs more than it saves
+PARALLEL_FROM = 2000  # values; below this starting worker processes costs more than it saves
+# values per task: ~0.16 s of opening, small enough to keep every core busy to the end, large enough
+# that the few tasks queued for the workers last while the parent is busy loading
+_CHUNK = 1000
+_KEYS: Keyring | None = None  # a worker's keys (``_worker_started``)
+
+
+class Unsealing:
+    """Opens sealed values on every core, in the background, as they become known.
+
+    ``add`` hands over texts as soon as the caller knows them (while it loads the rest); once
+    PARALLEL_FROM of them wait, worker processes start and open them chunk by chunk. ``expect``
+    names the texts that will be asked for (it drops the added ones that will not, and starts the
+    ones not added yet), and ``get`` gives one value, waiting only for the chunk that holds it, so
+    the caller puts values in place while the workers open the rest. ``close`` (or leaving the
+    ``with`` block) stops the workers, done or not, so an error in between leaves no process behind.
+
+    The workers are forked on Linux and inherit the keys; only the texts go to them
+    (pickled: 85,000 armored values are ~40 MB, a few hundredths of a second) and only the opened
+    values come back. Each value costs ~0.16 ms of CPU with pyrage (an X25519 exchange per recipient
+    stanza), so 85,000 are ~13 s of CPU: on two cores, half of that in wall time.
+    """
+
+    def __init__(self, keyring: Keyring) -> None:
+        self._keyring = keyring
+        self._waiting: list[str] = []  # added, not started yet
+        self._parts: list[tuple[list[str], Future[list[JsonValue | SealError]]]] = []
+        self._part_of: dict[str, int] = {}  # a started text: the index of its part
+        self._opened: dict[str, JsonValue | SealError] = {}  # the values of the parts taken so far
+        self._taken: set[int] = set()
+        self._pool: ProcessPoolExecutor | None = None
+        self._workers = min(os.cpu_count() or 1, 8)
+
+    def add(self, texts: Iterable[str]) -> None:
+        """Start opening ``texts`` (each once: the caller adds a text only once)."""
+        self._waiting.extend(texts)
+        if self._pool is not None or (len(self._waiting) >= PARALLEL_FROM and self._workers >= 2 and self._keyring):
+            self._submit()
+
+    def expect(self, texts: Iterable[str]) -> None:
+        """The texts ``get`` will be asked for: those not started yet start now (on every core if many)."""
+        self._waiting = []  # added but not asked for: never opened
+        self.add(text for text in texts if text not in self._part_of)
+
+    def get(self, text: str) -> JsonValue | SealError:
+        """The value of ``text`` (or the SealError saying why it cannot be opened)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        index = self._part_of.get(text)
+        if index is not None and index not in self._taken:
+            self._taken.add(index)
+            chunk, part = self._parts[index]
+            try:
+                self._opened.update(zip(chunk, part.result()))
+            except BrokenProcessPool:  # a worker died (killed, out of memory): its values are opened here
+                pass
+        value = self._opened.get(text, _NOT_OPENED)
+        return unseal_all([text], self._keyring)[0] if value is _NOT_OPENED else value
+
+    def _submit(self) -> None:
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            # the platform's way of starting processes: fork on Linux (the workers inherit the keys;
+            # nothing is sent), spawn elsewhere (the keys go to each worker once, through a pipe)
+            secrets = "\n".join(str(i) for i in self._keyring.identities)
+            self._pool = ProcessPoolExecutor(self._workers, initializer=_worker_started, initargs=(secrets,))
+        from concurrent.futures.process import BrokenProcessPool
+
+        waiting, self._waiting = self._waiting, []
+        for i in range(0, len(waiting), _CHUNK):
+            chunk = waiting[i:i + _CHUNK]
+            try:
+                part = self._pool.submit(_unseal_chunk, chunk)
+            except BrokenProcessPool:  # a worker died: what was not started is opened by ``get``
+                return
+            self._part_of.update(dict.fromkeys(chunk, len(self._parts)))
+            self._parts.append((chunk, part))
+
+    def close(self) -> None:
+        """Stop the workers (a chunk under way is finished first; what has not started is dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_NOT_OPENED = SealError("not opened")  # a marker: never returned
+
+
+def _worker_started(secrets: str) -> None:
+    import gc
+
+    global _KEYS
+    # a worker only opens values and returns them: no collector walking (and copying page by page)
+    # the heap it inherited from the parent
+    gc.disable()
+    _KEYS = parse_identities(secrets)
+
+
+def _unseal_chunk(texts: list[str]) -> list[JsonValue | SealError]:
+    assert _KEYS is not None, "runs in a worker of Unsealing"
+    return unseal_all(texts, _KEYS)
 
 
 def unseal_many(texts: Sequence[str], keyring: Keyring) -> list[JsonValue | SealError]:
-    """``unseal_all`` on every core for many values (opening is ~0.4 ms of X25519 and ChaCha20 each)."""
-    import os
-
-    workers = min(os.cpu_count() or 1, 8)
-    if len(texts) < PARALLEL_FROM or workers < 2 or not keyring:
-        return unseal_all(texts, keyring)
-    from concurrent.futures import ProcessPoolExecutor
-
-    secrets = "\n".join(str(i) for i in keyring.identities)
-    size = -(-len(texts) // (workers * 4))
-    chunks = [list(texts[i:i + size]) for i in range(0, len(texts), size)]
-    with ProcessPoolExecutor(workers) as pool:
-        parts = pool.map(_unseal_chunk, [(secrets, chunk) for chunk in chunks])
-        return [value for part in parts for value in part]
-
-
-def _unseal_chunk(job: tuple[str, list[str]]) -> list[JsonValue | SealError]:
-    secrets, texts = job
-    return unseal_all(texts, parse_identities(secrets))
+    """``unseal_all`` on every core for many values (see ``Unsealing``)."""
+    with Unsealing(keyring) as opening:
+        opening.expect(texts)
+        return [opening.get(text) for text in texts]

@@ -8,9 +8,8 @@ parsed again and compared with the original before anyone writes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import yaml
 
@@ -20,7 +19,7 @@ from ..sealing import JsonValue, is_sealed
 from ..validate.sealed import Target, value_at
 
 # what to put in place of a value: given the current value, the new armored text (or None: leave it)
-Transform = Callable[[Target, Any], str | None]
+Transform = Callable[[Target, object], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +32,20 @@ class Rewritten:
 
 def seal_plain(seal: Callable[[JsonValue], str]) -> Transform:
     """A transform that seals plain values and leaves sealed ones."""
-    def transform(_: Target, value: Any) -> str | None:
-        return None if is_sealed(value) else seal(value)
+    def transform(_: Target, value: object) -> str | None:
+        return None if is_sealed(value) else seal(_json(value))
     return transform
+
+
+def _json(value: object) -> JsonValue:
+    """A loaded YAML value as the JSON value it is (what the loader gives is JSON: this only checks)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: _json(v) for k, v in value.items()}
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
 def rewrite(path: str, text: str, targets: Sequence[Target], transform: Transform) -> Rewritten:
@@ -119,9 +129,7 @@ def _check(path: str, old: str, new: str, changed: Sequence[Target]) -> None:
                         "(please report this file's layout)")
 
 
-def _pop(data: Any, target: Target) -> Any:
-    for part in target[:-1]:
-        data = data[part]
-    container: Mapping[Any, Any] | list[Any] = data
+def _pop(data: object, target: Target) -> object:
+    container = value_at(data, target[:-1])
     assert isinstance(container, dict)
     return container.pop(target[-1])

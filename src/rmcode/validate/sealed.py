@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 import fastjsonschema
 
 from ..errors import RmcodeError
+from ..io.cache import replaced
 from ..model import (
     SEALABLE,
     CheckIn,
@@ -28,12 +29,13 @@ from ..model import (
     Sealing,
     SurveyResponse,
 )
-from ..sealing import JsonValue, Keyring, SealError, is_sealed, seal, unseal_many
+from ..sealing import JsonValue, Keyring, SealError, Unsealing, is_sealed, seal
 
 Kind = Literal["participant", "checkin", "survey-response", "pair"]
 KINDS: tuple[Kind, ...] = ("participant", "checkin", "survey-response", "pair")
 Sealable = Participant | CheckIn | SurveyResponse | Pair
 Target = tuple[str | int, ...]  # the path of a value in a document: ("rating",), ("pairs", 3, "end_reason")
+S = TypeVar("S", Participant, CheckIn, SurveyResponse, Pair)
 
 # what rmcode seals in every program (SEALING.md); a program adds to it, never removes from it
 DEFAULT_SEALED: Mapping[str, frozenset[str]] = MappingProxyType({
@@ -54,16 +56,16 @@ def sealed_fields(program: Program | Sealing | None, kind: str,
     validation need in plain text (level, department, languages, ...) are never sealed;
     ``admins`` on them keeps them off the site only (the schema's visibility description says so).
     """
-    fields = set(DEFAULT_SEALED.get(kind, ()))
+    fields = DEFAULT_SEALED.get(kind, frozenset())
     sealing = program.sealing if isinstance(program, Program) else program
-    if sealing is not None:
-        fields |= sealing.fields.get(kind, frozenset())
+    if sealing is not None and kind in sealing.fields:
+        fields |= sealing.fields[kind]
     if kind == "participant" and visibility:
         fields |= {f for f, v in visibility.items() if v == "admins" and f in SEALABLE["participant"]}
-    return frozenset(fields)
+    return fields
 
 
-def sealed_targets(data: Any, schema: str, program: Program | Sealing | None) -> list[Target]:
+def sealed_targets(data: object, schema: str, program: Program | Sealing | None) -> list[Target]:
     """Where the values a program seals sit in a loaded document of ``schema`` (present ones only)."""
     if not isinstance(data, dict):
         return []
@@ -78,43 +80,56 @@ def sealed_targets(data: Any, schema: str, program: Program | Sealing | None) ->
     return [(f,) for f in sorted(sealed_fields(program, schema, visibility)) if f in data]
 
 
-def plain_targets(data: Any, schema: str, program: Program | Sealing | None) -> list[Target]:
+def plain_targets(data: object, schema: str, program: Program | Sealing | None) -> list[Target]:
     """Where a loaded document holds plain text in a field ``program`` seals (check-pr, pre-commit)."""
     return [t for t in sealed_targets(data, schema, program) if not is_sealed(value_at(data, t))]
 
 
-def value_at(data: Any, target: Target) -> Any:
-    """The value at ``target`` in a loaded document."""
+def value_at(data: object, target: Target) -> object:
+    """The value at ``target`` in a loaded document (a path ``sealed_targets`` found in it)."""
     for part in target:
+        if isinstance(part, int) and isinstance(data, list):
+            data = data[part]
+            continue
+        if not isinstance(data, dict):
+            raise KeyError(target)
         data = data[part]
     return data
 
 
+_KINDS: Mapping[type, Kind] = MappingProxyType({Participant: "participant", CheckIn: "checkin",
+                                                 SurveyResponse: "survey-response", Pair: "pair"})
+
+
 def kind_of(item: object) -> Kind | None:
     """The kind of file a domain object comes from, for ``sealed_fields``."""
-    kinds: dict[type, Kind] = {Participant: "participant", CheckIn: "checkin", SurveyResponse: "survey-response",
-                               Pair: "pair"}
-    return kinds.get(type(item))
+    return _KINDS.get(type(item))
 
 
-# for each sealable field: does the object hold a plain (unsealed) value there?
-_PLAIN: Mapping[str, Callable[[Any], bool]] = MappingProxyType({
-    "bio": lambda x: x.bio != "", "email": lambda x: x.email != "", "location": lambda x: x.location != "",
-    "title": lambda x: x.title != "", "self_identification": lambda x: bool(x.self_identification),
-    "concern": lambda x: x.concern_level is not None, "good_fit": lambda x: x.good_fit is not None,
-    "next_steps": lambda x: x.next_steps != "", "notes": lambda x: x.notes != "",
-    "rating": lambda x: x.rating is not None, "answers": lambda x: bool(x.answers),
-    "end_reason": lambda x: x.end_reason != "",
+# the attribute that holds a sealable field's plain value, and whether it is unset when None (else: when empty)
+_PLAIN_ATTR: Mapping[str, tuple[str, bool]] = MappingProxyType({
+    "bio": ("bio", False), "email": ("email", False), "location": ("location", False), "title": ("title", False),
+    "self_identification": ("self_identification", False), "concern": ("concern_level", True),
+    "good_fit": ("good_fit", True), "next_steps": ("next_steps", False), "notes": ("notes", False),
+    "rating": ("rating", True), "answers": ("answers", False), "end_reason": ("end_reason", False),
 })
 
 
 def plain_sealed(item: Sealable, program: Program | None) -> tuple[str, ...]:
     """The fields of ``item`` that ``program`` seals but that hold plain text, sorted."""
-    kind = kind_of(item)
+    kind = _KINDS.get(type(item))
     if kind is None:
         return ()
     visibility = item.visibility if isinstance(item, Participant) else None
-    return tuple(sorted(f for f in sealed_fields(program, kind, visibility) if _PLAIN[f](item)))
+    sealed = item.sealed  # a sealed field's plain attribute is unset: only the others are looked at
+    plain = []
+    for name in sealed_fields(program, kind, visibility):
+        if name not in sealed:
+            attr, by_none = _PLAIN_ATTR[name]
+            value = getattr(item, attr)
+            if value is not None if by_none else value:
+                plain.append(name)
+    return tuple(sorted(plain)) if plain else ()
 
 
 def sealed_items(data: ProgramData) -> list[Sealable]:
@@ -145,56 +160,80 @@ class Opened:
     unread: tuple[Unread, ...]
 
 
-def open_data(data: ProgramData, keyring: Keyring) -> Opened:
+def open_data(data: ProgramData, keyring: Keyring, opening: Unsealing | None = None) -> Opened:
     """Open the sealed values of ``data`` with ``keyring``; values that cannot be opened stay sealed.
 
     An opened value must have the shape the schema gives the plain field (a rating 1..5, ...);
     one that does not is left sealed and reported, so it can never produce a wrong number.
+    ``opening``: where values are being opened already (started while ``data`` was loaded, see
+    ``api.report``); it opens whatever of ``data`` it was not given.
     """
     if not keyring:
         return Opened(data, 0, tuple(Unread(x.source.path, f, "no program key here")
                                      for x in sealed_items(data) for f in x.sealed))
-    unread: list[Unread] = []
-    texts = sorted({text for x in sealed_items(data) for text in x.sealed.values()})
-    results = dict(zip(texts, unseal_many(texts, keyring)))  # on every core for a large program
-    people = tuple(_open(x, results, unread) for x in data.participants)
-    pairs = tuple(_open(x, results, unread) for x in data.pairs)
-    checkins = tuple(_open(x, results, unread) for x in data.checkins)
-    responses = tuple(_open(x, results, unread) for x in data.responses)
-    opened = count_sealed(data) - len(unread)
-    new = dataclasses.replace(data, participants=people, pairs=pairs, checkins=checkins, responses=responses)
-    return Opened(new, opened, tuple(unread))
+    with opening or Unsealing(keyring) as values:
+        # each value is opened once, on every core for a large program; the values are put in place as
+        # they arrive, while the workers open the rest
+        values.expect(dict.fromkeys(text for x in sealed_items(data) for text in x.sealed.values()))
+        merge = _Merge(values.get)
+        new = dataclasses.replace(data, participants=merge.all(data.participants), pairs=merge.all(data.pairs),
+                                  checkins=merge.all(data.checkins), responses=merge.all(data.responses))
+    return Opened(new, count_sealed(data) - len(merge.unread), tuple(merge.unread))
 
 
-def _open(item: Any, results: Mapping[str, JsonValue | SealError], unread: list[Unread]) -> Any:
-    if not item.sealed:
-        return item
-    kind = kind_of(item)
-    assert kind is not None
-    changes: dict[str, Any] = {}
-    left: dict[str, str] = {}
-    for name, text in item.sealed.items():
-        value = results[text]
-        if isinstance(value, SealError):
-            left[name] = text
-            unread.append(Unread(item.source.path, name, str(value)))
-            continue
-        if not _fits(kind, name, value):
-            left[name] = text
-            unread.append(Unread(item.source.path, name, "it opened, but its value does not fit the field"))
-            continue
-        changes.update(_as_fields(name, value))
-    return dataclasses.replace(item, sealed=MappingProxyType(left), sealed_to=item.sealed_to if left else frozenset(),
-                               **changes)
+class _Merge:
+    """Puts opened values in place, item by item; what stays sealed is listed in ``unread``."""
+
+    def __init__(self, value_of: Callable[[str], JsonValue | SealError]) -> None:
+        self.value_of = value_of
+        self.unread: list[Unread] = []
+        self.fits: dict[tuple[Kind, str, object], bool] = {}
+
+    def all(self, items: tuple[S, ...]) -> tuple[S, ...]:
+        return tuple(self.one(x) if x.sealed else x for x in items)
+
+    def one(self, item: S) -> S:
+        kind = _KINDS[type(item)]
+        changes: dict[str, object] = {}
+        left: dict[str, str] = {}
+        for name, text in item.sealed.items():
+            value = self.value_of(text)
+            if isinstance(value, SealError):
+                left[name] = text
+                self.unread.append(Unread(item.source.path, name, str(value)))
+            elif not self.check(kind, name, value):
+                left[name] = text
+                self.unread.append(Unread(item.source.path, name, "it opened, but its value does not fit the field"))
+            elif name == "concern":
+                assert isinstance(value, dict)
+                changes["concern_level"], changes["concern_note"] = value.get("level", "low"), value.get("note", "")
+            else:
+                changes[name] = MappingProxyType(dict(sorted(value.items()))) if isinstance(value, dict) else value
+        changes["sealed"] = MappingProxyType(left) if left else _NO_SEALED
+        changes["sealed_to"] = item.sealed_to if left else frozenset()
+        return replaced(item, changes)
+
+    def check(self, kind: Kind, name: str, value: JsonValue) -> bool:
+        """Does ``value`` fit the plain field? Values repeat (a rating is 1..5, survey answers are few
+        combinations): each is checked once."""
+        memo = (kind, name, _key(value))
+        fits = self.fits.get(memo)
+        if fits is None:
+            fits = self.fits[memo] = _fits(kind, name, value)
+        return fits
 
 
-def _as_fields(name: str, value: JsonValue) -> dict[str, Any]:
-    if name == "concern":
-        assert isinstance(value, dict)
-        return {"concern_level": value.get("level", "low"), "concern_note": value.get("note", "")}
+_NO_SEALED: Mapping[str, str] = MappingProxyType({})
+
+
+def _key(value: JsonValue) -> object:
+    """Equal for two JSON values exactly when they are the same (True is not 1, 1.0 is not 1, key order
+    aside for a mapping)."""
     if isinstance(value, dict):
-        return {name: MappingProxyType(dict(sorted(value.items())))}
-    return {name: value}
+        return dict, frozenset((k, _key(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return list, tuple(_key(v) for v in value)
+    return type(value), value
 
 
 def _fits(kind: Kind, name: str, value: JsonValue) -> bool:
@@ -206,7 +245,7 @@ def _fits(kind: Kind, name: str, value: JsonValue) -> bool:
 
 
 @cache
-def _plain_validator(kind: Kind, name: str) -> Callable[[Any], Any]:
+def _plain_validator(kind: Kind, name: str) -> Callable[[JsonValue], object]:
     from .schema import plain_field_schema  # the schemas are the one description of a field's shape
     return fastjsonschema.compile(plain_field_schema(kind, name))
 
@@ -239,10 +278,10 @@ def seal_pairs(pairs: Iterable[Pair], recipients: Sequence[str]) -> tuple[Pair, 
         {**p.sealed, "end_reason": seal(p.end_reason, recipients)})) if p.end_reason else p for p in pairs)
 
 
-def open_with_key(data: ProgramData, keyring: Keyring) -> Opened:
+def open_with_key(data: ProgramData, keyring: Keyring, opening: Unsealing | None = None) -> Opened:
     """``open_data`` for commands: a key that opens none of the sealed values is an error, not a quiet
     report full of "needs the program key" (a wrong --identity, or a publish secret of another program)."""
-    opened = open_data(data, keyring)
+    opened = open_data(data, keyring, opening)
     if keyring and opened.unread and not opened.opened:
         raise RmcodeError(f"the key given opens none of the {len(opened.unread):,} sealed values: it is not a key "
                           "they were sealed to (check --identity or RMCODE_IDENTITY; after an admin change, "
