@@ -8,9 +8,7 @@ messages is not code and does not count.
 ``load/loader.py`` builds plain data from YAML nodes of any shape: it may use ``Any``
 (``Document.data``), and every other module types that data (``model.json``, ``model.documents``).
 
-RATCHET lists the modules that still use ``Any`` while their owners clean them; it only
-shrinks: a listed module that no longer uses ``Any`` fails too, so it must leave the list.
-``python tests/test_no_any.py`` prints each use and today's list as Python.
+``python tests/test_no_any.py`` prints each use.
 """
 
 from __future__ import annotations
@@ -23,9 +21,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "rmcode"
 ALLOWED = {"load/loader.py"}  # the YAML loader: values of any shape, before anything is known of them
 TYPING_MODULES = {"typing", "typing_extensions"}
-
-# modules (relative to src/rmcode) that still use Any; remove an entry when its module is clean
-RATCHET: set[str] = set()
 
 
 def any_uses(source: str) -> list[tuple[int, str]]:
@@ -90,25 +85,19 @@ def uses_by_module() -> dict[str, list[tuple[int, str]]]:
     return found
 
 
-def _explain(found: dict[str, list[tuple[int, str]]], modules: set[str]) -> str:
-    return "\n".join(f"  {rel}:{line}: {what}" for rel in sorted(modules) for line, what in found[rel])
+def _explain(found: dict[str, list[tuple[int, str]]]) -> str:
+    return "\n".join(f"  {rel}:{line}: {what}" for rel in sorted(found) for line, what in found[rel])
 
 
 def test_no_module_uses_any_outside_the_loader() -> None:
     found = uses_by_module()
-    new = set(found) - RATCHET
-    assert not new, ("typing.Any outside load/loader.py; use the model's types, model.json (JsonValue, Json), "
-                     "a TypedDict, or object with isinstance:\n" + _explain(found, new))
-
-
-def test_the_ratchet_only_shrinks() -> None:
-    gone = RATCHET - set(uses_by_module())
-    assert not gone, f"these modules no longer use Any: remove them from RATCHET: {sorted(gone)}"
+    assert not found, ("typing.Any outside load/loader.py; use the model's types, model.json (JsonValue, Json), "
+                       "a TypedDict, or object with isinstance:\n" + _explain(found))
 
 
 def test_the_loader_is_still_where_the_exemption_points() -> None:
     # a moved loader would leave the exemption pointing at nothing, and its Any would fail the first test
-    assert all((PACKAGE / rel).is_file() for rel in ALLOWED | RATCHET)
+    assert all((PACKAGE / rel).is_file() for rel in ALLOWED)
 
 
 def test_every_way_of_writing_any_is_found() -> None:
@@ -138,7 +127,3 @@ if __name__ == "__main__":
         for line, what in uses:
             print(f"{rel}:{line}: {what}", file=sys.stderr)
     print(f"{sum(map(len, everything.values()))} uses in {len(everything)} modules", file=sys.stderr)
-    print("RATCHET: set[str] = {")
-    for rel in sorted(everything):
-        print(f'    "{rel}",')
-    print("}")

@@ -39,10 +39,6 @@ def present(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def is_link(path: Path) -> bool:
-    return path.is_symlink()
-
-
 def write_if_changed(path: Path, text: str) -> None:
     """Replace the file atomically, and only when its bytes change."""
     data = text.encode("utf-8")
