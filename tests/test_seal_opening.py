@@ -77,15 +77,18 @@ def test_values_added_but_not_asked_for_are_dropped_and_those_not_added_are_open
 
 
 def _die(texts: list[str]) -> list[object]:
+    Path(os.environ["RMCODE_TEST_DIED"]).touch()  # the parent asks whether a worker really ran
     os._exit(3)  # a worker killed while it opens (out of memory, a signal)
 
 
-def test_when_a_worker_dies_the_values_are_opened_here(texts: list[str], small_pool: None,
+def test_when_a_worker_dies_the_values_are_opened_here(texts: list[str], small_pool: None, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     keyring = sealing.parse_identities(SECRET)
     one_by_one = [_outcome(v) for v in sealing.unseal_all(texts, keyring)]
     monkeypatch.setattr(sealing, "_unseal_chunk", _die)  # the forked workers inherit it
+    monkeypatch.setenv("RMCODE_TEST_DIED", str(tmp_path / "died"))
     assert [_outcome(v) for v in sealing.unseal_many(texts, keyring)] == one_by_one
+    assert (tmp_path / "died").exists(), "no worker ran: the test would not see the parent take over"
     assert not multiprocessing.active_children()
 
 
@@ -174,7 +177,8 @@ def test_report_opens_cached_values_while_loading_and_the_rest_after(program_rep
     early = set(added[:32])
     assert len(early) == 32 and len(asked) == 32  # from the cache: 16 check-ins, none dated after AS_OF
     assert len(set(asked) - early) == 2  # the changed file (sealed again: both values) was opened after loading
-    reference = open_data(api.load_as_of(root, AS_OF)[0], sealing.parse_identities(SECRET))  # one by one
+    monkeypatch.setattr(sealing, "PARALLEL_FROM", 10**9)  # the reference opens one by one, in this process
+    reference = open_data(api.load_as_of(root, AS_OF)[0], sealing.parse_identities(SECRET))
     assert (data, opened, day) == (reference.data, reference.opened, AS_OF)
     assert [(c.date.day, c.rating, c.good_fit) for c in data.checkins] == [
         (d, 2 if d == 13 else d % 5 + 1, d % 2 == 0) for d in range(11, 27)]

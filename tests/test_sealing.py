@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
 
 import pytest
 
@@ -80,28 +79,13 @@ def test_standard_age_tool_reads_ours_and_we_read_its(tmp_path, keys: tuple[str,
     assert sealing.unseal(theirs, sealing.parse_identities(secret)) == 4
 
 
-def test_recipient_count_reads_the_header_strictly_like_b64decode_validate(keys: tuple[str, str]) -> None:
-    """x25519_stanzas decodes with binascii's strict mode (8x quicker than b64decode(validate=True), and
-    it runs for every sealed value validate checks): both decoders agree on every damaged armor."""
-    import base64
-    import binascii
-    import random
-
-    def decoded(decode: Callable[[str], bytes], chunk: str) -> bytes | None:
-        try:
-            return decode(chunk)
-        except (binascii.Error, ValueError):
-            return None
-
+def test_recipient_count_reads_the_header_strictly(keys: tuple[str, str]) -> None:
+    """x25519_stanzas counts the header's stanzas, and a header that is not strict base64 gives -1."""
     recipients = [keys[1], *(sealing.generate_identity()[1] for _ in range(2))]
     texts = [sealing.seal(value, recipients[:n]) for n in (1, 2, 3) for value in (4, {"note": "x" * 900})]
     assert [sealing.x25519_stanzas(t) for t in texts] == [1, 1, 2, 2, 3, 3]
-    rng = random.Random(9)
-    for text in texts:
-        for _ in range(1500):
-            at = rng.randrange(len(text))
-            damaged = text[:at] + rng.choice("AQgw+/=\n -é\r") + text[at + 1:]
-            body = damaged.strip().split("\n")[1:-1]
-            for chunk in ("".join(body[:n]).replace(" ", "") for n in (4, 8, len(body))):
-                assert decoded(lambda c: binascii.a2b_base64(c, strict_mode=True), chunk) == \
-                    decoded(lambda c: base64.b64decode(c, validate=True), chunk), chunk
+    lines = texts[2].split("\n")
+    for damage in ("-", "é", "=", "*"):  # outside the alphabet, or padding in the middle of the header
+        damaged = "\n".join([lines[0], damage + lines[1][1:], *lines[2:]])
+        assert sealing.x25519_stanzas(damaged) == -1, damage
+    assert sealing.x25519_stanzas("-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----") == -1

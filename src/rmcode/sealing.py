@@ -211,10 +211,10 @@ class Unsealing:
 
     def get(self, text: str) -> JsonValue | SealError:
         """The value of ``text`` (or the SealError saying why it cannot be opened)."""
-        from concurrent.futures.process import BrokenProcessPool
-
         index = self._part_of.get(text)
         if index is not None and index not in self._taken:
+            from concurrent.futures.process import BrokenProcessPool  # once per part, not once per value
+
             self._taken.add(index)
             chunk, part = self._parts[index]
             try:
@@ -278,5 +278,5 @@ def _unseal_chunk(texts: list[str]) -> list[JsonValue | SealError]:
 def unseal_many(texts: Sequence[str], keyring: Keyring) -> list[JsonValue | SealError]:
     """``unseal_all`` on every core for many values (see ``Unsealing``)."""
     with Unsealing(keyring) as opening:
-        opening.expect(texts)
+        opening.expect(dict.fromkeys(texts))  # a repeated text is opened once
         return [opening.get(text) for text in texts]

@@ -177,7 +177,7 @@ def _read(root: Path) -> Reader:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading creates about a million objects and no garbage cycles worth collecting:
     without this the collector re-scans them over and over (several times slower)."""
     enabled = gc.isenabled()
@@ -202,7 +202,7 @@ def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None
     """
     changed = data_changed_later(root) if as_of is None else None
     try:
-        with _collector_paused():
+        with collector_paused():
             found, records = _checked(root, progress, use_cache)
             problems = found.problems + [p for record in records.values() if record.problems for p in record.problems]
             roster = _roster(root, problems)
@@ -229,7 +229,7 @@ def validate_overlaid(root: Path, rel: str, content: bytes, as_of: dt.date) -> t
     own = validate_document(doc, schema)
     if own:
         return own, None
-    with _collector_paused():
+    with collector_paused():
         found, records = _checked(root, None, True)
         records.pop(rel, None)
         return pipeline_overlaid(_items(records), Reread(records, _read(root)), doc, schema, as_of,

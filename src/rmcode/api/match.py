@@ -103,9 +103,11 @@ def _matchable(root: Path, on: dt.date, cohort: str | None) -> ProgramData:
     would fail validation, but it is replaced in this run.
     """
     progress, importing = _import_meanwhile(SOLVER)
-    result = validate(root, on, progress)
-    if importing:
-        importing[0].join()
+    try:
+        result = validate(root, on, progress)
+    finally:  # never leave the process while a thread is half-way through importing numpy's C extensions
+        for thread in importing:
+            thread.join()
     from ..match.assign import cohorts_in_scope
 
     if result.data is None:

@@ -14,14 +14,14 @@ from ..report.build import build_report
 from ..report.model import Report
 from ..sealing import Keyring, Unsealing
 from ..validate.sealed import open_with_key
-from . import _collector_paused, load_as_of
+from . import collector_paused, load_as_of
 
 
 def load_opened(root: Path, as_of: dt.date | None, identity: Path | None = None) -> tuple[ProgramData, dt.date, int]:
     """The program as it stood on the report date (see ``api.load_as_of``) with sealed values
     opened where a key is, that date, and how many values were opened."""
     keyring = read_keyring(identity)  # a bad key fails before the long part
-    with _collector_paused():  # a million objects and no cycles worth collecting, also after loading
+    with collector_paused():  # a million objects and no cycles worth collecting, also after loading
         opening = _start_opening(root, keyring, as_of)
         try:
             loaded, day = load_as_of(root, as_of)

@@ -8,6 +8,7 @@ plain field keeps its default) until ``open_data`` opens them with a keyring.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -171,7 +172,8 @@ def open_data(data: ProgramData, keyring: Keyring, opening: Unsealing | None = N
     if not keyring:
         return Opened(data, 0, tuple(Unread(x.source.path, f, "no program key here")
                                      for x in sealed_items(data) for f in x.sealed))
-    with opening or Unsealing(keyring) as values:
+    # the caller closes an opening it started; one started here is closed here
+    with contextlib.nullcontext(opening) if opening else Unsealing(keyring) as values:
         # each value is opened once, on every core for a large program; the values are put in place as
         # they arrive, while the workers open the rest
         values.expect(dict.fromkeys(text for x in sealed_items(data) for text in x.sealed.values()))
