@@ -6,6 +6,7 @@ stays in ``sealed``; a plain value is read as written. Real age encryption, no f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from rmcode import sealing
@@ -75,3 +76,30 @@ def test_a_sealing_section_lists_recipients_and_extra_fields() -> None:
     read = Sealing.from_raw(section)
     assert (read.keys, dict(read.fields), read.declared) == ((PUBLIC,), {"participant": frozenset({"bio"})}, True)
     assert Sealing.from_raw(None) == Sealing() and Sealing.from_raw({}).declared
+
+
+def _leaks(item: object, armors: set[str]) -> list[str]:
+    """The attributes other than ``sealed`` whose value holds any of ``armors`` (found by a line of each
+    armor's base64 body, which no repr escapes)."""
+    marks = {a.split("\n")[1] for a in armors}
+    return [f.name for f in dataclasses.fields(item) if f.name != "sealed"
+            if any(m in repr(getattr(item, f.name)) for m in marks)]
+
+
+def test_no_sealable_field_of_any_kind_puts_its_armor_into_a_plain_attribute() -> None:
+    """Driven by SEALABLE itself: a field added there but forgotten in its ``from_raw`` fails here."""
+    values = {"self_identification": {"gender": "woman"}, "concern": {"note": "late"}, "answers": {"q": 3},
+              "rating": 4, "good_fit": False}
+    kinds = {
+        "participant": (Participant, dict(REQUIRED)),
+        "checkin": (CheckIn, {"pair": "ana--bo", "date": "2026-02-01", "author": "ana", "minutes": 30}),
+        "survey-response": (SurveyResponse, {"survey": "closing", "respondent": "ana", "date": "2026-03-01"}),
+        "pair": (Pair, {"id": "ana--bo", "cohort": "c1", "mentor": "ana", "mentee": "bo", "status": "ended",
+                        "ended": "2026-03-02"}),
+    }
+    assert set(kinds) == set(SEALABLE)
+    for kind, (model, base) in kinds.items():
+        sealed = {name: armor(values.get(name, "secret")) for name in SEALABLE[kind]}
+        item = model.from_raw({**base, **sealed}, Source("x.yaml"))
+        assert _leaks(item, set(sealed.values())) == [], kind
+        assert sorted(item.sealed) == sorted(SEALABLE[kind]), kind
