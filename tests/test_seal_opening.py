@@ -133,19 +133,13 @@ def _key_file(root: Path, secret: str = SECRET) -> Path:
     return path
 
 
-def test_the_cache_gives_each_frame_as_read_and_hands_the_result_to_the_next_load(
-        program_repo: ProgramRepo) -> None:
+def test_the_cache_gives_each_frame_as_read(program_repo: ProgramRepo) -> None:
     root = _program(program_repo)
     dates: list[str] = []
-    kept = cache.load(root, keep=True, each=lambda records: dates.extend(
+    read = cache.load(root, each=lambda records: dates.extend(
         str(r.item.date) for r in records if isinstance(r.item, CheckIn)))
     assert sorted(dates) == [f"2026-02-{d}" for d in range(11, 27)] + ["2026-03-20"]
-    assert cache.load(root) is kept  # the file is unchanged: what was read is taken as it is
-    again = cache.load(root)
-    assert again is not kept and again == kept  # handed over once; read again, the same entries
-    kept = cache.load(root, keep=True)
-    cache.save(root, [cache.dumps({})], cache.now(), append=True)  # the file changes in between
-    assert cache.load(root) is not kept
+    assert cache.load(root) == read  # read again: the same entries
 
 
 def test_report_opens_cached_values_while_loading_and_the_rest_after(program_repo: ProgramRepo,

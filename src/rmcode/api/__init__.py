@@ -195,15 +195,16 @@ def collector_paused() -> Iterator[None]:
 
 
 def validate(root: Path, as_of: dt.date | None = None, progress: Progress | None = None,
-             use_cache: bool = True) -> Validation:
+             use_cache: bool = True, stored: cache.Loaded | None = None) -> Validation:
     """Check every file of the program at ``root`` against its schema and the cross-file rules.
 
-    Results of unchanged files are reused from the cache (see ``rmcode.io.cache``).
+    Results of unchanged files are reused from the cache (see ``rmcode.io.cache``); ``stored``:
+    the cache as the caller already read it in this run (else it is read here).
     """
     changed = data_changed_later(root) if as_of is None else None
     try:
         with collector_paused():
-            found, records = _checked(root, progress, use_cache)
+            found, records = _checked(root, progress, use_cache, stored)
             problems = found.problems + [p for record in records.values() if record.problems for p in record.problems]
             roster = _roster(root, problems)
             result = validate_items(_items(records), problems, resolve_as_of(root, as_of, changed), len(found.files),
@@ -236,10 +237,14 @@ def validate_overlaid(root: Path, rel: str, content: bytes, as_of: dt.date) -> t
                                  _present(found), _roster(root, []))
 
 
-def _checked(root: Path, progress: Progress | None, use_cache: bool) -> tuple[Scan, dict[str, Record]]:
+def _checked(root: Path, progress: Progress | None, use_cache: bool,
+             stored: cache.Loaded | None = None) -> tuple[Scan, dict[str, Record]]:
     """The repository's files and each one's record (see ``_records``)."""
     started = cache.now()  # before any stat: see cache.RACY_NS
-    stored = cache.load(root) if use_cache else cache.Loaded({}, {}, 0)
+    if not use_cache:
+        stored = cache.Loaded({}, {}, 0)
+    elif stored is None:
+        stored = cache.load(root)
     found = scan(root, stored.folders)
     return found, _records(root, found, stored, started, progress, use_cache)
 
@@ -275,15 +280,16 @@ def _roster(root: Path, problems: list[Problem]) -> HrRoster | None:
         return None
 
 
-def load_program(root: Path, as_of: dt.date | None = None) -> ProgramData:
-    """The validated program, or SchemaError with every problem."""
-    result = validate(root, as_of)
+def load_program(root: Path, as_of: dt.date | None = None, stored: cache.Loaded | None = None) -> ProgramData:
+    """The validated program, or SchemaError with every problem (``stored``: see ``validate``)."""
+    result = validate(root, as_of, stored=stored)
     if not result.valid or result.data is None:
         raise SchemaError(result.problems)
     return result.data
 
 
-def load_as_of(root: Path, as_of: dt.date | None = None) -> tuple[ProgramData, dt.date]:
+def load_as_of(root: Path, as_of: dt.date | None = None,
+               stored: cache.Loaded | None = None) -> tuple[ProgramData, dt.date]:
     """The program as it stood on ``as_of`` (default: HEAD's date), and that date.
 
     Validated as of the later of ``as_of`` and the current date, so that a view of an
@@ -292,7 +298,7 @@ def load_as_of(root: Path, as_of: dt.date | None = None) -> tuple[ProgramData, d
     """
     current = resolve_as_of(root, None)
     day = as_of or current
-    return load_program(root, max(day, current)).on(day), day
+    return load_program(root, max(day, current), stored).on(day), day
 def repository_warnings(root: Path, program: Program) -> list[Problem]:
     """Warnings about the repository beyond its data: issue forms behind program.yaml, template text left in."""
     from ..github.forms import FORM_FIELDS, placeholder_warnings, stale_forms

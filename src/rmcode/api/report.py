@@ -22,9 +22,9 @@ def load_opened(root: Path, as_of: dt.date | None, identity: Path | None = None)
     opened where a key is, that date, and how many values were opened."""
     keyring = read_keyring(identity)  # a bad key fails before the long part
     with collector_paused():  # a million objects and no cycles worth collecting, also after loading
-        opening = _start_opening(root, keyring, as_of)
+        opening, stored = _start_opening(root, keyring, as_of)
         try:
-            loaded, day = load_as_of(root, as_of)
+            loaded, day = load_as_of(root, as_of, stored)
             opened = open_with_key(loaded, keyring, opening)
         finally:
             if opening is not None:
@@ -40,26 +40,27 @@ def progress_report(root: Path, as_of: dt.date | None, identity: Path | None = N
     return build_report(data, day, private=private, opened=opened)
 
 
-def _start_opening(root: Path, keyring: Keyring, as_of: dt.date | None) -> Unsealing | None:
+def _start_opening(root: Path, keyring: Keyring,
+                   as_of: dt.date | None) -> tuple[Unsealing | None, cache.Loaded | None]:
     """Start opening the sealed values the validation cache holds, on every core, as it is read.
 
     Opening is most of the time of a report with the key (~0.16 ms of CPU per value). The values of
     unchanged files are in the cache, so the workers start on them while the cache is read and the
     program loaded and validated; ``open_data`` then asks for the values of the program as loaded
     and gets what was opened, plus what was not started here (files changed since the cache was
-    written) opened then. None without a key.
+    written) opened then. Also what was read of the cache, for validation to take as it is. Neither
+    without a key.
     """
     if not keyring:
-        return None
+        return None, None
     opening = Unsealing(keyring)
     try:
-        # validation then takes what was read from memory (``cache.load``)
-        cache.load(root, keep=True, each=lambda records: opening.add(
+        stored = cache.load(root, each=lambda records: opening.add(
             text for record in records if record.item is not None for text in _sealed_texts(record.item, as_of)))
     except BaseException:
         opening.close()
         raise
-    return opening
+    return opening, stored
 
 
 def _sealed_texts(item: Item, as_of: dt.date | None) -> Iterator[str]:

@@ -128,37 +128,18 @@ def cache_path(root: Path) -> Path:
     return base / f"validate-{_key()}.pickle"
 
 
-# what ``load(root, keep=True)`` read: (cache file, its stamp, the result), for the next ``load``
-_kept: tuple[Path, Stamp, Loaded] | None = None
-
-
-def load(root: Path, keep: bool = False, each: Callable[[Iterable[Record]], None] | None = None) -> Loaded:
+def load(root: Path, each: Callable[[Iterable[Record]], None] | None = None) -> Loaded:
     """The trustworthy cached entries; none when there is no cache or it cannot be read.
 
-    ``keep``: the next ``load`` of the same cache file in this process returns this same result
-    instead of reading it again, as long as the file is unchanged (same size, mtime and inode).
     ``each`` is given the trusted records of each frame as it is read (a later frame may supersede
     some). ``report`` reads the cache first, to start opening the sealed values it holds while it
-    reads on, and then loads the program as every command does.
+    reads on, and then hands what it read to validation (``api.validate``'s ``stored``).
     """
-    global _kept
-    path = cache_path(root)
-    kept, _kept = _kept, None
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if kept is not None and kept[:2] == (path, stamp):
-                loaded = kept[2]
-                if each is not None:
-                    each(loaded.records.values())
-            else:
-                loaded = _parse(handle.read(), each)
+        with open(cache_path(root), "rb") as handle:
+            return _parse(handle.read(), each)
     except OSError:
         return Loaded({}, {}, 0)
-    if keep:
-        _kept = (path, stamp, loaded)
-    return loaded
 
 
 def _parse(blob: bytes, each: Callable[[Iterable[Record]], None] | None) -> Loaded:
