@@ -44,7 +44,7 @@ def _start_opening(root: Path, keyring: Keyring,
                    as_of: dt.date | None) -> tuple[Unsealing | None, cache.Loaded | None]:
     """Start opening the sealed values the validation cache holds, on every core, as it is read.
 
-    Opening is most of the time of a report with the key (~0.16 ms of CPU per value). The values of
+    Opening is most of the time of a report with the key (~0.1 ms of CPU per value). The values of
     unchanged files are in the cache, so the workers start on them while the cache is read and the
     program loaded and validated; ``open_data`` then asks for the values of the program as loaded
     and gets what was opened, plus what was not started here (files changed since the cache was

@@ -40,8 +40,8 @@ def _entities(text: str) -> str:
     return text.translate(_ENTITIES)
 
 
-_GFM_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
-_GFM_SPECIAL = frozenset("\\`*_[]|~")
+# one translation table: &, <, >, @ as references; \ ` * _ [ ] | ~ backslash-escaped
+_GFM = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"} | {c: f"\\{c}" for c in "\\`*_[]|~"})
 # what GitHub turns into a link without any markup: scheme://..., mailto:/xmpp: and www.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=/)|(?<=mailto):|(?<=xmpp):|(?<=\bwww)\.")
 
@@ -61,7 +61,7 @@ def gfm_text(text: object, limit: int | None = None) -> str:
     value = clean(str(text))
     if limit is not None and len(value) > limit:
         value = value[:limit - 1] + "…"
-    value = "".join(_GFM_ENTITIES.get(c) or (f"\\{c}" if c in _GFM_SPECIAL else c) for c in value)
+    value = value.translate(_GFM)
     return _AUTOLINK.sub(lambda m: f"&#{ord(m.group())};", value)
 
 
