@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from itertools import chain
 from typing import TypeVar
 
 import numpy as np
@@ -60,21 +61,29 @@ class Times:
         found = self._slots.get((p.login, step))
         if found is None:
             found = self._slots[p.login, step] = frozenset().union(
-                *(self._entry(p, entry, step) for entry in p.availability))
+                *(self.entry(p, entry, step) for entry in p.availability))
         return found
 
-    def _entry(self, p: Participant, entry: str, step: int) -> frozenset[int]:
+    def entry(self, p: Participant, entry: str, step: int) -> frozenset[int]:
+        """The slots of one of ``p``'s availability entries, computed once per entry and time zone."""
         found = self._entries.get((entry, p.timezone, step))
         if found is None:
             found = self._entries[entry, p.timezone, step] = replace(p, availability=(entry,)).slots_utc(self.on, step)
         return found
 
 
-def _bits(sets: Sequence[Iterable[int]], width: int) -> NDArray[np.float32]:
+def _bits(sets: Sequence[Collection[int]], width: int) -> NDArray[np.float32]:
     """Sets of small integers as a 0/1 matrix, so set intersections become matrix products."""
     out = np.zeros((len(sets), width), dtype=np.float32)
-    rows = [i for i, s in enumerate(sets) for _ in s]
-    cols = [c for s in sets for c in s]
+    lengths = np.fromiter(map(len, sets), dtype=np.intp, count=len(sets))
+    cols = np.fromiter(chain.from_iterable(sets), dtype=np.intp, count=int(lengths.sum()))
+    out[np.repeat(np.arange(len(sets)), lengths), cols] = 1.0
+    return out
+
+
+def _set(rows: Index, cols: Index, shape: tuple[int, int]) -> NDArray[np.float32]:
+    """A 0/1 matrix with ones at (rows[i], cols[i])."""
+    out = np.zeros(shape, dtype=np.float32)
     out[rows, cols] = 1.0
     return out
 
@@ -124,18 +133,26 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
     # answers 1-5 one-hot (5 columns per question), so answer similarity becomes a matrix product
     answers = [[q * 5 + p.working_style[qid] - 1 for q, qid in enumerate(questions) if qid in p.working_style]
                for p in people]
+    flat = np.fromiter(chain.from_iterable(answers), dtype=np.intp)
+    who = np.repeat(np.arange(len(people)), np.fromiter(map(len, answers), dtype=np.intp, count=len(people)))
+    # question q's answer as steps (bit 4q + t set when the answer is above t + 1), and its four bits
+    step_cols = (flat // 5 * 4)[:, None] + np.arange(4)[None, :]
+    above = np.arange(4)[None, :] < (flat % 5)[:, None]
+    width = 4 * len(questions)
+    entry = times.entry
     side = Side(
         people=tuple(people),
         level=np.array([p.level for p in people], dtype=np.int64),
         offset=np.array([times.offset(p) / 60 for p in people], dtype=np.float32),
         languages=_bits([[lang[x] for x in p.languages] for p in people], len(lang)),
-        slots=(slots := _bits([sorted(times.slots(p, step)) for p in people], 7 * 1440 // step)),
+        slots=(slots := _bits([[s for e in p.availability for s in entry(p, e, step)] for p in people],
+                              7 * 1440 // step)),
         n_slots=slots.sum(axis=1),
         skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
         style=_bits(answers, 5 * len(questions)),
-        answered=_bits([[a // 5 for a in row] for row in answers], len(questions)),
-        steps=_bits([[a // 5 * 4 + t for a in row for t in range(a % 5)] for row in answers], 4 * len(questions)),
-        stepped=_bits([[a // 5 * 4 + t for a in row for t in range(4)] for row in answers], 4 * len(questions)),
+        answered=_set(who, flat // 5, (len(people), len(questions))),
+        steps=_set(np.repeat(who, 4)[above.ravel()], step_cols[above], (len(people), width)),
+        stepped=_set(np.repeat(who, 4), step_cols.ravel(), (len(people), width)),
         department=np.array([dept[p.department.casefold()] for p in people], dtype=np.int64),
         available=np.array([not p.is_paused(times.on) for p in people], dtype=np.bool_),
     )
