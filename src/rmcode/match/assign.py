@@ -49,7 +49,7 @@ from .scoring import (
     breakdown,
     estimate,
     estimator,
-    pair_reason,
+    pair_reasons,
     score,
     unit_weights,
 )
@@ -243,17 +243,15 @@ def _pairs(program: Program, pool: Pool, chosen: Assignment, weights: dict[str, 
     if not chosen:
         return []
     block = Block(pool, np.array([e for e, _ in chosen]), np.array([m for _, m in chosen]), outer=False)
-    parts = breakdown(block, weights)
-    style = CRITERIA["working_style"](block)
-    times = pool.times or Times(on)
+    parts = breakdown(block, weights).tolist()
+    reasons = pair_reasons(program, block, CRITERIA["working_style"](block), pool.times or Times(on))
     out = []
-    for k, (e, m) in enumerate(chosen):
-        mentee, mentor = pool.mentees.people[e], pool.mentors.people[m]
-        pid = Pair.make_id(mentor.login, mentee.login)
-        out.append(Pair(pid, pool.cohort, mentor.login, mentee.login, "proposed", earlier.get(pid) or on,
-                        score=int(parts[k].sum()) / UNIT,
-                        breakdown={key: int(v) / UNIT for key, v in zip(BREAKDOWN_KEYS, parts[k])},
-                        reason=pair_reason(program, mentor, mentee, times, float(style[k]))))
+    for (e, m), part, reason in zip(chosen, parts, reasons):
+        mentor_login, mentee_login = pool.mentors.people[m].login, pool.mentees.people[e].login
+        pid = Pair.make_id(mentor_login, mentee_login)
+        out.append(Pair(pid, pool.cohort, mentor_login, mentee_login, "proposed", earlier.get(pid) or on,
+                        score=sum(part) / UNIT, breakdown={key: v / UNIT for key, v in zip(BREAKDOWN_KEYS, part)},
+                        reason=reason))
     return out
 
 

@@ -9,7 +9,6 @@ rounding of the parts distributed by largest remainder so that they add up to th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +18,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ..load.text import clean
-from ..model import BREAKDOWN_KEYS, DAYS, Participant, Program, Weights
+from ..model import BREAKDOWN_KEYS, DAYS, Program, Weights
 from .eligibility import Block, Pool, Side, Times
 
 UNIT = 10_000
@@ -249,53 +248,92 @@ def _day_parts(step: int) -> tuple[int, ...]:
     return tuple(_day_part(i * step / 60) for i in range(1440 // step))
 
 
-def _free_together(mentor: Participant, mentee: Participant, times: Times) -> str:
-    """The mentee's local day parts with the most shared slots, e.g. "Tue mornings and Thu afternoons"."""
-    local_offset = times.offset(mentee)
-    step = math.gcd(30, local_offset, times.offset(mentor))
-    per_day, shift, parts = 1440 // step, local_offset // step, _day_parts(step)
-    counts: dict[tuple[int, int], int] = {}
-    for slot in times.slots(mentor, step) & times.slots(mentee, step):
-        local = (slot + shift) % (7 * per_day)
-        key = (local // per_day, parts[local % per_day])
-        counts[key] = counts.get(key, 0) + 1
-    best = sorted(sorted(counts, key=lambda k: (-counts[k], k))[:2])
-    names = [*(name for _, _, name in _PARTS), "nights"]
-    return " and ".join(f"{DAYS[day].title()} {names[part]}" for day, part in best)
-
-
 def _hours(minutes: int) -> str:
     """A time-zone difference as people say it: "3 h", "5 h 45 min", "45 min"."""
     h, m = divmod(abs(minutes), 60)
     return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
 
 
-def pair_reason(program: Program, mentor: Participant, mentee: Participant, times: Times,
-                style_similarity: float) -> str:
-    """One line a reviewer can check against the two profiles.
+def _free_together(block: Block, times: Times) -> list[str]:
+    """Per pair of a paired block, the mentee's local day parts with the most shared slots.
+
+    E.g. "Tue mornings and Thu afternoons": the two (day, part) groups of the most shared
+    weekly slots, ties by day then part, in day order. Counted on the pool's slots (of
+    ``pool.step`` minutes, which divides every offset and every half hour: each slot lies
+    in one local day part), so every count is the same multiple of the count in slots of
+    any longer exact step, and the order is the same.
+    """
+    step = block.pool.step
+    per_day = 1440 // step
+    pair, slot = np.nonzero(block.e.week[block.rows] * block.m.week[block.cols])  # the shared slots
+    shift = np.array([times.offset(p) // step for p in (block.e.people[i] for i in block.rows.tolist())],
+                     dtype=np.int64)
+    shifts, which = np.unique(shift, return_inverse=True)
+    # per distinct shift, the (day, part) group of each UTC slot in the mentee's local week
+    local = (np.arange(7 * per_day)[None, :] + shifts[:, None]) % (7 * per_day)
+    group = local // per_day * _GROUPS_PER_DAY + np.array(_day_parts(step))[local % per_day]
+    n, groups = len(shift), 7 * _GROUPS_PER_DAY
+    counts = np.bincount(pair * groups + group[which.ravel()[pair], slot], minlength=n * groups).reshape(n, groups)
+    best = np.argsort(-counts, axis=1, kind="stable")[:, :2]  # most shared first, ties by (day, part)
+    most = np.take_along_axis(counts, best, axis=1)
+    out = []
+    for (a, b), (x, y) in zip(best.tolist(), most.tolist()):
+        if not y:
+            out.append(_GROUP_NAMES[a] if x else "")
+        else:
+            out.append(f"{_GROUP_NAMES[min(a, b)]} and {_GROUP_NAMES[max(a, b)]}")
+    return out
+
+
+_GROUPS_PER_DAY = len(_PARTS) + 1
+_GROUP_NAMES = tuple(f"{day.title()} {name}" for day in DAYS for name in (*(n for _, _, n in _PARTS), "nights"))
+
+
+def pair_reasons(program: Program, block: Block, style_similarity: Floats, times: Times) -> list[str]:
+    """One line per pair of a paired block, that a reviewer can check against the two profiles.
 
     Names and departments are cleaned (one line, no control or bidi characters): `rmcode
     match` prints the reason in a terminal, where an escape sequence would act.
     """
+    skill_names: dict[str, str] = {}
+    for sk in program.skills:
+        skill_names.setdefault(sk.id, sk.name)
+    cleaned: dict[str, str] = {}
+    spans: dict[int, str] = {}
+    free_parts = _free_together(block, times)
+    departs = (block.e.department[block.rows] != block.m.department[block.cols]).tolist()
+    similar = (np.asarray(style_similarity) >= 0.75).tolist() if program.working_style else [False] * len(departs)
     out = []
-    wanted = list(mentee.skills_wanted)
-    if wanted:
-        covered = [s for s in wanted if s in mentor.skills_offered]
-        names = ", ".join((program.skill(s).name if program.skill(s) else s)  # type: ignore[union-attr]
-                          for s in covered)
-        out.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} {clean(mentee.name)} wants"
-                   + (f": {names}" if names else ""))
-    free = _free_together(mentor, mentee, times)
-    if free:
-        out.append(f"both free {free}")
-    if mentor.department.casefold() != mentee.department.casefold():
-        out.append(f"different departments ({clean(mentor.department)}, {clean(mentee.department)})")
-    gap = times.offset(mentor) - times.offset(mentee)
-    out.append("same time zone" if gap == 0 else f"time zones {_hours(gap)} apart")
-    if style_similarity >= 0.75 and program.working_style:
-        out.append("similar working style")
-    asked = [clean(p.name) for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
-    if asked:
-        out.append("asked for each other" if len(asked) == 2 else f"{asked[0]} asked for this pairing")
-    text = "; ".join(out)
-    return text if len(text) <= _REASON_MAX else text[:_REASON_MAX - 1] + "…"
+    for k, (e, m) in enumerate(zip(block.rows.tolist(), block.cols.tolist())):
+        mentee, mentor = block.e.people[e], block.m.people[m]
+        parts = []
+        wanted = mentee.skills_wanted
+        if wanted:
+            offered = mentor.skills_offered
+            covered = [sk for sk in wanted if sk in offered]
+            names = ", ".join(skill_names.get(sk, sk) for sk in covered)
+            parts.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} "
+                         f"{clean(mentee.name)} wants" + (f": {names}" if names else ""))
+        if free_parts[k]:
+            parts.append(f"both free {free_parts[k]}")
+        if departs[k]:
+            a, b = mentor.department, mentee.department
+            a_clean = cleaned[a] if a in cleaned else cleaned.setdefault(a, clean(a))
+            b_clean = cleaned[b] if b in cleaned else cleaned.setdefault(b, clean(b))
+            parts.append(f"different departments ({a_clean}, {b_clean})")
+        gap = times.offset(mentor) - times.offset(mentee)
+        if gap == 0:
+            parts.append("same time zone")
+        else:
+            if gap not in spans:
+                spans[gap] = f"time zones {_hours(gap)} apart"
+            parts.append(spans[gap])
+        if similar[k]:
+            parts.append("similar working style")
+        if mentee.prefer or mentor.prefer:
+            asked = [clean(p.name) for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
+            if asked:
+                parts.append("asked for each other" if len(asked) == 2 else f"{asked[0]} asked for this pairing")
+        text = "; ".join(parts)
+        out.append(text if len(text) <= _REASON_MAX else text[:_REASON_MAX - 1] + "…")
+    return out
