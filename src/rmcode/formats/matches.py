@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from ..errors import SchemaError
@@ -35,7 +36,7 @@ _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 def _scalar(value: str) -> str:
     if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
         return value
-    quoted = json.dumps(value, ensure_ascii=False)
+    quoted = encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) returns for a string
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
@@ -43,7 +44,21 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
-def _pair_lines(p: Pair) -> list[str]:
+class _Numbers(dict[float, str]):
+    """``_number`` of each value, computed once per value (scores and their parts repeat across pairs).
+
+    Zero is never looked up: ``0.0 == -0.0`` but their texts differ.
+    """
+
+    def __missing__(self, value: float) -> str:
+        text = _number(value)
+        if value:
+            self[value] = text
+        return text
+
+
+def _pair_lines(p: Pair, numbers: Mapping[float, str] | None = None) -> list[str]:
+    number = _number if numbers is None else numbers.__getitem__
     lines = [f"  - id: {_scalar(p.id)}", f"    cohort: {_scalar(p.cohort)}", f"    mentor: {_scalar(p.mentor)}",
              f"    mentee: {_scalar(p.mentee)}", f"    status: {p.status}"]
     for name in ("proposed", "matched", "ended"):
@@ -55,10 +70,11 @@ def _pair_lines(p: Pair) -> list[str]:
     elif "end_reason" in p.sealed:  # kept as it was sealed: rmcode match never opens it
         lines += ["    end_reason: |", *(f"      {line}" for line in p.sealed["end_reason"].strip("\n").split("\n"))]
     if p.score is not None:
-        lines.append(f"    score: {_number(p.score)}")
-    keys = [k for k in BREAKDOWN_KEYS if k in p.breakdown] + sorted(set(p.breakdown) - set(BREAKDOWN_KEYS))
+        lines.append(f"    score: {number(p.score)}")
+    keys = BREAKDOWN_KEYS if tuple(p.breakdown) == BREAKDOWN_KEYS else \
+        [k for k in BREAKDOWN_KEYS if k in p.breakdown] + sorted(set(p.breakdown) - set(BREAKDOWN_KEYS))
     if keys:
-        lines += ["    breakdown:", *(f"      {k}: {_number(p.breakdown[k])}" for k in keys)]
+        lines += ["    breakdown:", *(f"      {k}: {number(p.breakdown[k])}" for k in keys)]
     if p.reason:
         lines.append(f"    reason: {_scalar(p.reason)}")
     return lines
@@ -67,8 +83,9 @@ def _pair_lines(p: Pair) -> list[str]:
 def render(pairs: Sequence[Pair], unmatched: Sequence[Unmatched]) -> str:
     """The full text of matches.yaml: schema line, pairs by id, then unmatched people by login."""
     lines = [HEADER.rstrip("\n"), "pairs:" if pairs else "pairs: []"]
+    numbers = _Numbers()
     for p in sorted(pairs, key=lambda p: p.id):
-        lines += _pair_lines(p)
+        lines += _pair_lines(p, numbers)
     if unmatched:
         lines.append("unmatched:")
         for u in sorted(unmatched, key=lambda u: (login_key(u.login), u.cohort)):
