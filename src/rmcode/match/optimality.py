@@ -480,8 +480,11 @@ def _prices(edges: _Edges, match: Ints, capacity: Ints) -> Ints:
     free = mine < 0
     np.maximum.at(v, edges.cols[free], edges.weight[free])
     moves = ~free & (mine != edges.cols)
-    dest, source = edges.cols[moves], mine[moves]
-    gain = edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]]
+    # the moves grouped by source column, so that a sweep finds the moves out of the columns that changed
+    by_source = np.argsort(mine[moves], kind="stable")
+    dest, source = edges.cols[moves][by_source], mine[moves][by_source]
+    gain = (edges.weight[moves] - _own_weight(edges, match)[edges.rows[moves]])[by_source]
+    starts = np.searchsorted(source, np.arange(n_cols + 1))
     active = np.arange(len(dest))
     for _ in range(n_cols + 2):
         # a sweep looks only at the moves whose source price rose in the last one: the others cannot raise a price
@@ -492,9 +495,16 @@ def _prices(edges: _Edges, match: Ints, capacity: Ints) -> Ints:
             return v
         new = v.copy()
         np.maximum.at(new, to[up], offer[up])
-        active = np.flatnonzero((new != v)[source])
+        active = _ranges(starts, np.flatnonzero(new != v))
         v = new
     raise NoCertificate("the assignment of the candidate graph is not optimal (prices do not settle)")
+
+
+def _ranges(starts: Ints, groups: Ints) -> Ints:
+    """The indices ``starts[g]`` to ``starts[g + 1] - 1`` of every group g, one group after another."""
+    low, high = starts[groups], starts[groups + 1]
+    size = high - low
+    return np.arange(int(size.sum())) + np.repeat(low - (np.cumsum(size) - size), size)
 
 
 def _profits(edges: _Edges, v: Ints, n_rows: int) -> Ints:
