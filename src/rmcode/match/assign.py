@@ -151,7 +151,8 @@ def solve(pool: Pool, rows: NDArray[np.intp], capacity: NDArray[np.int64],
     keep_all = len(rows) * len(cols) <= DENSE_MAX_CELLS
     found = _certified(_pool_cells(with_mentors(pool, cols), rows, weights, exact=keep_all), len(rows),
                        capacity[cols], UNIT, pool.cohort)
-    return [(int(rows[r]), int(cols[c])) for r, c in found.pairs], found
+    made = np.array(found.pairs, dtype=np.int64).reshape(-1, 2)
+    return list(zip(rows[made[:, 0]].tolist(), cols[made[:, 1]].tolist())), found
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +231,9 @@ def _propose_cohort(data: ProgramData, cohort: str, kept: Sequence[Pair], on: dt
     capacity = pool.capacity.copy()
     np.subtract.at(capacity, [m for _, m in pins], 1)
     pinned = {e for e, _ in pins}
-    rows = np.array([i for i in range(pool.mentees.size)
-                     if pool.mentees.available[i] and not pool.matched[i] and i not in pinned], dtype=np.intp)
+    free = pool.mentees.available & ~pool.matched
+    free[list(pinned)] = False
+    rows = np.flatnonzero(free).astype(np.intp)
     found, solution = solve(pool, rows, capacity, weights)
     chosen = sorted(pins + found)
     return (_pairs(data.program, pool, chosen, weights, on, earlier), _unmatched(pool, chosen, capacity, on, kept),

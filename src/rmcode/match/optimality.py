@@ -271,7 +271,8 @@ def _certify(cells: Cells, graph: _Graph, match: Ints, capacity: Ints, big: int,
         return None, violated + _near(graph.reserve, u, v)
     if primal != dual:
         raise NoCertificate(f"assignment total {primal} differs from the dual bound {dual}")
-    chosen = sorted((int(r), int(c)) for r, c in enumerate(match) if c >= 0)
+    made = np.flatnonzero(match >= 0)  # rows in order: the pairs come sorted
+    chosen = list(zip(made.tolist(), match[made].tolist()))
     cert = Certificate(len(chosen), primal - big * len(chosen), big, primal, dual, graph.cells, graph.eligible,
                        rounds, len(edges.rows), rescored)
     return Solution(chosen, cert, u, v), []
