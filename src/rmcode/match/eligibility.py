@@ -98,7 +98,7 @@ class Side:
     languages: NDArray[np.float32]
     slots: NDArray[np.float32]
     n_slots: NDArray[np.float32]
-    week: NDArray[np.float32]
+    week: Mask
     """The weekly slots of ``pool.step`` minutes (``slots`` may drop and merge columns), for the pairs' reasons."""
     skills: NDArray[np.float32]
     style: NDArray[np.float32]
@@ -150,7 +150,7 @@ def _side(people: Sequence[Participant], skills_of: Callable[[Participant], Iter
         slots=(slots := _bits([[s for e in p.availability for s in entry(p, e, step)] for p in people],
                               7 * 1440 // step)),
         n_slots=slots.sum(axis=1),
-        week=slots,
+        week=slots.astype(np.bool_),
         skills=_bits([[skill[s] for s in skills_of(p) if s in skill] for p in people], len(skill)),
         style=_bits(answers, 5 * len(questions)),
         answered=_set(who, flat // 5, (len(people), len(questions))),

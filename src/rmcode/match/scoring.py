@@ -265,7 +265,7 @@ def _free_together(block: Block, times: Times) -> list[str]:
     """
     step = block.pool.step
     per_day = 1440 // step
-    pair, slot = np.nonzero(block.e.week[block.rows] * block.m.week[block.cols])  # the shared slots
+    pair, slot = np.nonzero(block.e.week[block.rows] & block.m.week[block.cols])  # the shared slots
     shift = np.array([times.offset(p) // step for p in (block.e.people[i] for i in block.rows.tolist())],
                      dtype=np.int64)
     shifts, which = np.unique(shift, return_inverse=True)
