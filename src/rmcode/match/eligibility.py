@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from itertools import chain
+from operator import itemgetter
 from typing import TypeVar
 
 import numpy as np
@@ -190,7 +191,8 @@ class Pool:
 def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]) -> Pool:
     """Arrays for one cohort; ``kept`` are the pairs that stay as they are."""
     program = data.program
-    members = sorted((p for p in data.participants if p.cohort == cohort), key=lambda p: p.key)
+    keyed = sorted(((p.key, p) for p in data.participants if p.cohort == cohort), key=itemgetter(0))
+    members = [p for _, p in keyed]
     mentees = [p for p in members if p.role == "mentee"]
     mentors = [p for p in members if p.role == "mentor"]
     vocab = {
@@ -199,8 +201,8 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
         "departments": {x: i for i, x in enumerate(sorted({p.department.casefold() for p in members}))},
     }
     questions = [q for q, _ in program.working_style]
-    row = {p.key: i for i, p in enumerate(mentees)}
-    col = {p.key: j for j, p in enumerate(mentors)}
+    row = {k: i for i, k in enumerate(k for k, p in keyed if p.role == "mentee")}
+    col = {k: j for j, k in enumerate(k for k, p in keyed if p.role == "mentor")}
     mine = [k for k in kept if login_key(k.mentee) in row and login_key(k.mentor) in col]
     active = np.zeros(len(mentors), dtype=np.int64)
     np.add.at(active, [col[login_key(k.mentor)] for k in mine if k.status == "active"], 1)
@@ -224,7 +226,7 @@ def build_pool(data: ProgramData, cohort: str, on: dt.date, kept: Sequence[Pair]
         mentors=replace(cols_side, slots=cols_side.slots[:, shared[first]]),
         min_gap=program.min_level_gap, constraints=program.constraints,
         forbidden={
-            "chain": _pairs_matrix(_chain_pairs(manager_edges(data), mentees, mentors)
+            "chain": _pairs_matrix(_chain_pairs(manager_edges(data), row, col)
                                    if program.constraints.separate_management_chains else [], row, col),
             "private": _pairs_matrix(_avoid_pairs(mentees, mentors) + [(e, m) for m, e in blocks], row, col),
             "before": _pairs_matrix([(login_key(k.mentee), login_key(k.mentor)) for k in mine], row, col),
@@ -291,14 +293,15 @@ def manager_edges(data: ProgramData) -> dict[str, str]:
     return edges
 
 
-def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
-                 mentors: Sequence[Participant]) -> list[tuple[str, str]]:
+def _chain_pairs(edges: Mapping[str, str], mentees: Mapping[str, int],
+                 mentors: Mapping[str, int]) -> list[tuple[str, str]]:
     """(mentee, mentor) pairs inside one reporting line, in either direction, or sharing a manager.
 
-    The chain of managers is walked up the person -> manager ``edges`` (a manager need not
-    be in the cohort); validation has refused cycles, and a walk stops at a repeated person anyway.
+    ``mentees`` and ``mentors`` are keyed by login key. The chain of managers is walked up the
+    person -> manager ``edges`` (a manager need not be in the cohort); validation has refused
+    cycles, and a walk stops at a repeated person anyway.
     """
-    mentee_keys, mentor_keys = {p.key for p in mentees}, {p.key for p in mentors}
+    mentee_keys, mentor_keys = mentees.keys(), mentors.keys()
 
     def chain(key: str) -> set[str]:
         above: set[str] = set()
@@ -306,12 +309,13 @@ def _chain_pairs(edges: Mapping[str, str], mentees: Sequence[Participant],
             key = edges[key]
             above.add(key)
         return above
-    pairs = [(e.key, m) for e in mentees for m in chain(e.key) & mentor_keys]
-    pairs += [(e, m.key) for m in mentors for e in chain(m.key) & mentee_keys]
+    pairs = [(e, m) for e in mentee_keys for m in chain(e) & mentor_keys]
+    pairs += [(e, m) for m in mentor_keys for e in chain(m) & mentee_keys]
     by_manager: dict[str, tuple[list[str], list[str]]] = {}
-    for p in [*mentees, *mentors]:
-        if p.key in edges:
-            by_manager.setdefault(edges[p.key], ([], []))[p.role == "mentor"].append(p.key)
+    for side, keys in enumerate((mentee_keys, mentor_keys)):
+        for key in keys:
+            if key in edges:
+                by_manager.setdefault(edges[key], ([], []))[side].append(key)
     pairs += [(e, m) for es, ms in by_manager.values() for e in es for m in ms]
     return pairs
 
