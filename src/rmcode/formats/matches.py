@@ -57,10 +57,14 @@ class _Numbers(dict[float, str]):
         return text
 
 
-def _pair_lines(p: Pair, numbers: Mapping[float, str] | None = None) -> list[str]:
+def _pair_lines(p: Pair, numbers: Mapping[float, str] | None = None, cohorts: Mapping[str, str] | None = None
+                ) -> list[str]:
+    """The lines of one pair entry (lines that always come together are joined into one string)."""
     number = _number if numbers is None else numbers.__getitem__
-    lines = [f"  - id: {_scalar(p.id)}", f"    cohort: {_scalar(p.cohort)}", f"    mentor: {_scalar(p.mentor)}",
-             f"    mentee: {_scalar(p.mentee)}", f"    status: {p.status}"]
+    cohort = _scalar(p.cohort) if cohorts is None else cohorts[p.cohort]
+    head = (f"  - id: {_scalar(p.id)}\n    cohort: {cohort}\n    mentor: {_scalar(p.mentor)}\n"
+            f"    mentee: {_scalar(p.mentee)}\n    status: {p.status}")
+    lines = [head]
     for name in ("proposed", "matched", "ended"):
         day = getattr(p, name)
         if day is not None:
@@ -74,18 +78,26 @@ def _pair_lines(p: Pair, numbers: Mapping[float, str] | None = None) -> list[str
     keys = BREAKDOWN_KEYS if tuple(p.breakdown) == BREAKDOWN_KEYS else \
         [k for k in BREAKDOWN_KEYS if k in p.breakdown] + sorted(set(p.breakdown) - set(BREAKDOWN_KEYS))
     if keys:
-        lines += ["    breakdown:", *(f"      {k}: {number(p.breakdown[k])}" for k in keys)]
+        lines.append("\n".join(["    breakdown:", *[f"      {k}: {number(p.breakdown[k])}" for k in keys]]))
     if p.reason:
         lines.append(f"    reason: {_scalar(p.reason)}")
     return lines
 
 
+class _Cohorts(dict[str, str]):
+    """``_scalar`` of each cohort id, made once."""
+
+    def __missing__(self, cohort: str) -> str:
+        text = self[cohort] = _scalar(cohort)
+        return text
+
+
 def render(pairs: Sequence[Pair], unmatched: Sequence[Unmatched]) -> str:
     """The full text of matches.yaml: schema line, pairs by id, then unmatched people by login."""
     lines = [HEADER.rstrip("\n"), "pairs:" if pairs else "pairs: []"]
-    numbers = _Numbers()
+    numbers, cohorts = _Numbers(), _Cohorts()
     for p in sorted(pairs, key=lambda p: p.id):
-        lines += _pair_lines(p, numbers)
+        lines += _pair_lines(p, numbers, cohorts)
     if unmatched:
         lines.append("unmatched:")
         for u in sorted(unmatched, key=lambda u: (login_key(u.login), u.cohort)):
