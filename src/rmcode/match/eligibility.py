@@ -47,7 +47,6 @@ class Times:
     def __init__(self, on: dt.date) -> None:
         self.on = on
         self._offsets: dict[str, int] = {}
-        self._slots: dict[tuple[str, int], frozenset[int]] = {}  # by login: unique in a program, cheaper than key
         # one availability entry ("mon 09:00-11:00") in one time zone: people share a few dozen of them
         self._entries: dict[tuple[str, str, int], frozenset[int]] = {}
 
@@ -56,14 +55,6 @@ class Times:
         if p.timezone not in self._offsets:
             self._offsets[p.timezone] = p.utc_offset_minutes(self.on)
         return self._offsets[p.timezone]
-
-    def slots(self, p: Participant, step: int) -> frozenset[int]:
-        """``p.slots_utc(on, step)``: the union of its entries' slots, each entry computed once per time zone."""
-        found = self._slots.get((p.login, step))
-        if found is None:
-            found = self._slots[p.login, step] = frozenset().union(
-                *(self.entry(p, entry, step) for entry in p.availability))
-        return found
 
     def entry(self, p: Participant, entry: str, step: int) -> frozenset[int]:
         """The slots of one of ``p``'s availability entries, computed once per entry and time zone."""
