@@ -298,37 +298,36 @@ def pair_reasons(program: Program, block: Block, style_similarity: Floats, times
     skill_names: dict[str, str] = {}
     for sk in program.skills:
         skill_names.setdefault(sk.id, sk.name)
-    cleaned: dict[str, str] = {}
-    spans: dict[int, str] = {}
+    departments: dict[tuple[str, str], str] = {}  # (mentor's, mentee's) -> the part of the reason
+    zones: dict[tuple[str, str], str] = {}
     free_parts = _free_together(block, times)
     departs = (block.e.department[block.rows] != block.m.department[block.cols]).tolist()
     similar = (np.asarray(style_similarity) >= 0.75).tolist() if program.working_style else [False] * len(departs)
+    mentees, mentors = block.e.people, block.m.people
     out = []
-    for k, (e, m) in enumerate(zip(block.rows.tolist(), block.cols.tolist())):
-        mentee, mentor = block.e.people[e], block.m.people[m]
+    for e, m, free, depart, alike in zip(block.rows.tolist(), block.cols.tolist(), free_parts, departs, similar):
+        mentee, mentor = mentees[e], mentors[m]
         parts = []
         wanted = mentee.skills_wanted
         if wanted:
             offered = mentor.skills_offered
             covered = [sk for sk in wanted if sk in offered]
-            names = ", ".join(skill_names.get(sk, sk) for sk in covered)
+            names = ", ".join([skill_names.get(sk, sk) for sk in covered])
             parts.append(f"covers {len(covered)} of {len(wanted)} skill{'s' * (len(wanted) != 1)} "
                          f"{clean(mentee.name)} wants" + (f": {names}" if names else ""))
-        if free_parts[k]:
-            parts.append(f"both free {free_parts[k]}")
-        if departs[k]:
-            a, b = mentor.department, mentee.department
-            a_clean = cleaned[a] if a in cleaned else cleaned.setdefault(a, clean(a))
-            b_clean = cleaned[b] if b in cleaned else cleaned.setdefault(b, clean(b))
-            parts.append(f"different departments ({a_clean}, {b_clean})")
-        gap = times.offset(mentor) - times.offset(mentee)
-        if gap == 0:
-            parts.append("same time zone")
-        else:
-            if gap not in spans:
-                spans[gap] = f"time zones {_hours(gap)} apart"
-            parts.append(spans[gap])
-        if similar[k]:
+        if free:
+            parts.append(f"both free {free}")
+        if depart:
+            key = (mentor.department, mentee.department)
+            if key not in departments:
+                departments[key] = f"different departments ({clean(key[0])}, {clean(key[1])})"
+            parts.append(departments[key])
+        zone = (mentor.timezone, mentee.timezone)
+        if zone not in zones:
+            gap = times.offset(mentor) - times.offset(mentee)
+            zones[zone] = "same time zone" if gap == 0 else f"time zones {_hours(gap)} apart"
+        parts.append(zones[zone])
+        if alike:
             parts.append("similar working style")
         if mentee.prefer or mentor.prefer:
             asked = [clean(p.name) for p, q in ((mentee, mentor), (mentor, mentee)) if q.key in p.prefer]
