@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import threading
 from dataclasses import replace
@@ -126,6 +127,9 @@ def _matchable(root: Path, on: dt.date, cohort: str | None) -> ProgramData:
             p.path == MATCHES and p.code in _RECOMPUTED_CODES and "/".join(p.pointer.split("/")[:3]) in recomputed)]
     if blocking:
         raise SchemaError(blocking)
+    # the validated program lives until exit (as api.report's): keep the collector from scanning it
+    # again, while matching and in the interpreter's last collection at exit (0.08 s at 10,000 files)
+    gc.freeze()
     return result.data
 
 
