@@ -79,7 +79,9 @@ def check_file(root: Path, ref: FileRef) -> Checked:
     if isinstance(content, Problem):
         return ref, None, [content]
     try:
-        doc = load_bytes(ref.path, content, max_bytes=len(content) if ref.schema == "matches" else None)
+        # positions are recorded when a problem asks for one; matches.yaml gives each pair its line
+        doc = load_bytes(ref.path, content, max_bytes=len(content) if ref.schema == "matches" else None,
+                         positions=ref.schema == "matches")
     except LoadError as exc:
         return ref, None, list(exc.problems)
     return ref, doc, validate_document(doc, ref.schema)

@@ -141,18 +141,19 @@ def _unwrap_sealable(errors: Iterable[jsonschema.ValidationError]) -> list[jsons
 
 def _restore_typed_text(doc: Document, errors: list[jsonschema.ValidationError]) -> bool:
     restored = False
+    raw = doc.typed_text()
     for error in errors:
         pointer = _pointer(error.absolute_path)
         wanted = error.validator_value if error.validator == "type" else None
-        if pointer in doc.raw and (wanted == "string" or (isinstance(wanted, list) and "string" in wanted)):
+        if pointer in raw and (wanted == "string" or (isinstance(wanted, list) and "string" in wanted)):
             if not pointer:
-                doc.data = doc.raw.pop(pointer)
+                doc.data = raw.pop(pointer)
             else:
                 parent, last = _resolve(doc.data, list(error.absolute_path)[:-1]), error.absolute_path[-1]
                 if isinstance(parent, dict):
-                    parent[str(last)] = doc.raw.pop(pointer)
+                    parent[str(last)] = raw.pop(pointer)
                 elif isinstance(parent, list) and isinstance(last, int):
-                    parent[last] = doc.raw.pop(pointer)
+                    parent[last] = raw.pop(pointer)
             restored = True
     if restored:
         doc.data = copy.deepcopy(doc.data)  # drop jsonschema's cached references
