@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from .. import errors, model
 from ..errors import Problem
 from ..model import Item
+from ..model.slots import slot_constructor
 from . import package_data
 from .repo import Folder, Stamp, write_atomic
 
@@ -244,17 +245,7 @@ def _proxy(mapping: dict[str, object]) -> Mapping[str, object]:
 
 
 def _constructor(cls: type, name: str, wrap: tuple[int, ...]) -> Callable[..., object]:
-    names = [f.name for f in dataclasses.fields(cls)]
-    params = ", ".join(f"v{i}" for i in range(len(names)))
-    body = "".join(f"    s{i}(obj, proxy(v{i}))\n" if i in wrap else f"    s{i}(obj, v{i})\n"
-                   for i in range(len(names)))
-    namespace: dict[str, object] = {"__name__": __name__, "alloc": object.__new__, "cls": cls,
-                                    "proxy": MappingProxyType}
-    namespace.update((f"s{i}", getattr(cls, n).__set__) for i, n in enumerate(names))
-    # generated like dataclasses' own __init__: one straight-line function per class, no loop
-    exec(f"def {name}({params}):\n    obj = alloc(cls)\n{body}    return obj\n", namespace)  # noqa: S102
-    make = namespace[name]
-    assert callable(make)
+    make = slot_constructor(cls, name, __name__, wrap)
     globals()[name] = make  # unpickling finds it by module and name
     return make
 
