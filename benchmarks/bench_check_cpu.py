@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("trees", nargs="*", type=Path)
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     if args.mode == "stages":
         stages(args.root, args.files)
     elif not args.trees:
