@@ -116,9 +116,12 @@ def test_typed_text_records_raw_on_first_use() -> None:
 def test_the_top_level_keys_are_placed_without_a_second_parse() -> None:
     content = b"# c\nz: 1\n'a/b': [x]\nm: {n: 1}\n"
     lazy = load_bytes("f.yaml", content, positions=False)
-    assert lazy.key_positions == {"/z": (2, 1), "/a~1b": (3, 1), "/m": (4, 1)}
+    assert not lazy.key_positions
     assert lazy.top_level_lines() == load_bytes("f.yaml", content).top_level_lines()
     assert lazy.top_level_lines()["m"] == 4 and not lazy.complete
+    compact = lazy.compact()
+    assert compact.top_level_lines() == lazy.top_level_lines()
+    assert compact.position("/a~1b", key=True) == (3, 1) and compact.top_level_lines() == lazy.top_level_lines()
 
 
 _PROFILE = """login: ana

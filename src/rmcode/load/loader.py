@@ -64,6 +64,8 @@ class Document:
     content: bytes | None = None
 
     complete: bool = True
+    # loaded without positions: each top-level key's libyaml mark, until the positions are recorded
+    top_marks: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def compact(self) -> Document:
         """A copy with only the top-level keys' positions (cheap to send between processes).
@@ -71,17 +73,20 @@ class Document:
         The full maps are rebuilt from ``content`` the first time a deeper position is asked for.
         """
         top = {k: v for k, v in self.key_positions.items() if k.count("/") == 1}
-        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False)
+        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False,
+                        top_marks=None if self.complete else self.top_marks)
 
     def top_level_lines(self) -> dict[str, int]:
         """The line of each top-level key, without rebuilding the position maps."""
+        if self.top_marks is not None and not self.complete:
+            return {sys.intern(_child("", k)[1:]): mark.line + 1 for k, mark in self.top_marks.items()}
         return {sys.intern(k[1:]): line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
 
     def _ensure_positions(self) -> None:
         if not self.complete and self.content is not None:
             full = load_bytes(self.path, self.content, max_bytes=len(self.content))
             self.positions, self.key_positions, self.raw = full.positions, full.key_positions, full.raw
-            self.complete = True
+            self.complete, self.top_marks = True, None
 
     def typed_text(self) -> dict[str, str]:
         """``raw``, recorded first if the document was loaded without positions (``load_bytes``)."""
@@ -161,7 +166,8 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES, pos
     except yaml.YAMLError as exc:  # ReaderError: control characters
         raise LoadError([Problem(path, 1, 1, "RM106", f"not readable as YAML: {_one_line(exc)}",
                                  "remove control characters from the file")]) from None
-    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content, complete=positions)
+    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content, complete=positions,
+                   top_marks=None if positions else {})
     if root is None:
         raise LoadError([Problem(path, 1, 1, "RM107", "the file is empty", "fill in the fields, see `rmcode schema`")])
     builder = (_Builder if positions else _LeanBuilder)(doc, aliases="*" in text)
@@ -326,8 +332,9 @@ class _Builder:
 
 
 class _LeanBuilder(_Builder):
-    """The same values and problems as ``_Builder``, with the places of top-level keys only
-    and no ``raw`` (both are recorded when the document is first asked, see ``Document.position``).
+    """The same values and problems as ``_Builder``, with the marks of top-level keys only (for
+    ``top_level_lines``) and no ``raw``: both are recorded when the document is first asked for a
+    position or for ``typed_text``.
 
     No JSON pointer is built, and a scalar that is plainly text (most are) is taken where its
     parent is walked. Anything else goes through ``_Builder``'s own checks, in the same order,
@@ -349,7 +356,7 @@ class _LeanBuilder(_Builder):
         inline = depth < MAX_DEPTH and not self.aliases
         intern, typed_start, deeper = sys.intern, _TYPED_START, depth + 1
         result: Any = [] if is_seq else {}
-        top = self.doc.key_positions if depth == 0 else None
+        top = self.doc.top_marks if depth == 0 else None
         key = ""
         for entry in node.value:
             if is_seq:
@@ -362,9 +369,7 @@ class _LeanBuilder(_Builder):
                         continue
                     key = checked
                 if top is not None:
-                    mark = key_node.start_mark
-                    top["/" + key if "/" not in key and "~" not in key else _child("", key)] = \
-                        (mark.line + 1, mark.column + 1)
+                    top[key] = key_node.start_mark
             if not inline:
                 value: Any = self.build(value_node, "", deeper)
             elif type(value_node) is _SCALAR and value_node.tag == _STR:
