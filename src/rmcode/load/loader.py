@@ -377,7 +377,10 @@ class _LeanBuilder(_Builder):
                 if value_node.style or (text and text[0] not in typed_start):
                     value = intern(text) if len(text) <= _INTERN_MAX else text
                 else:
-                    value = self.scalar(value_node, None)
+                    try:
+                        value = _resolve_core(text)
+                    except _NumberTooLarge:
+                        value = self.scalar(value_node, None)  # reports it
             else:
                 value = self.build(value_node, "", deeper)
             if is_seq:
