@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from rmcode.errors import LoadError, Problem
-from rmcode.load.loader import MAX_DEPTH, Document, load_bytes
+from rmcode.load.loader import MAX_DEPTH, Document, escape_pointer, load_bytes
 from rmcode.validate.schema import validate_document
 
 
@@ -98,6 +98,12 @@ def test_lazy_load_has_the_same_values_problems_and_places(content: bytes) -> No
     assert pickle.dumps(lazy.data) == pickle.dumps(full.data)
     assert lazy.top_level_lines() == full.top_level_lines()
     assert not lazy.positions  # top_level_lines needs no second parse
+    if isinstance(full.data, dict):
+        for key, value in full.data.items():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                assert lazy.item_lines(key) == full.item_lines(key) == [
+                    full.positions[f"/{escape_pointer(key)}/{i}"][0] for i in range(len(value))], key
+                assert lazy.complete == (b"*" in content), key  # without aliases, no second parse
     assert lazy.digest == full.digest
     for pointer in _pointers(full):
         assert lazy.position(pointer) == full.position(pointer), pointer
@@ -180,3 +186,11 @@ def test_the_demo_programs_files_load_alike() -> None:
                 assert lazy.position(pointer, key=True) == full.position(pointer, key=True), (path, pointer)
         else:
             assert lazy == full, path
+
+
+def test_matches_pairs_are_placed_without_a_second_parse() -> None:
+    content = (Path(__file__).parents[1] / "matches.yaml").read_bytes()
+    full, lazy = load_bytes("matches.yaml", content), load_bytes("matches.yaml", content, positions=False)
+    lines = lazy.item_lines("pairs")
+    assert len(lines) == len(full.data["pairs"]) > 3 and not lazy.complete
+    assert lines == full.item_lines("pairs") == [full.where(f"/pairs/{i}")[0] for i in range(len(lines))]

@@ -66,6 +66,8 @@ class Document:
     complete: bool = True
     # loaded without positions: each top-level key's libyaml mark, until the positions are recorded
     top_marks: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # and the marks of the items of each top-level list of mappings (see ``item_lines``)
+    item_marks: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def compact(self) -> Document:
         """A copy with only the top-level keys' positions (cheap to send between processes).
@@ -74,7 +76,8 @@ class Document:
         """
         top = {k: v for k, v in self.key_positions.items() if k.count("/") == 1}
         return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False,
-                        top_marks=None if self.complete else self.top_marks)
+                        top_marks=None if self.complete else self.top_marks,
+                        item_marks=None if self.complete else self.item_marks)
 
     def top_level_lines(self) -> dict[str, int]:
         """The line of each top-level key, without rebuilding the position maps."""
@@ -82,11 +85,19 @@ class Document:
             return {sys.intern(_child("", k)[1:]): mark.line + 1 for k, mark in self.top_marks.items()}
         return {sys.intern(k[1:]): line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
 
+    def item_lines(self, key: str) -> list[int]:
+        """The line of each item of the top-level list ``key`` (of mappings, e.g. matches.yaml's pairs),
+        without rebuilding the position maps."""
+        marks = self.item_marks.get(key) if self.item_marks is not None and not self.complete else None
+        if marks is not None:
+            return [mark.line + 1 for mark in marks]
+        return [self.where(f"{_child('', key)}/{i}")[0] for i in range(len(self.data[key]))]
+
     def _ensure_positions(self) -> None:
         if not self.complete and self.content is not None:
             full = load_bytes(self.path, self.content, max_bytes=len(self.content))
             self.positions, self.key_positions, self.raw = full.positions, full.key_positions, full.raw
-            self.complete, self.top_marks = True, None
+            self.complete, self.top_marks, self.item_marks = True, None, None
 
     def typed_text(self) -> dict[str, str]:
         """``raw``, recorded first if the document was loaded without positions (``load_bytes``)."""
@@ -167,7 +178,7 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES, pos
         raise LoadError([Problem(path, 1, 1, "RM106", f"not readable as YAML: {_one_line(exc)}",
                                  "remove control characters from the file")]) from None
     doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content, complete=positions,
-                   top_marks=None if positions else {})
+                   top_marks=None if positions else {}, item_marks=None if positions else {})
     if root is None:
         raise LoadError([Problem(path, 1, 1, "RM107", "the file is empty", "fill in the fields, see `rmcode schema`")])
     builder = (_Builder if positions else _LeanBuilder)(doc, aliases="*" in text)
@@ -382,6 +393,9 @@ class _LeanBuilder(_Builder):
                     except _NumberTooLarge:
                         value = self.scalar(value_node, None)  # reports it
             else:
+                if top is not None and type(value_node) is yaml.SequenceNode and value_node.value \
+                        and type(value_node.value[0]) is yaml.MappingNode:
+                    self.doc.item_marks[key] = [item.start_mark for item in value_node.value]  # type: ignore[index]
                 value = self.build(value_node, "", deeper)
             if is_seq:
                 result.append(value)
