@@ -47,7 +47,8 @@ Progress = Callable[[int, int], None]
 SCHEMA_OF_FOLDER: Mapping[str, str] = {"participants": "participant", "checkins": "checkin",
                                        "surveys": "survey-response"}
 PARALLEL_MIN_FILES = 4000  # below this, starting worker processes costs more than it saves
-_CHUNK = 1000
+_CHUNK = 500  # files per task of a worker: the last task of one worker is about what the other may wait
+_SINGLE_FILE_SCHEMAS = frozenset({"program", "matches"})
 # superseded cache entries tolerated before the cache file is rewritten: 1,000 or a quarter of the files
 _REWRITE_MIN, _REWRITE_SHARE = 1000, 4
 
@@ -79,7 +80,9 @@ def check_file(root: Path, ref: FileRef) -> Checked:
     if isinstance(content, Problem):
         return ref, None, [content]
     try:
-        doc = load_bytes(ref.path, content, max_bytes=len(content) if ref.schema == "matches" else None)
+        # positions are recorded when a problem asks for one (see Document.position)
+        doc = load_bytes(ref.path, content, max_bytes=len(content) if ref.schema == "matches" else None,
+                         positions=False)
     except LoadError as exc:
         return ref, None, list(exc.problems)
     return ref, doc, validate_document(doc, ref.schema)
@@ -101,9 +104,12 @@ def _worker_started() -> None:
 
 def _record_chunk(root: Path, refs: Sequence[FileRef], stamps: Sequence[Stamp]) -> bytes:
     # sent back already pickled as a cache frame: cheap to send, and written to the cache as it is
-    entries = {ref.path: check_record(root, ref, st) for ref, st in zip(refs, stamps)}
-    gc.collect()  # the parser leaves a few cycles per file; only this chunk's objects are scanned
-    return cache.dumps(entries)
+    frame = cache.dumps({ref.path: check_record(root, ref, st) for ref, st in zip(refs, stamps)})
+    # checking leaves a few cycles per file; once the records are freed, only those few objects are scanned,
+    # and what survives (the modules and schemas the first task loaded) is not scanned again by the next task
+    gc.collect()
+    gc.freeze()
+    return frame
 
 
 def _check_stale(root: Path, refs: Sequence[FileRef], stamps: Mapping[str, Stamp],
@@ -122,7 +128,11 @@ def _check_stale(root: Path, refs: Sequence[FileRef], stamps: Mapping[str, Stamp
         return entries, None
     from concurrent.futures import ProcessPoolExecutor  # only when many files changed
 
-    chunks = [refs[i:i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    # the files of a schema with one file (program.yaml: compiling its schema is a tenth of a second)
+    # go first, so the other worker is busy meanwhile and both finish about together
+    alone = [ref for ref in refs if ref.schema in _SINGLE_FILE_SCHEMAS]
+    many = [ref for ref in refs if ref.schema not in _SINGLE_FILE_SCHEMAS]
+    chunks = [chunk for part in (alone, many) for chunk in (part[i:i + _CHUNK] for i in range(0, len(part), _CHUNK))]
     frames: list[bytes] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_started) as pool:
         for frame in pool.map(_record_chunk, [root] * len(chunks), chunks,
@@ -131,7 +141,7 @@ def _check_stale(root: Path, refs: Sequence[FileRef], stamps: Mapping[str, Stamp
             entries.update(cache.loads(frame))
             if progress is not None:
                 progress(len(entries), len(refs))
-    return entries, frames
+    return {ref.path: entries[ref.path] for ref in refs}, frames  # in the order of refs, as checked one by one
 
 
 def _records(root: Path, found: Scan, stored: cache.Loaded, started: int, progress: Progress | None,

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from .. import errors, model
 from ..errors import Problem
 from ..model import Item
+from ..model.slots import slot_constructor
 from . import package_data
 from .repo import Folder, Stamp, write_atomic
 
@@ -244,52 +245,53 @@ def _proxy(mapping: dict[str, object]) -> Mapping[str, object]:
 
 
 def _constructor(cls: type, name: str, wrap: tuple[int, ...]) -> Callable[..., object]:
-    names = [f.name for f in dataclasses.fields(cls)]
-    params = ", ".join(f"v{i}" for i in range(len(names)))
-    body = "".join(f"    s{i}(obj, proxy(v{i}))\n" if i in wrap else f"    s{i}(obj, v{i})\n"
-                   for i in range(len(names)))
-    namespace: dict[str, object] = {"__name__": __name__, "alloc": object.__new__, "cls": cls,
-                                    "proxy": MappingProxyType}
-    namespace.update((f"s{i}", getattr(cls, n).__set__) for i, n in enumerate(names))
-    # generated like dataclasses' own __init__: one straight-line function per class, no loop
-    exec(f"def {name}({params}):\n    obj = alloc(cls)\n{body}    return obj\n", namespace)  # noqa: S102
-    make = namespace[name]
-    assert callable(make)
+    make = slot_constructor(cls, name, __name__, wrap)
     globals()[name] = make  # unpickling finds it by module and name
     return make
 
 
 Reduced = tuple[Callable[..., object], tuple[object, ...]]  # how pickle rebuilds an object: a callable, its args
 Plan = tuple[Callable[[object], tuple[object, ...]], Callable[..., object], Callable[..., object] | None,
-             tuple[int, ...]]
+             tuple[int, ...], tuple[int, ...]]
+# fields annotated with only these never hold a value that _reduce shares (a date, a dict, a tuple)
+_UNSHARED = frozenset({"str", "int", "float", "bool", "None"})
+
+
+def _shared_fields(cls: type) -> tuple[int, ...]:
+    """The fields whose values ``_reduce`` may share: all but those annotated as plain scalars or frozensets
+    (skipping the others only saves time; a value of another type is simply not shared)."""
+    return tuple(i for i, f in enumerate(dataclasses.fields(cls))
+                 if not all(part in _UNSHARED or part.startswith(("Literal[", "frozenset["))
+                            for part in str(f.type).split(" | ")))
 
 
 def _plan(cls: type) -> Plan:
-    """How to take an instance apart: field getter, constructor, constructor that wraps mappings, their fields."""
+    """How to take an instance apart: field getter, constructor, constructor that wraps mappings, their fields,
+    the fields whose values may be shared."""
     names = [f.name for f in dataclasses.fields(cls)]
     get = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
     if len(names) == 1 or "__post_init__" in vars(cls):
-        return get, cls, None, ()  # the ordinary way: such classes are rare and small
+        return get, cls, None, (), ()  # the ordinary way: such classes are rare and small
     wrapped_fields = WRAPPED.get(cls, frozenset())
     wrap = tuple(i for i, f in enumerate(dataclasses.fields(cls)) if f.name in wrapped_fields)
     wrapped = _constructor(cls, f"_wrap_{cls.__name__}", wrap) if wrap else None
-    return get, _constructor(cls, f"_new_{cls.__name__}", ()), wrapped, wrap
+    return get, _constructor(cls, f"_new_{cls.__name__}", ()), wrapped, wrap, _shared_fields(cls)
 
 
 def _reduce(plan: Plan, memo: dict[object, object], obj: object) -> Reduced:
-    get, make, wrapped, wrap = plan
+    get, make, wrapped, wrap, shared = plan
     if make is type(obj):
         return make, get(obj)
     values = list(get(obj))
-    proxies = [values[i] for i in wrap]
-    if wrapped is not None and all(isinstance(p, MappingProxyType) for p in proxies):
+    if wrapped is not None and all(type(values[i]) is MappingProxyType for i in wrap):
         make = wrapped
-        for i, proxy in zip(wrap, proxies):
-            values[i] = dict(proxy) if isinstance(proxy, MappingProxyType) else proxy
+        for i in wrap:
+            values[i] = dict(values[i])  # type: ignore[call-overload]  # a proxy of a dict, checked above
     # equal values pickled once per frame, unpickled as one shared object: dates, the line
     # numbers of a check-in's keys, lists of ids repeat across thousands of files (keys are
     # text; 1 and True are equal, so the key has the values' types; -0.0 == 0.0, so no floats)
-    for i, value in enumerate(values):
+    for i in shared:
+        value = values[i]
         kind = type(value)
         if kind is dt.date:
             values[i] = memo.setdefault(value, value)

@@ -15,6 +15,7 @@ import math
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -28,6 +29,7 @@ BOM = b"\xef\xbb\xbf"
 
 _T = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = _T + "str", _T + "seq", _T + "map"
+_SCALAR = yaml.ScalarNode
 _INT_DEC = re.compile(r"[-+]?[0-9]+")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -49,7 +51,8 @@ class Document:
     ``positions`` maps a JSON pointer to the 1-based (line, column) of its value (``position``
     resolves a pointer, the one place that does);
     ``key_positions`` maps the pointer of a mapping entry to where its key is;
-    ``raw`` maps pointers of plain scalars that were read as non-strings to their text.
+    ``raw`` maps pointers of plain scalars that were read as non-strings to their text (read it
+    through ``typed_text``). Without ``complete``, only the top-level keys' places are there yet.
     """
 
     path: str
@@ -61,6 +64,10 @@ class Document:
     content: bytes | None = None
 
     complete: bool = True
+    # loaded without positions: each top-level key's libyaml mark, until the positions are recorded
+    top_marks: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # and the marks of the items of each top-level list of mappings (see ``item_lines``)
+    item_marks: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def compact(self) -> Document:
         """A copy with only the top-level keys' positions (cheap to send between processes).
@@ -68,16 +75,34 @@ class Document:
         The full maps are rebuilt from ``content`` the first time a deeper position is asked for.
         """
         top = {k: v for k, v in self.key_positions.items() if k.count("/") == 1}
-        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False)
+        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False,
+                        top_marks=None if self.complete else self.top_marks,
+                        item_marks=None if self.complete else self.item_marks)
 
     def top_level_lines(self) -> dict[str, int]:
         """The line of each top-level key, without rebuilding the position maps."""
+        if self.top_marks is not None and not self.complete:
+            return {sys.intern(_child("", k)[1:]): mark.line + 1 for k, mark in self.top_marks.items()}
         return {sys.intern(k[1:]): line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
+
+    def item_lines(self, key: str) -> list[int]:
+        """The line of each item of the top-level list ``key`` (of mappings, e.g. matches.yaml's pairs),
+        without rebuilding the position maps."""
+        marks = self.item_marks.get(key) if self.item_marks is not None and not self.complete else None
+        if marks is not None:
+            return [mark.line + 1 for mark in marks]
+        return [self.where(f"{_child('', key)}/{i}")[0] for i in range(len(self.data[key]))]
 
     def _ensure_positions(self) -> None:
         if not self.complete and self.content is not None:
             full = load_bytes(self.path, self.content, max_bytes=len(self.content))
-            self.positions, self.key_positions, self.complete = full.positions, full.key_positions, True
+            self.positions, self.key_positions, self.raw = full.positions, full.key_positions, full.raw
+            self.complete, self.top_marks, self.item_marks = True, None, None
+
+    def typed_text(self) -> dict[str, str]:
+        """``raw``, recorded first if the document was loaded without positions (``load_bytes``)."""
+        self._ensure_positions()
+        return self.raw
 
     def position(self, pointer: str, key: bool = False) -> Position | None:
         """The one resolver: where ``pointer`` is written (with ``key``, where its key is, if it
@@ -113,6 +138,11 @@ def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def _child(pointer: str, key: str) -> str:
+    """The JSON pointer of ``key`` in the mapping at ``pointer``."""
+    return f"{pointer}/{escape_pointer(key)}" if ("/" in key or "~" in key) else f"{pointer}/{key}"
+
+
 class _Composer(yaml.cyaml.CParser):  # type: ignore[name-defined]  # the stubs omit the C parser
     """libyaml's parser and composer with a resolver that does nothing.
 
@@ -130,8 +160,13 @@ class _Composer(yaml.cyaml.CParser):  # type: ignore[name-defined]  # the stubs 
         return _STR if kind is yaml.ScalarNode else (_SEQ if kind is yaml.SequenceNode else _MAP)
 
 
-def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES) -> Document:
-    """Parse one YAML file strictly. Raises LoadError with every problem found."""
+def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES, positions: bool = True) -> Document:
+    """Parse one YAML file strictly. Raises LoadError with every problem found.
+
+    Without ``positions`` only the top-level keys' places are recorded (``top_level_lines``),
+    about a third cheaper; the first ``position`` asked for parses ``content`` again and records
+    them all (for a file that has a problem: a valid file is usually never asked).
+    """
     _check_bytes(path, content, MAX_BYTES if max_bytes is None else max_bytes)
     text = content.decode("utf-8")
     _check_tabs(path, text)
@@ -142,10 +177,11 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES) -> 
     except yaml.YAMLError as exc:  # ReaderError: control characters
         raise LoadError([Problem(path, 1, 1, "RM106", f"not readable as YAML: {_one_line(exc)}",
                                  "remove control characters from the file")]) from None
-    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content)
+    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content, complete=positions,
+                   top_marks=None if positions else {}, item_marks=None if positions else {})
     if root is None:
         raise LoadError([Problem(path, 1, 1, "RM107", "the file is empty", "fill in the fields, see `rmcode schema`")])
-    builder = _Builder(doc, aliases="*" in text)
+    builder = (_Builder if positions else _LeanBuilder)(doc, aliases="*" in text)
     doc.data = builder.build(root, "", 0)
     if builder.problems:
         raise LoadError(builder.problems)
@@ -261,23 +297,31 @@ class _Builder:
         result: dict[str, Any] = {}
         key_positions = self.doc.key_positions
         for key_node, value_node in node.value:
-            if type(key_node) is not yaml.ScalarNode:
-                self.fail(key_node, "RM113", "a key must be plain text", "use a simple word as the key")
+            key = self.key(key_node, result)
+            if key is None:
                 continue
-            key = sys.intern(key_node.value)
-            if key == "<<" and not key_node.style:
-                self.fail(key_node, "RM112", "merge keys (<<) are not allowed", "write the keys out in full")
-                continue
-            if key in result:
-                self.fail(key_node, "RM114", f"duplicate key '{key}'", "keep one of the entries and delete the other")
-                continue
-            child = f"{pointer}/{escape_pointer(key)}" if ("/" in key or "~" in key) else f"{pointer}/{key}"
+            child = _child(pointer, key)
             mark = key_node.start_mark
             key_positions[child] = (mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
-    def scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+    def key(self, node: yaml.Node, result: dict[str, Any]) -> str | None:
+        """The key ``node`` holds, or None (and a problem) when it cannot be a key of ``result``."""
+        if type(node) is not yaml.ScalarNode:
+            self.fail(node, "RM113", "a key must be plain text", "use a simple word as the key")
+            return None
+        key: str = sys.intern(node.value)
+        if key == "<<" and not node.style:
+            self.fail(node, "RM112", "merge keys (<<) are not allowed", "write the keys out in full")
+            return None
+        if key in result:
+            self.fail(node, "RM114", f"duplicate key '{key}'", "keep one of the entries and delete the other")
+            return None
+        return key
+
+    def scalar(self, node: yaml.ScalarNode, pointer: str | None) -> Any:
+        """The value of ``node``; with a ``pointer``, the text of a typed one is kept in ``raw``."""
         value: str = node.value
         if node.tag != _STR:
             self.fail(node, "RM111", f"tag {node.tag} is not allowed", "remove the tag; quote the value if it is text")
@@ -293,9 +337,71 @@ class _Builder:
         except _NumberTooLarge as exc:
             self.fail(node, "RM115", str(exc), "write a shorter number, or quote the value if it is text")
             return None
-        if not isinstance(typed, str):
+        if pointer is not None and not isinstance(typed, str):
             self.doc.raw[pointer] = value
         return typed
+
+
+class _LeanBuilder(_Builder):
+    """The same values and problems as ``_Builder``, with the marks of top-level keys only (for
+    ``top_level_lines``) and no ``raw``: both are recorded when the document is first asked for a
+    position or for ``typed_text``.
+
+    No JSON pointer is built, and a scalar that is plainly text (most are) is taken where its
+    parent is walked. Anything else goes through ``_Builder``'s own checks, in the same order,
+    so the values and problems are the same.
+    """
+
+    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if depth > MAX_DEPTH or (self.aliases and id(node) in self.seen):
+            return super().build(node, pointer, depth)  # reported as always
+        if self.aliases:
+            self.seen.add(id(node))
+        cls = type(node)
+        if cls is _SCALAR:
+            return self.scalar(node, None)  # type: ignore[arg-type]  # exact type checked above (fast path)
+        is_seq = cls is yaml.SequenceNode
+        if node.tag != (_SEQ if is_seq else _MAP):
+            self.fail(node, "RM111", f"tag {node.tag} is not allowed", "remove the tag")
+        # a reused scalar must reach the alias check; one too deep, the depth check
+        inline = depth < MAX_DEPTH and not self.aliases
+        intern, typed_start, deeper = sys.intern, _TYPED_START, depth + 1
+        result: Any = [] if is_seq else {}
+        top = self.doc.top_marks if depth == 0 else None
+        key = ""
+        for entry in node.value:
+            if is_seq:
+                value_node = entry
+            else:
+                key_node, value_node = entry
+                if type(key_node) is not _SCALAR or (key := intern(key_node.value)) == "<<" or key in result:
+                    checked = self.key(key_node, result)  # the problem with it, if any
+                    if checked is None:
+                        continue
+                    key = checked
+                if top is not None:
+                    top[key] = key_node.start_mark
+            if not inline:
+                value: Any = self.build(value_node, "", deeper)
+            elif type(value_node) is _SCALAR and value_node.tag == _STR:
+                text: str = value_node.value
+                if value_node.style or (text and text[0] not in typed_start):
+                    value = intern(text) if len(text) <= _INTERN_MAX else text
+                else:
+                    try:
+                        value = _resolve_core(text)
+                    except _NumberTooLarge:
+                        value = self.scalar(value_node, None)  # reports it
+            else:
+                if top is not None and type(value_node) is yaml.SequenceNode and value_node.value \
+                        and type(value_node.value[0]) is yaml.MappingNode:
+                    self.doc.item_marks[key] = [item.start_mark for item in value_node.value]  # type: ignore[index]
+                value = self.build(value_node, "", deeper)
+            if is_seq:
+                result.append(value)
+            else:
+                result[key] = value
+        return result
 
 
 # a plain scalar that YAML 1.2 core might read as non-text starts with one of these
@@ -326,6 +432,7 @@ def _number(value: str, kind: type[int | float], base: int = 10) -> int | float:
     return number
 
 
+@lru_cache(maxsize=4096)
 def _resolve_core(value: str) -> Any:
     """YAML 1.2 core schema for a plain scalar that YAML 1.1 read as non-string.
 

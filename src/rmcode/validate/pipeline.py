@@ -50,8 +50,8 @@ class Validation:
 
 
 def _matches(doc: Document) -> MatchesItem:
-    pairs = tuple(Pair.from_raw(raw, Source("matches.yaml", doc.where(f"/pairs/{i}")[0]))
-                  for i, raw in enumerate(doc.data["pairs"]))
+    pairs = tuple(Pair.from_raw(raw, Source("matches.yaml", line)) for raw, line in zip(doc.data["pairs"],
+                                                                                      doc.item_lines("pairs")))
     return pairs, tuple(Unmatched(u["login"], u.get("cohort", ""), u["reason"]) for u in doc.data.get("unmatched", []))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache, partial
 from typing import Literal, TypedDict, cast
 
 import fastjsonschema
@@ -23,6 +23,7 @@ SCHEMA_NAMES: tuple[SchemaName, ...] = ("program", "participant", "matches", "ch
                                         "roster")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "array": "a list", "object": "a mapping", "null": "empty"}
+_DATE_CACHED = 40  # longer text is never a date: not worth keeping
 _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
           "minItems", "maxItems", "maxProperties", "minProperties"}
 
@@ -96,12 +97,41 @@ def _validator(name: str) -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(_checked_json(name), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
+def _positive_patterns(node: JsonValue) -> JsonValue:
+    """The same schema with ``"not": {"pattern": "^P"}`` on text written ``"pattern": "^(?!P)"``.
+
+    Both refuse exactly the strings where P matches at the start (``^`` without MULTILINE only
+    matches there). fastjsonschema checks ``not`` by raising and catching an exception, which
+    every plain title, location and bio would pay for (the pattern spots a sealed value).
+    """
+    if isinstance(node, list):
+        return [_positive_patterns(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _positive_patterns(v) for k, v in node.items()}
+    refused = node.get("not")
+    if (node.get("type") == "string" and "pattern" not in node and isinstance(refused, dict)
+            and list(refused) == ["pattern"] and isinstance(text := refused["pattern"], str)
+            and text.startswith("^") and "|" not in text and "$" not in text):
+        del out["not"]
+        out["pattern"] = f"^(?!{text[1:]})"
+    return out
+
+
 @cache
 def _fast(name: str) -> Callable[[JsonValue], object]:
     # compiled once; only answers "valid?" - the messages come from jsonschema. fastjsonschema's own
     # date regex accepts Unicode digits and year 0000 (date.fromisoformat then crashes), so dates use jsonschema's check
-    return fastjsonschema.compile(_checked_json(name),
-                                  formats={"date": lambda v: _validator(name).format_checker.conforms(v, "date")})
+    # (the same dates recur across thousands of files: each is checked once)
+    conforms = partial(_validator(name).format_checker.conforms, format="date")
+    known = lru_cache(maxsize=4096)(conforms)
+
+    def date(value: str) -> bool:
+        return known(value) if len(value) <= _DATE_CACHED else conforms(value)
+
+    rewritten = _positive_patterns(_checked_json(name))
+    assert isinstance(rewritten, dict)
+    return fastjsonschema.compile(rewritten, formats={"date": date})
 
 
 def validate_document(doc: Document, name: str) -> list[Problem]:
@@ -141,18 +171,19 @@ def _unwrap_sealable(errors: Iterable[jsonschema.ValidationError]) -> list[jsons
 
 def _restore_typed_text(doc: Document, errors: list[jsonschema.ValidationError]) -> bool:
     restored = False
+    raw = doc.typed_text()
     for error in errors:
         pointer = _pointer(error.absolute_path)
         wanted = error.validator_value if error.validator == "type" else None
-        if pointer in doc.raw and (wanted == "string" or (isinstance(wanted, list) and "string" in wanted)):
+        if pointer in raw and (wanted == "string" or (isinstance(wanted, list) and "string" in wanted)):
             if not pointer:
-                doc.data = doc.raw.pop(pointer)
+                doc.data = raw.pop(pointer)
             else:
                 parent, last = _resolve(doc.data, list(error.absolute_path)[:-1]), error.absolute_path[-1]
                 if isinstance(parent, dict):
-                    parent[str(last)] = doc.raw.pop(pointer)
+                    parent[str(last)] = raw.pop(pointer)
                 elif isinstance(parent, list) and isinstance(last, int):
-                    parent[last] = doc.raw.pop(pointer)
+                    parent[last] = raw.pop(pointer)
             restored = True
     if restored:
         doc.data = copy.deepcopy(doc.data)  # drop jsonschema's cached references
