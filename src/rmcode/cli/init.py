@@ -220,9 +220,11 @@ def _starting_point(root: Path, rel: str, force: bool, dry_run: bool) -> JsonMap
 @click.option("--location")
 @click.option("--capacity", type=click.IntRange(1, 20), help="Mentors: how many mentees you can take.")
 @click.option("--prefer", help="Comma-separated logins you would like to be paired with.")
-@click.option("--email", help="Your work email, for private reminders (sealed: only the program team can read it).")
+@click.option("--email", help="Your work email, for private reminders (sealed for the program team once program.yaml "
+              "lists keys; until then plain text in the repository).")
 @click.option("--self-id", "self_id", multiple=True, metavar="QUESTION=ANSWER",
-              help="An optional self-identification answer, e.g. generation=gen-z (sealed); repeatable.")
+              help="An optional self-identification answer, e.g. generation=gen-z (sealed once program.yaml "
+              "lists keys); repeatable.")
 @click.option("--public", multiple=True, type=click.Choice(PUBLIC_FIELDS),
               help="A field to show on the public site; repeatable.")
 @click.option("--registered", type=click.DateTime(formats=["%Y-%m-%d"]), help="Registration date; default: today.")
