@@ -410,21 +410,18 @@ def _rank_in_row(rows: Ints, key: Ints) -> Ints:
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
     low, span = int(key.min()), int(key.max()) - int(key.min()) + 1
-    rank = np.empty(len(rows), dtype=np.int64)
     if span <= 2**16 and int(rows.max()) < 2**16 and int(rows.min()) >= 0:
         # two stable sorts of 16-bit keys (numpy sorts them by radix, in linear time): by key, then by row
         by_key = np.argsort((key - low).astype(np.uint16), kind="stable")
         order = by_key[np.argsort(rows[by_key].astype(np.uint16), kind="stable")]
-        size = np.bincount(rows)  # the rows' groups follow each other in row order
-        rank[order] = np.arange(len(rows)) - np.repeat(np.cumsum(size) - size, size)
-        return rank
-    if span * (int(rows.max()) + 1) < 2**62:  # one stable sort of a combined key: much faster than lexsort
+    elif span * (int(rows.max()) + 1) < 2**62:  # one stable sort of a combined key: much faster than lexsort
         order = np.argsort(rows * span + (key - low), kind="stable")
     else:
         order = np.lexsort((np.arange(len(rows)), key, rows))
     sorted_rows = rows[order]
     starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
     group_start = np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    rank = np.empty(len(rows), dtype=np.int64)
     rank[order] = np.arange(len(rows)) - group_start
     return rank
 
