@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Literal, TypedDict
 
@@ -57,12 +58,9 @@ class _Numbers(dict[float, str]):
         return text
 
 
-def _pair_lines(p: Pair, numbers: Mapping[float, str] | None = None, cohorts: Mapping[str, str] | None = None
-                ) -> list[str]:
+def _pair_lines(p: Pair, number: Callable[[float], str], cohort: Callable[[str], str]) -> list[str]:
     """The lines of one pair entry (lines that always come together are joined into one string)."""
-    number = _number if numbers is None else numbers.__getitem__
-    cohort = _scalar(p.cohort) if cohorts is None else cohorts[p.cohort]
-    head = (f"  - id: {_scalar(p.id)}\n    cohort: {cohort}\n    mentor: {_scalar(p.mentor)}\n"
+    head = (f"  - id: {_scalar(p.id)}\n    cohort: {cohort(p.cohort)}\n    mentor: {_scalar(p.mentor)}\n"
             f"    mentee: {_scalar(p.mentee)}\n    status: {p.status}")
     lines = [head]
     for name in ("proposed", "matched", "ended"):
@@ -84,20 +82,12 @@ def _pair_lines(p: Pair, numbers: Mapping[float, str] | None = None, cohorts: Ma
     return lines
 
 
-class _Cohorts(dict[str, str]):
-    """``_scalar`` of each cohort id, made once."""
-
-    def __missing__(self, cohort: str) -> str:
-        text = self[cohort] = _scalar(cohort)
-        return text
-
-
 def render(pairs: Sequence[Pair], unmatched: Sequence[Unmatched]) -> str:
     """The full text of matches.yaml: schema line, pairs by id, then unmatched people by login."""
     lines = [HEADER.rstrip("\n"), "pairs:" if pairs else "pairs: []"]
-    numbers, cohorts = _Numbers(), _Cohorts()
+    number, cohort = _Numbers().__getitem__, cache(_scalar)  # both repeat across thousands of pairs
     for p in sorted(pairs, key=lambda p: p.id):
-        lines += _pair_lines(p, numbers, cohorts)
+        lines += _pair_lines(p, number, cohort)
     if unmatched:
         lines.append("unmatched:")
         for u in sorted(unmatched, key=lambda u: (login_key(u.login), u.cohort)):
