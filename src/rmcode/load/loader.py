@@ -52,7 +52,7 @@ class Document:
     resolves a pointer, the one place that does);
     ``key_positions`` maps the pointer of a mapping entry to where its key is;
     ``raw`` maps pointers of plain scalars that were read as non-strings to their text (read it
-    through ``typed_text``). Without ``complete``, only the top-level keys' places are there yet.
+    through ``typed_text``). Until ``complete``, only the top-level keys' places are there.
     """
 
     path: str
@@ -63,41 +63,35 @@ class Document:
     raw: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
 
-    complete: bool = True
     # loaded without positions: each top-level key's libyaml mark, until the positions are recorded
     top_marks: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # and the marks of the items of each top-level list of mappings (see ``item_lines``)
     item_marks: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
 
-    def compact(self) -> Document:
-        """A copy with only the top-level keys' positions (cheap to send between processes).
-
-        The full maps are rebuilt from ``content`` the first time a deeper position is asked for.
-        """
-        top = {k: v for k, v in self.key_positions.items() if k.count("/") == 1}
-        return Document(self.path, self.data, self.digest, {}, top, self.raw, self.content, complete=False,
-                        top_marks=None if self.complete else self.top_marks,
-                        item_marks=None if self.complete else self.item_marks)
+    @property
+    def complete(self) -> bool:
+        """Whether every position is recorded (not loaded without them, or asked for one since)."""
+        return self.top_marks is None
 
     def top_level_lines(self) -> dict[str, int]:
         """The line of each top-level key, without rebuilding the position maps."""
-        if self.top_marks is not None and not self.complete:
+        if self.top_marks is not None:
             return {sys.intern(_child("", k)[1:]): mark.line + 1 for k, mark in self.top_marks.items()}
         return {sys.intern(k[1:]): line for k, (line, _) in self.key_positions.items() if k.count("/") == 1}
 
     def item_lines(self, key: str) -> list[int]:
         """The line of each item of the top-level list ``key`` (of mappings, e.g. matches.yaml's pairs),
         without rebuilding the position maps."""
-        marks = self.item_marks.get(key) if self.item_marks is not None and not self.complete else None
+        marks = self.item_marks.get(key) if self.item_marks is not None else None
         if marks is not None:
             return [mark.line + 1 for mark in marks]
         return [self.where(f"{_child('', key)}/{i}")[0] for i in range(len(self.data[key]))]
 
     def _ensure_positions(self) -> None:
-        if not self.complete and self.content is not None:
+        if self.top_marks is not None and self.content is not None:
             full = load_bytes(self.path, self.content, max_bytes=len(self.content))
             self.positions, self.key_positions, self.raw = full.positions, full.key_positions, full.raw
-            self.complete, self.top_marks, self.item_marks = True, None, None
+            self.top_marks = self.item_marks = None
 
     def typed_text(self) -> dict[str, str]:
         """``raw``, recorded first if the document was loaded without positions (``load_bytes``)."""
@@ -177,7 +171,7 @@ def load_bytes(path: str, content: bytes, max_bytes: int | None = MAX_BYTES, pos
     except yaml.YAMLError as exc:  # ReaderError: control characters
         raise LoadError([Problem(path, 1, 1, "RM106", f"not readable as YAML: {_one_line(exc)}",
                                  "remove control characters from the file")]) from None
-    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content, complete=positions,
+    doc = Document(path, None, hashlib.sha256(content).hexdigest(), content=content,
                    top_marks=None if positions else {}, item_marks=None if positions else {})
     if root is None:
         raise LoadError([Problem(path, 1, 1, "RM107", "the file is empty", "fill in the fields, see `rmcode schema`")])
