@@ -380,3 +380,27 @@ def test_log_session_page_shows_the_file_path_as_typed(page: tuple[Any, Watch], 
     first = tab.locator(".md-content p code").first.inner_text()
     assert first.startswith("checkins/") and first.endswith(".yaml") and "&" not in first
     assert watch.problems() == []
+
+
+_TEXT_OUTSIDE = """() => {
+    const frame = document.documentElement.getBoundingClientRect();
+    return [...document.querySelectorAll("text")].map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, r]) => r.width && (r.left < frame.left - 1 || r.right > frame.right + 1
+                                       || r.top < frame.top - 1 || r.bottom > frame.bottom + 1))
+        .map(([text]) => text);
+}"""
+
+
+@pytest.mark.parametrize("name", ["demo", "hostile"])
+def test_every_chart_text_lies_inside_its_drawing(page: tuple[Any, Watch], sites: Path, base_url: str,
+                                                  name: str) -> None:
+    """A title, label or value past the drawing's edge is cut off: "Average contribution of each crit"."""
+    tab, _ = page
+    charts = sorted((sites / name / "charts").glob("*.svg"))
+    assert len(charts) >= 8  # both sites draw every kind of chart
+    cut = {}
+    for chart in charts:
+        tab.goto(f"{base_url}/{name}/charts/{chart.name}")
+        if outside := tab.evaluate(_TEXT_OUTSIDE):
+            cut[chart.name] = outside
+    assert not cut, cut

@@ -166,7 +166,10 @@ def draw(chart: Chart, theme: Theme = "light") -> str:
         fig = Figure(figsize=_SIZE[type(chart)](chart), layout="constrained")
         ax = fig.subplots()
         _DRAWERS[type(chart)](ax, chart, colours)
-        ax.set_title(_title(chart.title), loc="left", color=colours.ink)
+        # from the drawing's left edge, not the plot's: after long bar labels, a title aligned to the
+        # plot ran past the right edge and was cut ("Average contribution of each crit")
+        fig.suptitle(_title(chart.title), x=0.01, ha="left", color=colours.ink,
+                     fontsize=RC["axes.titlesize"], fontweight=RC["axes.titleweight"])
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
